@@ -1,0 +1,5 @@
+"""`python -m translate_sum` runs the command line."""
+
+from translate_sum.cli import main
+
+main()

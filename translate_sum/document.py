@@ -1,0 +1,132 @@
+"""The document model: what flows from one stage of the pipeline to the next.
+
+read → clean → segment → translate → summarize → audit → write
+
+Every stage takes these dataclasses and returns new ones; none of them knows about
+models, files or the command line. Field names match the JSON output, which later
+tools read, so rename with care.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["warning", "error"]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A reason to double-check a paragraph's translation."""
+
+    kind: str  # number, name, repetition, length, untranslated, paragraphs
+    detail: str
+    severity: Severity = "warning"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "detail": self.detail, "severity": self.severity}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a paragraph sent to the model in one go.
+
+    `source` is an exact slice of the paragraph, trailing whitespace included, so the
+    segments of a paragraph concatenated give back the paragraph to the character.
+    """
+
+    source: str
+    translation: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One block of the article, in source order; `index` counts from 1."""
+
+    index: int
+    source: str
+    is_title: bool = False
+    segments: tuple[Segment, ...] = ()
+    translation: str = ""
+    flags: tuple[Flag, ...] = ()
+    # Set by the cleaner for page furniture and duplicates: kept, never translated.
+    skipped: bool = False
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where the article came from and how it was read."""
+
+    path: str  # "-" for standard input
+    encoding: str = "utf-8"
+    format: str = "text"  # text, markdown, html
+    title: str | None = None
+    date: str | None = None
+    author: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A French article as read: its paragraphs in order, the title first if any."""
+
+    source: SourceInfo
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def title(self) -> Paragraph | None:
+        first = self.paragraphs[0] if self.paragraphs else None
+        return first if first is not None and first.is_title else None
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(p.source.split()) for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Stats:
+    paragraphs: int
+    source_words: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class TranslatedArticle:
+    """An article with every paragraph translated (skipped ones carry no translation)."""
+
+    source: SourceInfo
+    paragraphs: tuple[Paragraph, ...]
+    models: dict[str, str]
+    stats: Stats
+
+    @property
+    def title(self) -> str | None:
+        """The English title, when the article has one."""
+        first = self.paragraphs[0] if self.paragraphs else None
+        return first.translation if first is not None and first.is_title else None
+
+    @property
+    def text(self) -> str:
+        """The English body: translated paragraphs separated by blank lines."""
+        return "\n\n".join(p.translation for p in self.paragraphs if not p.skipped)
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """A sentence of the translation and the paragraph indexes it came from."""
+
+    text: str
+    paragraphs: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A short English brief of an article: summary plus traceable key points."""
+
+    title: str | None
+    summary: str
+    key_points: tuple[KeyPoint, ...]
+    translation: TranslatedArticle
+    models: dict[str, str]
+    stats: Stats

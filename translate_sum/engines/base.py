@@ -1,0 +1,87 @@
+"""The one small interface every inference engine implements.
+
+Translation and summarization are both sequence-to-sequence generation, so one
+interface serves both: count tokens (for the segmenter's budget), and generate a batch.
+Engines own batching: callers hand over all texts at once and get outputs in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol, Sequence
+
+ProgressCallback = Callable[[int], None]
+"""Called with the number of inputs just finished."""
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """How to decode; defaults come from the model's generation config.
+
+    The output length is bounded relative to the input (`max_length_ratio` times the
+    input tokens plus `max_length_offset`, never above `max_new_tokens`) so that a
+    model caught in a loop stops early instead of running to the model's maximum.
+    """
+
+    num_beams: int = 4
+    max_new_tokens: int = 512
+    min_new_tokens: int = 0
+    max_length_ratio: float | None = 1.5
+    max_length_offset: int = 10
+    length_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    repetition_penalty: float = 1.0
+    batch_tokens: int = 2048  # source tokens per batch, padding included
+
+    def output_limit(self, input_tokens: int) -> int:
+        """Most new tokens allowed for an input of `input_tokens` tokens."""
+        if self.max_length_ratio is None:
+            return self.max_new_tokens
+        bound = int(self.max_length_ratio * input_tokens) + self.max_length_offset
+        return max(self.min_new_tokens + 1, min(self.max_new_tokens, bound))
+
+
+class Seq2SeqEngine(Protocol):
+    """A loaded sequence-to-sequence model behind a uniform interface."""
+
+    name: str  # engine name: "transformers", "ctranslate2"
+    model_name: str  # the model id or path it was loaded from
+    max_input_tokens: int  # most source tokens per input, special tokens included
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Source tokens of each text, special tokens included."""
+        ...
+
+    def default_options(self) -> DecodeOptions:
+        """Decoding settings read from the model's own generation config."""
+        ...
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        options: DecodeOptions,
+        progress: ProgressCallback | None = None,
+    ) -> list[str]:
+        """Outputs for `texts`, in the same order. Batches sorted by length inside."""
+        ...
+
+
+def length_sorted_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
+    """Group input indexes into batches of similar length under a token budget.
+
+    Sorting by length before batching keeps padding, and so wasted compute, small;
+    callers restore the original order from the indexes. A batch's cost is its
+    longest input times its size, which is what the budget bounds.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        longest = lengths[current[0]] if current else lengths[i]
+        if current and longest * (len(current) + 1) > batch_tokens:
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
