@@ -1,0 +1,171 @@
+"""HTML input: article extraction from saved pages and content sniffing."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from translate_sum.errors import InputError
+from translate_sum.html import extract_article, looks_like_html
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+
+
+@pytest.fixture(scope="module")
+def gazette():
+    return extract_article((FIXTURES / "article_fr.html").read_text(encoding="utf-8"))
+
+
+def _joined(page) -> str:
+    return "\n".join(page.paragraphs)
+
+
+def test_saved_page_metadata_is_extracted(gazette):
+    assert gazette.title == "Le tramway de Villebrune circulera jusqu'à minuit dès septembre"
+    assert gazette.date == "2024-06-18"
+    assert gazette.author == "Camille Desrosiers"
+    assert gazette.language == "fr"
+
+
+def test_saved_page_keeps_every_body_paragraph_in_order(gazette):
+    starts = [
+        "À partir du 2 septembre",
+        "Le conseil de la métropole",
+        "Une pétition lancée par des étudiants",
+        "L'idée était née au printemps",
+        "La pétition a recueilli 8 312 signatures",
+        "L'opposition municipale",
+    ]
+    positions = [next(i for i, p in enumerate(gazette.paragraphs) if p.startswith(s)) for s in starts]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Politique",  # navigation menu
+        "S'abonner",
+        "Accueil",  # breadcrumb
+        "Sur le même sujet",  # related links
+        "Vélo en libre-service",
+        "Gérard_du_62",  # comments
+        "Enfin une bonne nouvelle",
+        "Mentions légales",  # footer
+        "Tous droits réservés",
+        "Inscrivez-vous à notre newsletter",
+        "Partager sur Facebook",
+    ],
+)
+def test_saved_page_drops_page_furniture(gazette, furniture):
+    assert furniture not in _joined(gazette)
+
+
+def test_saved_page_does_not_repeat_the_title_as_a_paragraph(gazette):
+    assert gazette.title not in gazette.paragraphs
+
+
+def test_paragraph_whitespace_is_normalized(gazette):
+    assert all(p == " ".join(p.split()) for p in gazette.paragraphs)
+
+
+def test_line_break_inside_a_paragraph_becomes_a_space():
+    html = (
+        "<html><body><article><h1>Un titre</h1>"
+        + "<p>Première ligne du paragraphe qui parle de la mairie.<br>Deuxième ligne qui parle du budget voté hier soir.</p>" * 1
+        + "<p>" + "Un second paragraphe assez long pour que la page ressemble à un article. " * 4 + "</p>"
+        "</article></body></html>"
+    )
+    page = extract_article(html)
+    assert "mairie. Deuxième" in _joined(page)
+
+
+def test_inline_markup_does_not_add_spaces_before_punctuation():
+    html = (
+        "<html><body><article><h1>Un titre</h1><p>Le maire a parlé du <em>budget</em>, puis du "
+        "<a href='/x'>tramway</a>. " + "Le conseil municipal en débattra encore longuement. " * 4 + "</p></article></body></html>"
+    )
+    assert "du budget, puis du tramway." in _joined(extract_article(html))
+
+
+def test_page_without_article_text_raises_input_error():
+    with pytest.raises(InputError):
+        extract_article("<html><head><title>Vide</title></head><body><script>rendu();</script></body></html>")
+
+
+def test_empty_html_raises_input_error():
+    with pytest.raises(InputError):
+        extract_article("")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<!DOCTYPE html><html><body><p>Bonjour</p></body></html>",
+        "\ufeff  <html lang='fr'><p>Bonjour</p></html>",
+        "<!doctype HTML>\n<title>x</title>",
+        "<article><h1>Titre</h1><p>Un</p><p>Deux</p><div>Trois</div></article>",
+    ],
+)
+def test_html_documents_and_fragments_are_recognised(text):
+    assert looks_like_html(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le maire a présenté son budget mardi.\n\nLes élus en débattront.",
+        "La balise <p> sert à marquer un paragraphe en HTML, explique le formateur.",
+        "<< Citation >> mal recopiée, suivie d'un article ordinaire.",
+        "",
+    ],
+)
+def test_plain_text_is_not_taken_for_html(text):
+    assert not looks_like_html(text)
+
+
+def test_saved_page_fixture_is_recognised_as_html():
+    assert looks_like_html((FIXTURES / "article_fr.html").read_text(encoding="utf-8"))
+
+
+# --- The real Le Monde page of the shared corpus (read only through the env var). ---
+
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote")
+
+
+def _corpus_html_dir() -> Path:
+    root = os.environ.get("TRANSLATE_SUM_CORPUS")
+    if not root:
+        pytest.skip("TRANSLATE_SUM_CORPUS is not set")
+    folder = Path(root) / "html"
+    if not (folder / "readability_lemonde-1.source.html").is_file():
+        pytest.skip(f"no readability_lemonde-1 page under {folder}")
+    return folder
+
+
+def _readability_paragraphs(path: Path) -> list[str]:
+    import lxml.html
+
+    tree = lxml.html.fromstring(path.read_text(encoding="utf-8"))
+    texts = (" ".join(e.text_content().split()) for e in tree.iter(*_BLOCKS))
+    return [t for t in texts if t]
+
+
+def _words(paragraphs: list[str]) -> list[str]:
+    return re.findall(r"\w+", " ".join(paragraphs).lower())
+
+
+def test_le_monde_page_matches_readability_article():
+    folder = _corpus_html_dir()
+    page = extract_article((folder / "readability_lemonde-1.source.html").read_text(encoding="utf-8"))
+    expected = _readability_paragraphs(folder / "readability_lemonde-1.expected.html")
+
+    found = set(page.paragraphs)
+    paragraph_recall = sum(p in found for p in expected) / len(expected)
+    paragraph_precision = sum(p in set(expected) for p in page.paragraphs) / len(page.paragraphs)
+    assert paragraph_recall >= 0.95
+    assert paragraph_precision >= 0.95
+    assert page.title == "Le projet de loi sur le renseignement massivement approuvé à l'Assemblée"
+    assert page.date == "2015-05-04"
