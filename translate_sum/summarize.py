@@ -1,0 +1,533 @@
+"""Summarize an English translation: extractive key points and summaries, and an
+abstractive summarizer that map-reduces long texts through a sequence-to-sequence engine.
+
+Extractive (no model): the English sentences are ranked for news by three signals —
+position (the lead carries the story), similarity to the whole article (TF-IDF cosine
+against the article and its headline), and a length prior (fragments and run-on
+sentences make poor bullets) — and the picks are returned in document order. Every
+key point is a sentence of the translation, verbatim, with the paragraph(s) it came from.
+
+Abstractive (through an engine passed in): a text longer than the engine's input limit
+is cut at paragraph boundaries (then sentences, then words, then characters — never
+truncated), each chunk is summarized, and the joined chunk summaries are summarized
+again until they fit; so the end of a long article weighs as much as its start.
+
+Limits: English only (pysbd 'en' rules and an English stopword list). The ranking is
+a heuristic tuned on news; it knows nothing of quotes, tables or lists, and the
+similarity signal is lexical (no synonyms). This module never imports torch or
+transformers: the model lives behind the engine object.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Callable, Literal, Sequence
+
+import pysbd
+
+from .document import KeyPoint, TranslatedArticle
+from .engines.base import DecodeOptions, ProgressCallback, Seq2SeqEngine
+
+logger = logging.getLogger(__name__)
+
+Length = Literal["short", "medium", "long"]
+LENGTHS: tuple[Length, ...] = ("short", "medium", "long")
+
+# ---------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the translation, verbatim, and where it came from."""
+
+    text: str
+    paragraph: int  # Paragraph.index of its source paragraph (1-based)
+    position: int  # order among the article's body sentences, from 0
+    first_in_paragraph: bool = False
+
+
+_segmenter: pysbd.Segmenter | None = None
+
+
+def _split_text(text: str) -> list[str]:
+    """Sentences of `text`, each stripped and found verbatim in `text`."""
+    global _segmenter
+    if _segmenter is None:
+        # clean=False: pysbd must not rewrite the text, or sentences stop being verbatim.
+        _segmenter = pysbd.Segmenter(language="en", clean=False)
+    sentences = []
+    for piece in _segmenter.segment(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        if piece not in text:  # pysbd should never do this; guard the verbatim promise
+            logger.debug("sentence splitter altered text, keeping the paragraph whole")
+            return [text.strip()]
+        sentences.append(piece)
+    return sentences
+
+
+def _sentences_of(paragraphs: Sequence[tuple[int, str]]) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    for index, text in paragraphs:
+        if not text.strip():
+            continue
+        for k, piece in enumerate(_split_text(text)):
+            sentences.append(Sentence(piece, index, len(sentences), first_in_paragraph=k == 0))
+    return sentences
+
+
+def _body(translated: TranslatedArticle) -> list[tuple[int, str]]:
+    """(index, English text) of the paragraphs that can supply key points."""
+    return [
+        (p.index, p.translation)
+        for p in translated.paragraphs
+        if not p.is_title and not p.skipped and p.translation.strip()
+    ]
+
+
+def split_sentences(translated: TranslatedArticle) -> list[Sentence]:
+    """The English sentences of the article body, in document order.
+
+    The title and skipped paragraphs are left out: they are not key-point candidates.
+    """
+    return _sentences_of(_body(translated))
+
+
+# ---------------------------------------------------------------------------
+# Ranking
+# ---------------------------------------------------------------------------
+
+_STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves said says say mr mrs ms one two new
+    """.split()
+)
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+# Openers that point back to a previous sentence: out of context such a bullet reads
+# as a non sequitur ("He added that..."), so they are ranked a little lower.
+_ANAPHORIC = re.compile(
+    r"^(?:this|these|that|those|it|its|he|she|they|his|her|their|however|but|and|also|"
+    r"furthermore|moreover|indeed|nevertheless|yet|so|thus|therefore|in addition|"
+    r"in fact|as a result|for example|for instance|on the other hand|besides)\b",
+    re.IGNORECASE,
+)
+_ENDS_LIKE_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
+
+
+def _terms(text: str) -> list[str]:
+    terms = []
+    for word in _WORD.findall(text.lower()):
+        word = re.sub(r"['’]s$", "", word)
+        if word in _STOPWORDS or len(word) < 2:
+            continue
+        # Crude plural folding so "voter" and "voters" count as one term.
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        terms.append(word)
+    return terms
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
+    if dot == 0.0:
+        return 0.0
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm
+
+
+def _length_prior(words: int) -> float:
+    """1 for a typical news sentence (12-35 words), lower for fragments and run-ons."""
+    if words < 6:
+        return 0.1
+    if words < 12:
+        return 0.4 + 0.6 * (words - 6) / 6
+    if words <= 35:
+        return 1.0
+    if words <= 60:
+        return 1.0 - 0.7 * (words - 35) / 25
+    return 0.2
+
+
+def _is_candidate(sentence: Sentence) -> bool:
+    """Whether a sentence can stand alone as a bullet: no headings, no fragments."""
+    text = sentence.text
+    if len(text.split()) < 4 or not _ENDS_LIKE_SENTENCE.search(text):
+        return False  # subheadings ("Diet") and scraps ("Properly.")
+    first = next((c for c in text if c.isalnum()), "")
+    # A lowercase start is the tail of a split quotation ("asks Ms Plamondon.").
+    return bool(first) and not first.islower()
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    sentences: list[Sentence]
+    vectors: list[dict[str, float]]
+    order: list[int]  # sentence indexes, best first
+
+
+def _rank(sentences: list[Sentence], title: str | None = None) -> _Ranked:
+    """Rank sentences for a news summary; ties broken by document order."""
+    n = len(sentences)
+    term_lists = [_terms(s.text) for s in sentences]
+    document_frequency = Counter(t for terms in term_lists for t in set(terms))
+    idf = {t: math.log((1 + n) / (1 + df)) + 1.0 for t, df in document_frequency.items()}
+    vectors = [
+        {t: c * idf[t] for t, c in Counter(terms).items()} for terms in term_lists
+    ]
+    centroid: Counter[str] = Counter()
+    for vector in vectors:
+        centroid.update(vector)
+    if title:
+        # The headline names the story: its terms count as much as two mentions each.
+        for t in _terms(title):
+            if t in idf:
+                centroid[t] += 2.0 * idf[t]
+    similarity = [_cosine(v, centroid) if v else 0.0 for v in vectors]
+    top = max(similarity, default=0.0) or 1.0
+
+    candidates = {i for i, s in enumerate(sentences) if _is_candidate(s)}
+    if not candidates:  # a very short article: better a fragment than nothing
+        candidates = {i for i, s in enumerate(sentences) if any(c.isalpha() for c in s.text)}
+
+    scores: dict[int, float] = {}
+    for i in candidates:
+        s = sentences[i]
+        position = 1.0 / (1.0 + s.position / 4.0)
+        lead = 0.7 * position + 0.3 * (1.0 if s.first_in_paragraph else 0.0)
+        score = (
+            0.45 * similarity[i] / top
+            + 0.35 * lead
+            + 0.20 * _length_prior(len(s.text.split()))
+        )
+        if _ANAPHORIC.match(s.text.lstrip("\"'“«( ")):
+            score *= 0.85
+        if s.text.rstrip("\"'”’») ").endswith("?"):
+            score *= 0.8  # a question informs less than the answer
+        scores[i] = score
+    order = sorted(scores, key=lambda i: (-round(scores[i], 12), i))
+    return _Ranked(sentences, vectors, order)
+
+
+# Near-duplicates: above MERGE the two sentences say the same thing, so the kept one
+# also cites the other's paragraph; above REDUNDANT the second adds too little to keep.
+_MERGE_SIMILARITY = 0.85
+_REDUNDANT_SIMILARITY = 0.5
+
+
+def _normalized(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _pick(
+    ranked: _Ranked,
+    accept: Callable[[list[int], int], bool],
+    done: Callable[[list[int]], bool],
+) -> tuple[list[int], dict[int, set[int]]]:
+    """Walk the ranking, skipping near-duplicates of picks; returns picks and citations."""
+    picks: list[int] = []
+    cited: dict[int, set[int]] = {}
+    for i in ranked.order:
+        sentence = ranked.sentences[i]
+        duplicate_of = None
+        for j in picks:
+            same = _normalized(sentence.text) == _normalized(ranked.sentences[j].text)
+            similarity = _cosine(ranked.vectors[i], ranked.vectors[j]) if ranked.vectors[i] else 0.0
+            if same or similarity >= _MERGE_SIMILARITY:
+                cited[j].add(sentence.paragraph)
+                duplicate_of = j
+                break
+            if similarity >= _REDUNDANT_SIMILARITY:
+                duplicate_of = j
+                break
+        if duplicate_of is not None or done(picks):
+            continue  # keep walking after `done` only to collect merged citations
+        if accept(picks, i):
+            picks.append(i)
+            cited[i] = {sentence.paragraph}
+    return picks, cited
+
+
+def key_points(translated: TranslatedArticle, count: int = 5) -> tuple[KeyPoint, ...]:
+    """The `count` most informative sentences of the translation, in document order.
+
+    Each key point's text is a sentence of the English translation, verbatim; its
+    `paragraphs` are the indexes of the paragraph(s) saying it (a sentence repeated
+    in two paragraphs cites both). Fewer points come back when the article has fewer
+    usable sentences. The title is never a key point.
+    """
+    if count < 1:
+        raise ValueError(f"count must be at least 1, got {count}")
+    sentences = split_sentences(translated)
+    if not sentences:
+        return ()
+    ranked = _rank(sentences, translated.title)
+    picks, cited = _pick(ranked, lambda picks, i: True, lambda picks: len(picks) >= count)
+    return tuple(
+        KeyPoint(sentences[i].text, tuple(sorted(cited[i]))) for i in sorted(picks)
+    )
+
+
+@dataclass(frozen=True)
+class _Budget:
+    min_sentences: int
+    max_sentences: int
+    min_words: int
+    max_words: int
+
+
+_BUDGETS: dict[str, _Budget] = {
+    "short": _Budget(1, 2, 25, 60),
+    "medium": _Budget(2, 4, 60, 120),
+    "long": _Budget(3, 5, 100, 180),
+}
+
+
+def _check_length(length: str) -> None:
+    if length not in LENGTHS:
+        raise ValueError(f"length must be one of {', '.join(LENGTHS)}, got {length!r}")
+
+
+def _extractive(paragraphs: Sequence[tuple[int, str]], title: str | None, length: str) -> str:
+    _check_length(length)
+    sentences = _sentences_of(paragraphs)
+    if not sentences:
+        return ""
+    ranked = _rank(sentences, title)
+    budget = _BUDGETS[length]
+
+    def words(picks: list[int]) -> int:
+        return sum(len(sentences[j].text.split()) for j in picks)
+
+    def accept(picks: list[int], i: int) -> bool:
+        # The best sentence is always taken, even when it alone overruns the budget.
+        return not picks or words(picks) + len(sentences[i].text.split()) <= budget.max_words
+
+    def done(picks: list[int]) -> bool:
+        return len(picks) >= budget.max_sentences or (
+            len(picks) >= budget.min_sentences and words(picks) >= budget.min_words
+        )
+
+    picks, _ = _pick(ranked, accept, done)
+    return " ".join(sentences[i].text for i in sorted(picks))
+
+
+def extractive_summary(translated: TranslatedArticle, length: Length = "medium") -> str:
+    """A summary made of the article's best sentences, verbatim, in document order.
+
+    short: 1-2 sentences (about 25-60 words); medium: 2-4 (about 60-120 words);
+    long: 3-5 (about 100-180 words). An article with no body text gives "".
+    """
+    return _extractive(_body(translated), translated.title, length)
+
+
+def extractive_summary_text(paragraphs: Sequence[str], length: Length = "medium") -> str:
+    """Like `extractive_summary`, for plain English paragraphs (none is a title)."""
+    return _extractive(list(enumerate(paragraphs, start=1)), None, length)
+
+
+# ---------------------------------------------------------------------------
+# Abstractive: map-reduce over chunks that fit the engine
+# ---------------------------------------------------------------------------
+
+_PARAGRAPH_JOIN = "\n\n"
+
+
+def _words_of(text: str) -> list[str]:
+    return text.split()
+
+
+def _characters_of(text: str) -> list[str]:
+    # Halves: a single "word" over the limit (a URL, a table row) is cut in two, again
+    # and again, until the pieces fit; nothing is dropped.
+    middle = len(text) // 2
+    return [text[:middle], text[middle:]] if len(text) > 1 else [text]
+
+
+def split_to_fit(
+    paragraphs: Sequence[str],
+    count_tokens: Callable[[Sequence[str]], list[int]],
+    limit: int,
+) -> list[str]:
+    """Chunks of the text, each within `limit` tokens, cut at paragraph boundaries.
+
+    Consecutive paragraphs are packed into one chunk while it fits. A paragraph over
+    the limit is cut at sentence boundaries, a sentence over it at word boundaries,
+    and a word over it in halves; no text is dropped. Chunks come back in order.
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be positive, got {limit}")
+
+    def fits(text: str) -> bool:
+        return count_tokens([text])[0] <= limit
+
+    def pieces(text: str, level: int) -> list[str]:
+        """`text` cut into pieces that each fit, at the coarsest level that works."""
+        if fits(text):
+            return [text]
+        splitters: list[tuple[Callable[[str], list[str]], str]] = [
+            (_split_text, " "),
+            (_words_of, " "),
+            (_characters_of, ""),
+        ]
+        for depth in range(level, len(splitters)):
+            split, glue = splitters[depth]
+            parts = split(text)
+            if len(parts) > 1:
+                return _pack(
+                    [p for part in parts for p in pieces(part, depth)], glue
+                )
+        # One indivisible unit over the limit (a single character): the engine would
+        # overflow, and dropping it would lose text; fail loudly instead.
+        raise ValueError(f"a single character is over the engine's {limit}-token limit")
+
+    def _pack(units: list[str], glue: str) -> list[str]:
+        chunks: list[str] = []
+        current = ""
+        for unit in units:
+            candidate = current + glue + unit if current else unit
+            if current and not fits(candidate):
+                chunks.append(current)
+                current = unit
+            else:
+                current = candidate
+        if current:
+            chunks.append(current)
+        return chunks
+
+    units = [p.strip() for p in paragraphs if p.strip()]
+    return _pack([piece for p in units for piece in pieces(p, 0)], _PARAGRAPH_JOIN)
+
+
+@dataclass(frozen=True)
+class _LengthScale:
+    min_factor: float
+    max_factor: float
+
+
+# Relative to the model's own generation config (distilbart-cnn: 56-142 tokens, about
+# 40-100 words), which is what "medium" means.
+_LENGTH_SCALES: dict[str, _LengthScale] = {
+    "short": _LengthScale(0.5, 0.6),
+    "medium": _LengthScale(1.0, 1.0),
+    "long": _LengthScale(1.5, 1.5),
+}
+
+
+class AbstractiveSummarizer:
+    """Summarize English text of any length with a sequence-to-sequence engine.
+
+    Text over the engine's input limit is summarized chunk by chunk and the chunk
+    summaries are summarized again (map-reduce) until they fit in one input. When a
+    round fails to shrink the text, or after `max_rounds` rounds, the summary falls
+    back to the extractive one, with a warning in the log: it terminates, always.
+    """
+
+    def __init__(
+        self,
+        engine: Seq2SeqEngine,
+        options: DecodeOptions | None = None,
+        *,
+        max_rounds: int = 5,
+    ) -> None:
+        self.engine = engine
+        self.options = options if options is not None else engine.default_options()
+        self.max_rounds = max_rounds
+
+    def options_for(self, length: Length = "medium") -> DecodeOptions:
+        """Decoding options for a summary of `length`, scaled from the model's own."""
+        _check_length(length)
+        scale = _LENGTH_SCALES[length]
+        base = self.options
+        maximum = max(1, round(base.max_new_tokens * scale.max_factor))
+        # A BART-style decoder has as many positions as the encoder; longer outputs
+        # would overflow its position table.
+        maximum = min(maximum, self.engine.max_input_tokens)
+        minimum = min(round(base.min_new_tokens * scale.min_factor), maximum - 1)
+        # Summaries are much shorter than their input: no ratio bound.
+        return replace(
+            base, min_new_tokens=max(0, minimum), max_new_tokens=maximum, max_length_ratio=None
+        )
+
+    def _map_options(self, options: DecodeOptions) -> DecodeOptions:
+        # A chunk summary at most half the input limit means any two fit together in
+        # the next round, so every reduce round merges chunks.
+        half = max(1, self.engine.max_input_tokens // 2)
+        if options.max_new_tokens <= half:
+            return options
+        return replace(
+            options,
+            max_new_tokens=half,
+            min_new_tokens=min(options.min_new_tokens, half - 1),
+        )
+
+    def _tokens(self, texts: Sequence[str]) -> int:
+        return self.engine.count_tokens([_PARAGRAPH_JOIN.join(texts)])[0]
+
+    def summarize(
+        self,
+        text_paragraphs: Sequence[str],
+        length: Length = "medium",
+        progress: ProgressCallback | None = None,
+    ) -> str:
+        """A summary of the paragraphs (English), whatever their total length.
+
+        `progress` is called with the number of model inputs just finished, across
+        every round. Empty input gives "".
+        """
+        options = self.options_for(length)
+        texts = [p.strip() for p in text_paragraphs if p.strip()]
+        if not texts:
+            return ""
+        limit = self.engine.max_input_tokens
+        count = self.engine.count_tokens
+        size = self._tokens(texts)
+        # Round 0 is the plain case; each later round is one map step over chunks.
+        for round_number in range(self.max_rounds + 1):
+            if size <= limit:
+                summary = self.engine.generate([_PARAGRAPH_JOIN.join(texts)], options, progress)[0]
+                if summary.strip():
+                    return summary.strip()
+                logger.warning("the summarizer returned an empty summary; using the extractive one")
+                return extractive_summary_text(text_paragraphs, length)
+            if round_number == self.max_rounds:
+                break
+            chunks = split_to_fit(texts, count, limit)
+            logger.info(
+                "summary round %d: %d tokens over the %d-token limit, %d chunks",
+                round_number + 1, size, limit, len(chunks),
+            )
+            summaries = self.engine.generate(chunks, self._map_options(options), progress)
+            texts = [s.strip() for s in summaries if s.strip()]
+            new_size = self._tokens(texts) if texts else 0
+            if not texts or new_size >= size:
+                logger.warning(
+                    "chunk summaries did not shrink the text (%d -> %d tokens); "
+                    "using the extractive summary",
+                    size, new_size,
+                )
+                return extractive_summary_text(text_paragraphs, length)
+            size = new_size
+        logger.warning(
+            "text still over the %d-token limit after %d summary rounds; "
+            "using the extractive summary",
+            limit, self.max_rounds,
+        )
+        return extractive_summary_text(text_paragraphs, length)
