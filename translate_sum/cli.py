@@ -1,0 +1,229 @@
+"""The `translate-sum` command line: parse options, call the library, print.
+
+No logic lives here. Heavy imports happen inside command bodies so that `--help`
+never loads torch or transformers. Library errors (`TranslateSumError`) become one
+line on stderr and a non-zero exit; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import click
+
+from translate_sum import __version__
+from translate_sum.errors import TranslateSumError
+
+ENGINE_CHOICES = ("auto", "transformers", "ctranslate2")
+DEVICE_CHOICES = ("auto", "cpu", "cuda")
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn library errors into click's one-line error and exit status 1."""
+    try:
+        yield
+    except TranslateSumError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        click.echo("Interrupted; nothing partial was written.", err=True)
+        sys.exit(130)
+
+
+def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that translates."""
+    decorators = [
+        click.option(
+            "--translation-model",
+            envvar="TRANSLATE_SUM_TRANSLATION_MODEL",
+            show_envvar=True,
+            metavar="ID|DIR",
+            help="Translation model: a Hugging Face Hub id or a local directory. "
+            "Default: the first translation model of models.txt (Helsinki-NLP/opus-mt-fr-en).",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(ENGINE_CHOICES),
+            default="auto",
+            show_default=True,
+            envvar="TRANSLATE_SUM_ENGINE",
+            help="Inference engine; auto picks CTranslate2 when it is installed.",
+        ),
+        click.option(
+            "--device",
+            type=click.Choice(DEVICE_CHOICES),
+            default="auto",
+            show_default=True,
+            envvar="TRANSLATE_SUM_DEVICE",
+            help="Where the models run; auto uses a CUDA GPU when one is present.",
+        ),
+        click.option(
+            "--segment-tokens",
+            type=click.IntRange(8, 1024),
+            default=128,
+            show_default=True,
+            help="Most model tokens per segment (capped by the model's input limit).",
+        ),
+        click.option(
+            "--max-bytes",
+            type=click.IntRange(1),
+            default=5_000_000,
+            show_default=True,
+            help="Refuse input files larger than this.",
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line on stderr."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="translate-sum")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+def main(verbose: int) -> None:
+    """Translate French news articles into English and write short English briefs.
+
+    The first run downloads the models into the Hugging Face cache; see
+    `translate-sum models`.
+    """
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    if verbose < 2:
+        # transformers and huggingface_hub are chatty about things users cannot change.
+        for noisy in ("transformers", "huggingface_hub"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "md", "json"]),
+    help="Output format. Default: from the -o extension, else txt.",
+)
+@click.option("--bilingual", is_flag=True, help="txt/md: each French paragraph followed by its English translation.")
+@model_options
+def translate(
+    input_path: str,
+    output: str | None,
+    fmt: str | None,
+    bilingual: bool,
+    translation_model: str | None,
+    engine: str,
+    device: str,
+    segment_tokens: int,
+    max_bytes: int,
+    quiet: bool,
+) -> None:
+    """Translate a French article (.txt, .md, or - for stdin) into English.
+
+    Paragraphs come out in the same order and shape; nothing is dropped. Long
+    paragraphs are cut into segments the model can take, never truncated.
+    """
+    from translate_sum.pipeline import TranslateOptions, load_translator
+    from translate_sum.reader import read_article
+    from translate_sum.writers import format_for_path, render_translation, write_atomic
+
+    with user_errors():
+        _refuse_overwriting_input(input_path, output)
+        article = read_article(input_path, max_bytes=max_bytes)
+        translator = load_translator(
+            translation_model,
+            engine=engine,
+            device=device,
+            options=TranslateOptions(max_segment_tokens=segment_tokens),
+        )
+        with progress_bar(quiet, "Translating") as progress:
+            result = translator.translate(article, progress)
+        text = render_translation(result, fmt or format_for_path(output), bilingual=bilingual)
+        _emit(text, output)
+        if not quiet:
+            click.echo(
+                f"Translated {result.stats.paragraphs} paragraphs ({result.stats.source_words} French words) "
+                f"in {result.stats.seconds:.1f} s.",
+                err=True,
+            )
+
+
+@main.group(invoke_without_command=True)
+@click.pass_context
+def models(ctx: click.Context) -> None:
+    """List the registry (models.txt) and whether each model is on this machine.
+
+    Hub models live in the Hugging Face cache (~/.cache/huggingface/hub, or
+    $HF_HOME/hub). Set HF_HUB_OFFLINE=1 to forbid downloads.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from translate_sum.models import ROLE_ENV, cached_snapshot, load_registry
+
+    with user_errors():
+        entries = load_registry()
+        width = max(len(e.model_id) for e in entries)
+        for entry in entries:
+            present = "present" if cached_snapshot(entry.model_id) else "not downloaded"
+            click.echo(f"{entry.role:<12} {entry.model_id:<{width}}  {present:<15} {entry.note}")
+        click.echo(f"\nOverride with {' or '.join(ROLE_ENV.values())}, or the --translation-model/--summary-model options.")
+
+
+@models.command("download")
+@click.argument("names", nargs=-1, metavar="[ROLE|ID]...")
+def models_download(names: tuple[str, ...]) -> None:
+    """Download models into the Hugging Face cache for offline use.
+
+    With no argument, the default translation and summary models; a role
+    (translation, summary) means its default; anything else is a Hub id.
+    """
+    from translate_sum.models import ROLES, default_model, download_model
+
+    with user_errors():
+        for name in names or ROLES:
+            role = name if name in ROLES else "translation"
+            model_id = default_model(name) if name in ROLES else name
+            folder = download_model(model_id, role)
+            click.echo(f"{model_id}: {folder}")
+
+
+def _refuse_overwriting_input(input_path: str, output: str | None) -> None:
+    if output and input_path != "-" and Path(output).resolve() == Path(input_path).resolve():
+        raise click.UsageError("the output path is the input file; choose another -o so the input is kept")
+
+
+def _emit(text: str, output: str | None) -> None:
+    from translate_sum.writers import write_atomic
+
+    if output and output != "-":
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+@contextlib.contextmanager
+def progress_bar(quiet: bool, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback drawing a bar on stderr, or None when quiet or not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    state: dict[str, Any] = {"bar": None, "shown": 0}
+
+    def update(done: int, total: int) -> None:
+        if state["bar"] is None:
+            if total == 0:
+                return
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True)
+            state["bar"].__enter__()
+        state["bar"].update(done - state["shown"])
+        state["shown"] = done
+
+    try:
+        yield update
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)

@@ -1,0 +1,43 @@
+"""Inference engines behind one interface (`base.Seq2SeqEngine`).
+
+`load_engine` is the only place that chooses an engine; everything else takes an
+engine object. Engine modules are imported here lazily so that reading, auditing and
+`--help` never pay for torch.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
+from translate_sum.errors import EngineUnavailable
+from translate_sum.models import ResolvedModel
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("auto", "transformers", "ctranslate2")
+DEVICES = ("auto", "cpu", "cuda")
+
+__all__ = ["DecodeOptions", "Seq2SeqEngine", "ENGINES", "DEVICES", "choose_engine", "load_engine"]
+
+
+def choose_engine(engine: str) -> str:
+    """Resolve "auto": CTranslate2 when it is installed, else transformers."""
+    if engine == "auto":
+        return "ctranslate2" if importlib.util.find_spec("ctranslate2") is not None else "transformers"
+    if engine not in ENGINES:
+        raise EngineUnavailable(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
+    return engine
+
+
+def load_engine(model: ResolvedModel, engine: str = "auto", device: str = "auto") -> Seq2SeqEngine:
+    """Load `model` with the chosen engine on the chosen device."""
+    name = choose_engine(engine)
+    if name == "ctranslate2":
+        from translate_sum.engines.ctranslate2_engine import CTranslate2Engine
+
+        return CTranslate2Engine(model.path, model_name=model.name, device=device)
+    from translate_sum.engines.transformers_engine import TransformersEngine
+
+    return TransformersEngine(model.path, model_name=model.name, device=device)

@@ -1,0 +1,127 @@
+"""The reference engine: a Hugging Face seq2seq model run with PyTorch.
+
+Tokenizer + `AutoModelForSeq2SeqLM` + `generate` (transformers 5 has no translation or
+summarization pipeline). Inputs are sorted by length and batched under a token
+budget, then outputs are put back in input order. Decoding settings default to the
+model's own generation config (opus-mt: 4 beams).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Sequence
+
+from translate_sum.engines.base import DecodeOptions, ProgressCallback, length_sorted_batches
+from translate_sum.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+# Tokenizers of old checkpoints report a huge sentinel when they know no limit.
+_NO_LIMIT = 1_000_000
+
+
+def pick_device(device: str) -> str:
+    """Resolve "auto" to "cuda" when a CUDA GPU is usable, else "cpu"."""
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ModelError("--device cuda was asked for but PyTorch sees no CUDA GPU; use --device cpu or auto")
+    return device
+
+
+class TransformersEngine:
+    """A seq2seq model loaded with transformers; see `Seq2SeqEngine`."""
+
+    name = "transformers"
+
+    def __init__(self, model_dir: Path, model_name: str | None = None, device: str = "auto") -> None:
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        self.model_name = model_name or str(model_dir)
+        self.device = pick_device(device)
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
+            # Half precision halves memory and is much faster on a GPU; CPUs gain nothing.
+            dtype = torch.float16 if self.device == "cuda" else torch.float32
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=dtype)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"cannot load model {self.model_name}: {_first_line(exc)}; is it a seq2seq checkpoint?") from exc
+        self.model.to(self.device).eval()
+        config = self.model.config
+        positions = getattr(config, "max_position_embeddings", None) or _NO_LIMIT
+        tokenizer_limit = getattr(self.tokenizer, "model_max_length", _NO_LIMIT) or _NO_LIMIT
+        self.max_input_tokens: int = int(min(positions, tokenizer_limit))
+        # The decoder's first position holds the start token.
+        self.max_output_tokens: int = int(positions) - 1
+        log.info("Loaded %s on %s (input limit %d tokens)", self.model_name, self.device, self.max_input_tokens)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Source tokens of each text, special tokens included."""
+        if not texts:
+            return []
+        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+
+    def default_options(self) -> DecodeOptions:
+        """Decoding settings from the model's generation config."""
+        return options_from_generation_config(self.model.generation_config.to_dict())
+
+    def generate(
+        self,
+        texts: Sequence[str],
+        options: DecodeOptions,
+        progress: ProgressCallback | None = None,
+    ) -> list[str]:
+        """Generate an output for each text, batched by length, returned in order."""
+        import torch
+
+        lengths = self.count_tokens(texts)
+        too_long = [n for n in lengths if n > self.max_input_tokens]
+        if too_long:
+            # Segmentation guarantees this never happens; silent truncation would lose text.
+            raise ValueError(f"input of {max(too_long)} tokens exceeds the model's {self.max_input_tokens}")
+        outputs: list[str] = [""] * len(texts)
+        for batch in length_sorted_batches(lengths, options.batch_tokens):
+            encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True)
+            encoded = encoded.to(self.device)
+            limit = min(options.output_limit(max(lengths[i] for i in batch)), self.max_output_tokens)
+            with torch.inference_mode():
+                generated = self.model.generate(
+                    **encoded,
+                    num_beams=options.num_beams,
+                    max_new_tokens=limit,
+                    min_new_tokens=min(options.min_new_tokens, limit),
+                    length_penalty=options.length_penalty,
+                    no_repeat_ngram_size=options.no_repeat_ngram_size,
+                    repetition_penalty=options.repetition_penalty,
+                    # Stop the beams once enough have finished; the search result is kept.
+                    early_stopping=True,
+                )
+            decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+            for index, text in zip(batch, decoded):
+                outputs[index] = text.strip()
+            if progress:
+                progress(len(batch))
+        return outputs
+
+
+def options_from_generation_config(config: dict) -> DecodeOptions:
+    """Map a Hugging Face generation config (as a dict) onto `DecodeOptions`."""
+    defaults = DecodeOptions()
+    max_length = config.get("max_length") or defaults.max_new_tokens
+    return DecodeOptions(
+        num_beams=int(config.get("num_beams") or 1),
+        max_new_tokens=int(config.get("max_new_tokens") or max_length),
+        min_new_tokens=int(config.get("min_new_tokens") or config.get("min_length") or 0),
+        length_penalty=float(config.get("length_penalty") if config.get("length_penalty") is not None else 1.0),
+        no_repeat_ngram_size=int(config.get("no_repeat_ngram_size") or 0),
+        repetition_penalty=float(config.get("repetition_penalty") or 1.0),
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

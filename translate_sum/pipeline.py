@@ -1,0 +1,128 @@
+"""The pipeline: the one module that knows every stage and wires them together.
+
+read → clean → segment → translate → summarize → audit → write
+
+A `Translator` holds a loaded engine and translates one article or many; the segments
+of all the articles it is given go to the engine together, so a folder of short
+articles still fills the batches. Models load once per `Translator`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from translate_sum.document import Article, Paragraph, Segment, Stats, TranslatedArticle
+from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
+from translate_sum.reader import parse_article, read_article
+from translate_sum.segment import segment_paragraph
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+"""Called as segments finish with (segments done, segments in all)."""
+
+DEFAULT_SEGMENT_TOKENS = 128
+"""OPUS-MT models were trained on single sentences: long multi-sentence inputs make
+them drop sentences. Short sentences are still packed together up to this budget."""
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    """Settings of a translation run, carried together."""
+
+    max_segment_tokens: int = DEFAULT_SEGMENT_TOKENS
+    decode: DecodeOptions | None = None  # None: the model's own generation config
+
+
+class Translator:
+    """Translates articles with a loaded engine; reuse one for many articles."""
+
+    def __init__(self, engine: Seq2SeqEngine, options: TranslateOptions | None = None) -> None:
+        self.engine = engine
+        self.options = options or TranslateOptions()
+        self.decode = self.options.decode or engine.default_options()
+        self.segment_budget = min(self.options.max_segment_tokens, engine.max_input_tokens)
+
+    @property
+    def models(self) -> dict[str, str]:
+        return {"translation": self.engine.model_name}
+
+    def segment(self, paragraph: Paragraph) -> tuple[Segment, ...]:
+        """The paragraph cut into segments that fit the model; empty when skipped."""
+        if paragraph.skipped:
+            return ()
+        pieces = segment_paragraph(paragraph.source, self.engine.count_tokens, self.segment_budget)
+        return tuple(Segment(source=piece) for piece in pieces)
+
+    def translate(self, article: Article, progress: Progress | None = None) -> TranslatedArticle:
+        """Translate one article."""
+        return self.translate_many([article], progress)[0]
+
+    def translate_text(self, text: str, progress: Progress | None = None) -> TranslatedArticle:
+        """Translate an article given as a string (paragraphs separated by blank lines)."""
+        return self.translate(parse_article(text), progress)
+
+    def translate_file(self, path: str | Path, progress: Progress | None = None) -> TranslatedArticle:
+        """Read and translate the article at `path`."""
+        return self.translate(read_article(path), progress)
+
+    def translate_many(self, articles: Sequence[Article], progress: Progress | None = None) -> list[TranslatedArticle]:
+        """Translate several articles in one pass over the engine, outputs in order.
+
+        Each article's `stats.seconds` is its share of the shared run, by source tokens.
+        """
+        started = time.perf_counter()
+        segmented = [[self.segment(p) for p in article.paragraphs] for article in articles]
+        sources = [s.source for paragraphs in segmented for segments in paragraphs for s in segments]
+        total = len(sources)
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(done, total)
+
+        if progress:
+            progress(0, total)
+        outputs = iter(self.engine.generate(sources, self.decode, advance) if sources else [])
+        elapsed = time.perf_counter() - started
+        words = [max(1, article.word_count) for article in articles]
+        results = []
+        for article, paragraphs, share in zip(articles, segmented, words):
+            translated = tuple(
+                _fill(paragraph, tuple(Segment(s.source, next(outputs)) for s in segments))
+                for paragraph, segments in zip(article.paragraphs, paragraphs)
+            )
+            stats = Stats(
+                paragraphs=len(translated),
+                source_words=article.word_count,
+                seconds=round(elapsed * share / sum(words), 3),
+            )
+            results.append(TranslatedArticle(article.source, translated, self.models, stats))
+        return results
+
+
+def _fill(paragraph: Paragraph, segments: tuple[Segment, ...]) -> Paragraph:
+    text = " ".join(s.translation for s in segments if s.translation)
+    return dataclasses.replace(paragraph, segments=segments, translation=text)
+
+
+def load_translator(
+    model: str | None = None,
+    *,
+    engine: str = "auto",
+    device: str = "auto",
+    options: TranslateOptions | None = None,
+) -> Translator:
+    """Resolve and load a translation model (default: the registry's) into a Translator."""
+    from translate_sum.engines import load_engine
+    from translate_sum.models import default_model, resolve_model
+
+    resolved = resolve_model(model or default_model("translation"), "translation")
+    return Translator(load_engine(resolved, engine=engine, device=device), options)
