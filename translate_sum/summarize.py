@@ -124,7 +124,8 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _ANAPHORIC = re.compile(
     r"^(?:this|these|that|those|it|its|he|she|they|his|her|their|however|but|and|also|"
     r"furthermore|moreover|indeed|nevertheless|yet|so|thus|therefore|in addition|"
-    r"in fact|as a result|for example|for instance|on the other hand|besides)\b",
+    r"in fact|as a result|for example|for instance|on the other hand|besides|which|"
+    r"enough|what is more|then|still|instead|even so)\b",
     re.IGNORECASE,
 )
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
@@ -457,9 +458,10 @@ class AbstractiveSummarizer:
         scale = _LENGTH_SCALES[length]
         base = self.options
         maximum = max(1, round(base.max_new_tokens * scale.max_factor))
-        # A BART-style decoder has as many positions as the encoder; longer outputs
-        # would overflow its position table.
-        maximum = min(maximum, self.engine.max_input_tokens)
+        # Longer outputs would overflow the decoder's position table. Engines that do
+        # not say their output limit are assumed BART-like: as many positions as input.
+        decoder_limit = getattr(self.engine, "max_output_tokens", self.engine.max_input_tokens)
+        maximum = min(maximum, decoder_limit)
         minimum = min(round(base.min_new_tokens * scale.min_factor), maximum - 1)
         # Summaries are much shorter than their input: no ratio bound.
         return replace(
