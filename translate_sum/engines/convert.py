@@ -1,0 +1,190 @@
+"""Convert a Hugging Face checkpoint to a CTranslate2 model, once, into a cache.
+
+The converted model lives under the user cache directory
+(`<cache>/translate-sum/ct2/<key>`), where the key names the model, a fingerprint of
+its files (the Hub commit when the directory is a Hub snapshot, else the names, sizes
+and modification times of its files) and the quantization. A changed checkpoint thus
+gets a fresh conversion; an unchanged one is converted once.
+
+Conversion is atomic: it writes into a temporary directory beside the target and
+renames it into place, so a crash leaves no half-written model under the real key.
+Two processes converting the same model at once both do the work and the first
+rename wins. Conversion itself loads the checkpoint with transformers and torch (the
+converter needs them); running a converted model does not.
+
+Limits: the fingerprint does not read file contents, so a checkpoint rewritten in
+place with identical sizes and times is not noticed; temporary directories left by a
+killed process are removed only when they are more than a day old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from types import ModuleType
+
+from translate_sum.errors import EngineUnavailable, ModelError
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = "CTranslate2 is not installed: pip install 'translate-sum[fast]' or use --engine transformers"
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
+_MARKER = "translate_sum.json"  # written last inside the temporary directory
+_STALE_SECONDS = 24 * 3600
+_SNAPSHOT = re.compile(r"^[0-9a-f]{40}$")
+
+
+def import_ctranslate2() -> ModuleType:
+    """The ctranslate2 module, or EngineUnavailable with the command that installs it."""
+    try:
+        import ctranslate2
+    except ImportError as exc:
+        raise EngineUnavailable(INSTALL_HINT) from exc
+    return ctranslate2
+
+
+def default_quantization(device: str) -> str:
+    """int8 weights on CPU (about 3x faster, a quarter of the memory); float16 on CUDA."""
+    return "float16" if device == "cuda" else "int8"
+
+
+def cache_root() -> Path:
+    """Where converted models live; TRANSLATE_SUM_CT2_CACHE overrides the user cache."""
+    override = os.environ.get("TRANSLATE_SUM_CT2_CACHE")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("translate-sum")) / "ct2"
+
+
+def fingerprint(model_dir: Path) -> str:
+    """What identifies this checkpoint's content, cheaply.
+
+    A Hub snapshot directory is named after its commit, which pins every file. For any
+    other directory, the names, sizes and modification times of its files stand in for
+    their contents (hashing a 1 GB checkpoint on every start would cost seconds).
+    """
+    resolved = model_dir.resolve()
+    if _SNAPSHOT.match(model_dir.name) and model_dir.parent.name == "snapshots":
+        return f"commit:{model_dir.name}"
+    entries = []
+    for path in sorted(resolved.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            entries.append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "files:" + "|".join(entries)
+
+
+def cache_key(model_dir: Path, model_name: str, quantization: str) -> str:
+    """Directory name for a conversion: readable model name, quantization, short hash."""
+    ct2 = import_ctranslate2()
+    # The major version is part of the key because it may change the model format.
+    major = ct2.__version__.split(".")[0]
+    digest = hashlib.sha256(
+        "\n".join([model_name, fingerprint(model_dir), quantization, major]).encode("utf-8")
+    ).hexdigest()[:16]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "--", model_name.strip("/\\")).strip("-.")[-60:] or "model"
+    return f"{slug}-{quantization}-{digest}"
+
+
+def converted_path(model_dir: Path, model_name: str, device: str = "cpu", quantization: str | None = None) -> Path:
+    """Where the conversion of this model for this device and quantization is cached."""
+    quantization = quantization or default_quantization(device)
+    return cache_root() / cache_key(model_dir, model_name, quantization)
+
+
+def is_converted(path: Path) -> bool:
+    """True when `path` holds a complete conversion (the marker is written last)."""
+    return (path / _MARKER).is_file() and (path / "model.bin").is_file()
+
+
+def convert_model(
+    model_dir: Path,
+    model_name: str | None = None,
+    device: str = "cpu",
+    quantization: str | None = None,
+) -> Path:
+    """The CTranslate2 model directory for `model_dir`, converting it on first use.
+
+    `device` picks the default quantization (int8 on "cpu", float16 on "cuda");
+    `quantization` overrides it. Returns the cached directory; converts only when the
+    cache has no complete conversion for this checkpoint and quantization.
+    """
+    model_dir = Path(model_dir)
+    model_name = model_name or str(model_dir)
+    quantization = quantization or default_quantization(device)
+    if quantization not in QUANTIZATIONS:
+        raise ModelError(f"unknown quantization '{quantization}'; choose one of {', '.join(QUANTIZATIONS)}")
+    target = converted_path(model_dir, model_name, device, quantization)
+    if is_converted(target):
+        log.debug("Using the CTranslate2 conversion of %s cached in %s", model_name, target)
+        return target
+
+    ct2 = import_ctranslate2()
+    root = target.parent
+    root.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(root)
+    log.warning("Converting %s for CTranslate2 (%s), once; cached in %s", model_name, quantization, target)
+    started = time.monotonic()
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=root))
+    try:
+        # low_cpu_mem_usage avoids a second full copy of the weights while loading.
+        converter = ct2.converters.TransformersConverter(str(model_dir), low_cpu_mem_usage=True)
+        converter.convert(str(work), quantization=quantization, force=True)
+        marker = {
+            "model_name": model_name,
+            "source": str(model_dir.resolve()),
+            "fingerprint": fingerprint(model_dir),
+            "quantization": quantization,
+            "ctranslate2": ct2.__version__,
+        }
+        (work / _MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+        _publish(work, target)
+    except Exception as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        if isinstance(exc, (EngineUnavailable, ModelError)):
+            raise
+        raise ModelError(
+            f"cannot convert {model_name} for CTranslate2 ({type(exc).__name__}: {_first_line(exc)}); "
+            "use --engine transformers"
+        ) from exc
+    log.warning("Converted %s in %.0f s", model_name, time.monotonic() - started)
+    return target
+
+
+def _publish(work: Path, target: Path) -> None:
+    """Move a finished conversion into place; a concurrent finished one is kept."""
+    if target.exists() and not is_converted(target):
+        # A leftover from an older layout or a manual copy: replace it.
+        shutil.rmtree(target, ignore_errors=True)
+    try:
+        os.rename(work, target)
+    except OSError:
+        if not is_converted(target):
+            raise
+        # Another process won the race with an identical conversion.
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_stale_temporaries(root: Path) -> None:
+    """Delete temporary directories that a killed conversion left behind long ago."""
+    now = time.time()
+    for path in root.glob(".*.tmp-*"):
+        try:
+            if now - path.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
