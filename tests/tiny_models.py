@@ -1,0 +1,272 @@
+"""Tiny real seq2seq models, built in seconds, shaped like the Hub checkpoints we use.
+
+The test suite needs models that load through exactly the code a Hub checkpoint takes
+(`AutoTokenizer.from_pretrained`, `AutoModelForSeq2SeqLM.from_pretrained`, the saved
+generation config), yet nothing may be downloaded. So each builder trains a real
+tokenizer on the project's own fixture text (tests/fixtures/, written for this
+project), makes a model config of a few dimensions, initializes random weights from a
+fixed seed and saves everything with `save_pretrained`, the files a Hub snapshot has.
+
+- `build_tiny_marian` mirrors Helsinki-NLP/opus-mt-fr-en: SentencePiece unigram
+  `source.spm`/`target.spm`, a `vocab.json` laid out like Marian's (`</s>` = 0,
+  `<unk>` = 1, `<pad>` last), pad as decoder start, `bad_words_ids=[[pad]]`.
+- `build_tiny_bart` mirrors sshleifer/distilbart-cnn-12-6: byte-level BPE
+  `vocab.json` + `merges.txt`, BART special ids (`<s>` 0, `<pad>` 1, `</s>` 2, `<unk>` 3),
+  beam search with length penalty and no-repeat n-grams.
+
+Limits: the weights are random, so outputs are gibberish and the models almost never
+emit `</s>` on their own; output length is bounded only by the caller's limits. The
+position table is a real limit: input longer than `max_position_embeddings` tokens
+raises `IndexError` on CPU, which is what lets tests prove that chunking works.
+Builders are deterministic (same files for the same arguments) and leave the global
+torch random state untouched.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import sentencepiece as spm
+import torch
+from tokenizers import ByteLevelBPETokenizer
+from transformers import (
+    BartConfig,
+    BartForConditionalGeneration,
+    GenerationConfig,
+    MarianConfig,
+    MarianMTModel,
+    MarianTokenizer,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PARALLEL_FR = FIXTURES / "parallel.fr"
+PARALLEL_EN = FIXTURES / "parallel.en"
+ENGLISH_NEWS = FIXTURES / "english_news.txt"
+
+SEED = 1234
+
+# Marian's own vocabulary layout (opus-mt vocab.json): eos first, unk second, pad last.
+MARIAN_EOS, MARIAN_UNK, MARIAN_PAD = "</s>", "<unk>", "<pad>"
+
+BART_SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+
+
+def _fixture_lines(*paths: Path) -> list[str]:
+    """Non-empty lines of the fixture files, in order."""
+    lines: list[str] = []
+    for path in paths:
+        lines.extend(line for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    return lines
+
+
+def _train_sentencepiece(lines: list[str], vocab_size: int) -> bytes:
+    """A serialized SentencePiece unigram model trained on `lines`.
+
+    `hard_vocab_limit=False` lets the trainer stop below `vocab_size` when the
+    fixture text is too small to support that many pieces, instead of failing.
+    """
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=model,
+        model_type="unigram",
+        vocab_size=vocab_size,
+        hard_vocab_limit=False,
+        # Every accented letter, « », € and ° must be a known piece, not <unk>.
+        character_coverage=1.0,
+        # Marian's sentencepiece ids are not used by the model (vocab.json maps
+        # pieces to ids), but keep the usual specials so the .spm looks like opus-mt's.
+        unk_id=0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=-1,
+        num_threads=1,
+        seed_sentencepiece_size=20000,
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def _marian_vocab(spm_bytes: bytes) -> dict[str, int]:
+    """vocab.json for MarianTokenizer: `</s>` 0, `<unk>` 1, the pieces, `<pad>` last."""
+    processor = spm.SentencePieceProcessor(model_proto=spm_bytes)
+    vocab = {MARIAN_EOS: 0, MARIAN_UNK: 1}
+    for piece_id in range(processor.get_piece_size()):
+        if processor.is_control(piece_id) or processor.is_unknown(piece_id):
+            continue
+        vocab.setdefault(processor.id_to_piece(piece_id), len(vocab))
+    vocab[MARIAN_PAD] = len(vocab)
+    return vocab
+
+
+def build_tiny_marian(
+    out_dir: Path,
+    *,
+    max_position_embeddings: int = 512,
+    vocab_size: int = 800,
+    d_model: int = 16,
+    seed: int = SEED,
+) -> Path:
+    """Build a tiny random French-to-English MarianMT checkpoint in `out_dir`.
+
+    The directory holds what a Helsinki-NLP/opus-mt snapshot holds (config.json,
+    generation_config.json, model.safetensors, source.spm, target.spm, vocab.json,
+    tokenizer_config.json), so it loads with `AutoTokenizer.from_pretrained(out_dir)`
+    and `AutoModelForSeq2SeqLM.from_pretrained(out_dir)`. The tokenizer's
+    `model_max_length` equals `max_position_embeddings`, as on the Hub (512).
+
+    Args:
+        out_dir: directory to create (or overwrite files in).
+        max_position_embeddings: most input tokens the model accepts; more raises
+            `IndexError` on CPU.
+        vocab_size: SentencePiece pieces requested (the result may be a little smaller).
+        d_model: hidden size (even, divisible by the 2 attention heads).
+        seed: seed for the random weights.
+
+    Returns:
+        `out_dir`.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    # One shared model for both sides, as opus-mt-fr-en does (a joint fr+en vocabulary).
+    spm_bytes = _train_sentencepiece(_fixture_lines(PARALLEL_FR, PARALLEL_EN), vocab_size)
+    (out_dir / "source.spm").write_bytes(spm_bytes)
+    shutil.copyfile(out_dir / "source.spm", out_dir / "target.spm")
+    vocab = _marian_vocab(spm_bytes)
+    (out_dir / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    tokenizer = MarianTokenizer(
+        source_spm=str(out_dir / "source.spm"),
+        target_spm=str(out_dir / "target.spm"),
+        vocab=str(out_dir / "vocab.json"),
+        source_lang="fr",
+        target_lang="en",
+        model_max_length=max_position_embeddings,
+    )
+    tokenizer.save_pretrained(out_dir)
+
+    pad_id, eos_id = vocab[MARIAN_PAD], vocab[MARIAN_EOS]
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        max_position_embeddings=max_position_embeddings,
+        d_model=d_model,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=2 * d_model,
+        decoder_ffn_dim=2 * d_model,
+        activation_function="swish",  # opus-mt's activation
+        scale_embedding=True,
+        pad_token_id=pad_id,
+        eos_token_id=eos_id,
+        forced_eos_token_id=eos_id,
+        decoder_start_token_id=pad_id,
+        share_encoder_decoder_embeddings=True,
+    )
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = MarianMTModel(config).eval()
+    # Like opus-mt-fr-en's generation_config.json, with fewer beams to keep tests fast.
+    model.generation_config = GenerationConfig(
+        num_beams=2,
+        # opus-mt: max_length = max_position_embeddings (512); a longer output would
+        # run the decoder off its position table.
+        max_length=max_position_embeddings,
+        bad_words_ids=[[pad_id]],
+        decoder_start_token_id=pad_id,
+        pad_token_id=pad_id,
+        eos_token_id=eos_id,
+        forced_eos_token_id=eos_id,
+        renormalize_logits=True,
+    )
+    model.save_pretrained(out_dir)
+    return out_dir
+
+
+def build_tiny_bart(
+    out_dir: Path,
+    *,
+    max_position_embeddings: int = 128,
+    vocab_size: int = 800,
+    d_model: int = 16,
+    seed: int = SEED,
+) -> Path:
+    """Build a tiny random English summarizer checkpoint (BART) in `out_dir`.
+
+    The directory holds what a sshleifer/distilbart-cnn-12-6 snapshot holds
+    (config.json, generation_config.json, model.safetensors, vocab.json, merges.txt,
+    tokenizer_config.json), so it loads with `AutoTokenizer.from_pretrained(out_dir)` and
+    `AutoModelForSeq2SeqLM.from_pretrained(out_dir)`. The tokenizer's
+    `model_max_length` equals `max_position_embeddings`.
+
+    Args:
+        out_dir: directory to create (or overwrite files in).
+        max_position_embeddings: most input tokens the model accepts; more raises
+            `IndexError` on CPU.
+        vocab_size: byte-level BPE vocabulary size, special tokens included.
+        d_model: hidden size (even, divisible by the 2 attention heads).
+        seed: seed for the random weights.
+
+    Returns:
+        `out_dir`.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    bpe = ByteLevelBPETokenizer(add_prefix_space=False)
+    bpe.train_from_iterator(
+        _fixture_lines(ENGLISH_NEWS),
+        vocab_size=vocab_size,
+        min_frequency=2,
+        special_tokens=BART_SPECIALS,
+        show_progress=False,
+    )
+    # vocab.json + merges.txt and a one-line tokenizer_config.json: the tokenizer files
+    # of the distilbart snapshot, so AutoTokenizer builds it the way it builds the real one.
+    bpe.save_model(str(out_dir))
+    (out_dir / "tokenizer_config.json").write_text(
+        json.dumps({"model_max_length": max_position_embeddings}), encoding="utf-8"
+    )
+
+    config = BartConfig(
+        vocab_size=bpe.get_vocab_size(),
+        max_position_embeddings=max_position_embeddings,
+        d_model=d_model,
+        encoder_layers=1,
+        decoder_layers=1,
+        encoder_attention_heads=2,
+        decoder_attention_heads=2,
+        encoder_ffn_dim=2 * d_model,
+        decoder_ffn_dim=2 * d_model,
+        bos_token_id=0,
+        pad_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=0,
+        forced_eos_token_id=2,
+    )
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = BartForConditionalGeneration(config).eval()
+    # Like distilbart-cnn-12-6's summarization settings, shorter and with fewer beams.
+    model.generation_config = GenerationConfig(
+        num_beams=2,
+        length_penalty=2.0,
+        no_repeat_ngram_size=3,
+        min_length=10,
+        max_length=40,
+        early_stopping=True,
+        bos_token_id=0,
+        pad_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=0,
+        forced_eos_token_id=2,
+    )
+    model.save_pretrained(out_dir)
+    return out_dir
