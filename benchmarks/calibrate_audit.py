@@ -1,0 +1,172 @@
+"""Measure the audit on professional French→English translations.
+
+    python benchmarks/calibrate_audit.py --corpus ../shared/corpus
+
+Three rates, on the paragraph-aligned articles and the sentence-aligned newstest2013
+and FLORES devtest pairs:
+
+  (a) clean:   share of professional pairs flagged at all (target: at most 5%);
+  (b) number:  one number of the English changed by one digit, share flagged (≥ 95%);
+  (c) name:    one English sentence that carries a name dropped from a paragraph of
+               several sentences, share flagged (≥ 95%).
+
+Deterministic: every mutation draws from a random generator seeded with --seed and the
+pair's position. `--show KIND` prints the pairs behind a rate to tune the rules.
+The corpus text stays outside the repository; this script only reads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from translate_sum.audit import check_paragraph  # noqa: E402
+from translate_sum.audit.fluency import sentences  # noqa: E402
+
+_NUMBER = re.compile(r"(?<![\w])\d+(?:[.,\u00a0\u202f ]\d+)*")
+_NAME = re.compile(r"(?<=[a-z,;] )[A-Z][\w'-]+|\b[A-Z]{2,}\b")
+
+
+def load_pairs(corpus: Path) -> dict[str, list[tuple[str, str]]]:
+    """Every aligned (French, English) pair of the corpus, by collection."""
+    sets: dict[str, list[tuple[str, str]]] = {}
+    articles: list[tuple[str, str]] = []
+    for fr_path in sorted((corpus / "articles" / "fr").glob("*.txt")):
+        en_path = corpus / "articles" / "en" / fr_path.name
+        fr = [p.strip() for p in re.split(r"\n\s*\n", fr_path.read_text("utf-8")) if p.strip()]
+        en = [p.strip() for p in re.split(r"\n\s*\n", en_path.read_text("utf-8")) if p.strip()]
+        if len(fr) != len(en):
+            raise SystemExit(f"{fr_path.name}: {len(fr)} French paragraphs, {len(en)} English")
+        articles.extend(zip(fr, en))
+    sets["articles"] = articles
+    for name, fr_file, en_file in (
+        ("newstest2013", "newstest2013.fr", "newstest2013.en"),
+        ("flores200", "flores200-devtest.fra_Latn", "flores200-devtest.eng_Latn"),
+    ):
+        fr = (corpus / "sentences" / fr_file).read_text("utf-8").splitlines()
+        en = (corpus / "sentences" / en_file).read_text("utf-8").splitlines()
+        sets[name] = [(f, e) for f, e in zip(fr, en) if f.strip() and e.strip()]
+    return sets
+
+
+def change_number(text: str, rng: random.Random) -> str | None:
+    """The text with one digit of one number changed, or None when it has no number."""
+    numbers = list(_NUMBER.finditer(text))
+    if not numbers:
+        return None
+    match = rng.choice(numbers)
+    positions = [i for i, ch in enumerate(match.group(0)) if ch.isdigit()]
+    pos = match.start() + rng.choice(positions)
+    old = text[pos]
+    choices = [d for d in "0123456789" if d != old and not (d == "0" and pos == match.start())]
+    return text[:pos] + rng.choice(choices) + text[pos + 1 :]
+
+
+def drop_named_sentence(text: str, rng: random.Random) -> str | None:
+    """The text without one of its sentences that carries a name, or None."""
+    parts = sentences(text, "en")
+    if len(parts) < 2:
+        return None
+    named = [i for i, s in enumerate(parts) if _NAME.search(s)]
+    if not named:
+        return None
+    drop = rng.choice(named)
+    return " ".join(s for i, s in enumerate(parts) if i != drop)
+
+
+def evaluate(sets: dict[str, list[tuple[str, str]]], seed: int, show: str | None) -> list[dict]:
+    rows = []
+    for name, pairs in sets.items():
+        clean = Counter()
+        flagged = 0
+        num_total = num_flagged = num_by_number = 0
+        drop_total = drop_flagged = drop_by_name = 0
+        for i, (fr, en) in enumerate(pairs):
+            flags = check_paragraph(fr, en)
+            if flags:
+                flagged += 1
+                clean.update({f.kind for f in flags})
+                if show == "clean":
+                    print(f"[{name} {i + 1}] {[f.detail for f in flags]}\n  FR: {fr}\n  EN: {en}\n")
+            rng = random.Random(f"{seed}-{name}-{i}")
+            changed = change_number(en, rng)
+            if changed is not None:
+                num_total += 1
+                mflags = check_paragraph(fr, changed)
+                num_flagged += bool(mflags)
+                num_by_number += any(f.kind == "number" for f in mflags)
+                if show == "number" and not mflags:
+                    print(f"[{name} {i + 1}] missed\n  FR: {fr}\n  EN: {changed}\n")
+            dropped = drop_named_sentence(en, rng)
+            if dropped is not None:
+                drop_total += 1
+                dflags = check_paragraph(fr, dropped)
+                drop_flagged += bool(dflags)
+                drop_by_name += any(f.kind == "name" for f in dflags)
+                if show == "name" and not dflags:
+                    print(f"[{name} {i + 1}] missed\n  FR: {fr}\n  EN: {dropped}\n")
+        rows.append(
+            {
+                "set": name,
+                "pairs": len(pairs),
+                "clean_flagged": flagged,
+                "clean_kinds": dict(clean),
+                "number_pairs": num_total,
+                "number_flagged": num_flagged,
+                "number_by_number": num_by_number,
+                "drop_pairs": drop_total,
+                "drop_flagged": drop_flagged,
+                "drop_by_name": drop_by_name,
+            }
+        )
+    return rows
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:5.1f}%" if whole else "   n/a"
+
+
+def print_table(rows: list[dict]) -> None:
+    total = {k: sum(r[k] for r in rows) for k in rows[0] if isinstance(rows[0][k], int)}
+    print(f"{'set':<13} {'pairs':>6} {'(a) clean flagged':>18} {'(b) number changed':>25} {'(c) named sentence dropped':>27}")
+    for r in rows + [dict(total, set="all", clean_kinds={})]:
+        print(
+            f"{r['set']:<13} {r['pairs']:>6} {_pct(r['clean_flagged'], r['pairs']):>18} "
+            f"{_pct(r['number_flagged'], r['number_pairs']):>9} of {r['number_pairs']:>5} "
+            f"(number {_pct(r['number_by_number'], r['number_pairs'])}) "
+            f"{_pct(r['drop_flagged'], r['drop_pairs']):>8} of {r['drop_pairs']:>4} "
+            f"(name {_pct(r['drop_by_name'], r['drop_pairs'])})"
+        )
+    print("\nflags on the professional pairs, by kind:")
+    for r in rows:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(r["clean_kinds"].items()))
+        print(f"  {r['set']:<13} {kinds or 'none'}")
+    print("\ntargets: (a) at most 5%, (b) at least 95%, (c) at least 95% of pairs flagged")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default=os.environ.get("TRANSLATE_SUM_CORPUS"),
+                        help="corpus folder with articles/ and sentences/ (or $TRANSLATE_SUM_CORPUS)")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--show", choices=["clean", "number", "name"],
+                        help="print the flagged clean pairs, or the missed mutations")
+    parser.add_argument("--only", help="run one collection: articles, newstest2013, flores200")
+    args = parser.parse_args()
+    if not args.corpus:
+        parser.error("give --corpus PATH or set TRANSLATE_SUM_CORPUS")
+    sets = load_pairs(Path(args.corpus))
+    if args.only:
+        sets = {args.only: sets[args.only]}
+    print_table(evaluate(sets, args.seed, args.show))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Checks on the shape of a translation: loops, implausible length, French left in.
+
+These need no understanding of the content, only counts: repeated n-grams, the
+length ratio of the two sides (bounds measured on professional translations, see
+benchmarks/calibrate_audit.py), the number of sentences, and French function words.
+
+Limits: a translation that paraphrases at the right length passes; a loop the source
+itself contains ("non, non, non") is not reported; a French quotation the translator
+chose to keep is reported.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from translate_sum.document import Flag
+
+# English characters per French character on professional pairs (newstest2013,
+# FLORES, the articles): median about 0.9, 99.7% of paragraphs inside these bounds once
+# the slack below is added. Measured by benchmarks/calibrate_audit.py.
+LENGTH_RATIO_LOW = 0.55
+LENGTH_RATIO_HIGH = 1.45
+# Short texts vary more ("Oui." → "Yes, indeed."): characters allowed either side.
+LENGTH_SLACK = 25
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+# French words that are not English words; several in one sentence mean French.
+_FRENCH = set(
+    """le la les des du une et est sont dans pour avec sur qui que pas par aux au ce cette
+    ces il elle ils elles nous vous leur leurs mais ou où été être avoir ont fait plus
+    très son sa ses lui dont aussi comme tout tous entre sans sous après avant encore
+    déjà selon chez depuis même donc alors c'est qu'il n'est d'un d'une l'on je j'ai
+    peut doit faut ainsi quand bien moins notre nos votre vos cela ça cet""".split()
+)
+_ENGLISH = set(
+    """the and of to in is are was were for with on that this it by from as at be have has
+    had not but or which who what will would can could an they their there been its he
+    she we you his her our than more also into about""".split()
+)
+
+
+@functools.lru_cache(maxsize=2)
+def _segmenter(language: str):  # type: ignore[no-untyped-def]
+    import pysbd
+
+    return pysbd.Segmenter(language=language, clean=False)
+
+
+def sentences(text: str, language: str) -> list[str]:
+    """The sentences of `text`, stripped, with pysbd's rules for `language` ("fr"/"en")."""
+    return [s.strip() for s in _segmenter(language).segment(text) if s.strip()]
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _longest_loop(words: list[str], max_n: int = 8) -> tuple[int, int, str]:
+    """The most repeated back-to-back n-gram: (times, n, the n-gram)."""
+    best = (1, 0, "")
+    for n in range(1, max_n + 1):
+        i = 0
+        while i + 2 * n <= len(words):
+            times = 1
+            while words[i + times * n : i + (times + 1) * n] == words[i : i + n]:
+                times += 1
+            if times > best[0] or (times == best[0] and times > 1 and n > best[1]):
+                best = (times, n, " ".join(words[i : i + n]))
+            i += max(1, (times - 1) * n) if times > 1 else 1
+    return best
+
+
+def check_repetition(source: str, translation: str) -> list[Flag]:
+    """A flag when the translation loops: an n-gram repeated back to back, or a
+    sentence written twice, more than in the source."""
+    tgt = _words(translation)
+    times, n, gram = _longest_loop(tgt)
+    # One word three times can be style ("very, very, very"); four is a loop.
+    needed = 4 if n == 1 else 3
+    if times >= needed and times > _longest_loop(_words(source))[0]:
+        return [Flag("repetition", f"{gram!r} repeated {times} times in a row", "error")]
+    tgt_sentences = [s.lower() for s in sentences(translation, "en") if len(s.split()) >= 4]
+    repeated = {s for s in tgt_sentences if tgt_sentences.count(s) > 1}
+    src_sentences = [s.lower() for s in sentences(source, "fr")]
+    if repeated and len(set(src_sentences)) == len(src_sentences):
+        sample = next(iter(repeated))
+        return [Flag("repetition", f"sentence {sample[:60]!r} written twice", "error")]
+    return []
+
+
+def check_length(source: str, translation: str) -> list[Flag]:
+    """A flag when the translation is much shorter or longer than its source, or has
+    fewer sentences (a dropped sentence)."""
+    src, tgt = len(source.strip()), len(translation.strip())
+    if not src:
+        return []
+    if tgt < LENGTH_RATIO_LOW * src - LENGTH_SLACK:
+        return [Flag("length", f"translation is short: {tgt} characters for {src} in the source", "warning")]
+    if tgt > LENGTH_RATIO_HIGH * src + LENGTH_SLACK:
+        return [Flag("length", f"translation is long: {tgt} characters for {src} in the source", "warning")]
+    src_n, tgt_n = len(sentences(source, "fr")), len(sentences(translation, "en"))
+    if tgt_n < src_n:
+        return [Flag("length", f"translation has {tgt_n} sentences for {src_n} in the source", "warning")]
+    return []
+
+
+def check_untranslated(source: str, translation: str) -> list[Flag]:
+    """A flag for each sentence of the translation that is still French."""
+    flags: list[Flag] = []
+    for sentence in sentences(translation, "en"):
+        words = _words(sentence)
+        if len(words) < 4:
+            continue
+        french = sum(w in _FRENCH for w in words)
+        english = sum(w in _ENGLISH for w in words)
+        if french >= 2 and french >= 0.2 * len(words) and french > 2 * english:
+            shown = sentence if len(sentence) <= 60 else sentence[:57] + "..."
+            flags.append(Flag("untranslated", f"French left in translation: {shown!r}", "error"))
+    return flags

@@ -1,0 +1,236 @@
+"""Names of a French paragraph (people, places, organisations, acronyms) missing in English.
+
+A name is a capitalized word that does not start a sentence, a run of them, or an
+acronym. French capitalizes far less than English (no capitals on months, days,
+nationality adjectives or titles), so a capital inside a French sentence is almost always
+a name. A capitalized word that starts a sentence counts only when the paragraph also
+writes it capitalized elsewhere, or when it is an acronym or in the table below.
+
+A name is found in the translation when one of its words is there, after stripping
+accents and case, exactly, through the French→English table (``Etats-Unis`` →
+``United States``), as a reordered acronym (``OTAN`` → ``NATO``) or by fuzzy match
+(``Moscou`` → ``Moscow``). Matching any one word of a multi-word name keeps false
+alarms rare (``Jean Charest`` → ``Mr Charest``), at the cost of missing a half-dropped
+name.
+
+Limits: a name translated into unrelated words the table does not know is reported
+(``SQ`` → ``provincial police``); an English name with no French counterpart is not.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+from translate_sum.document import Flag
+
+# French → English forms that neither accent stripping nor fuzzy matching can find.
+# Keys and values are accent-free lowercase; a value is any of several English words.
+NAME_TABLE: dict[str, tuple[str, ...]] = {
+    "etats-unis": ("united states", "us", "u.s", "usa", "america"),
+    "etats": ("states", "state"),
+    "etat": ("state", "government"),
+    "union europeenne": ("european union", "eu"),
+    "ue": ("eu", "european union"),
+    "onu": ("un", "united nations"),
+    "nations unies": ("united nations", "un"),
+    "otan": ("nato",),
+    "oms": ("who", "world health organization"),
+    "omc": ("wto", "world trade organization"),
+    "pib": ("gdp",),
+    "tva": ("vat",),
+    "ong": ("ngo", "non-governmental"),
+    "fmi": ("imf", "international monetary fund"),
+    "bce": ("ecb", "european central bank"),
+    "rdc": ("drc", "congo"),
+    "pme": ("sme", "small business", "small and medium"),
+    "sida": ("aids",),
+    "ps": ("socialist",),
+    "royaume-uni": ("united kingdom", "uk", "britain"),
+    "grande-bretagne": ("britain", "uk", "united kingdom"),
+    "angleterre": ("england", "britain"),
+    "allemagne": ("germany",), "allemand": ("german",), "allemands": ("germans", "german"),
+    "espagne": ("spain",), "espagnol": ("spanish",),
+    "italie": ("italy",), "italien": ("italian",),
+    "chine": ("china",), "chinois": ("chinese",),
+    "japon": ("japan",), "japonais": ("japanese",),
+    "russie": ("russia",), "russes": ("russians", "russian"),
+    "grece": ("greece",), "grecs": ("greeks", "greek"),
+    "suisse": ("switzerland", "swiss"), "suede": ("sweden",), "norvege": ("norway",),
+    "danemark": ("denmark",), "pays-bas": ("netherlands", "holland", "dutch"),
+    "belgique": ("belgium",), "autriche": ("austria",), "pologne": ("poland",),
+    "hongrie": ("hungary",), "turquie": ("turkey",), "egypte": ("egypt",),
+    "irlande": ("ireland",), "ecosse": ("scotland",), "tchequie": ("czech",),
+    "israel": ("israel",), "liban": ("lebanon",), "syrie": ("syria",), "irak": ("iraq",),
+    "iran": ("iran",), "arabie": ("arabia",), "inde": ("india",), "coree": ("korea",),
+    "mexique": ("mexico",), "bresil": ("brazil",), "argentine": ("argentina",),
+    "perou": ("peru",), "chili": ("chile",), "colombie": ("colombia",),
+    "afrique": ("africa",), "amerique": ("america",), "europe": ("europe",),
+    "asie": ("asia",), "algerie": ("algeria",), "maroc": ("morocco",), "tunisie": ("tunisia",),
+    "libye": ("libya",), "mali": ("mali",), "cote": ("coast", "cote"),
+    "nouvelle-zelande": ("new zealand",), "australie": ("australia",),
+    "afghanistan": ("afghanistan",), "ukraine": ("ukraine",), "ethiopie": ("ethiopia",),
+    "londres": ("london",), "pekin": ("beijing", "peking"), "moscou": ("moscow",),
+    "varsovie": ("warsaw",), "venise": ("venice",), "geneve": ("geneva",),
+    "bruxelles": ("brussels",), "vienne": ("vienna",), "lisbonne": ("lisbon",),
+    "copenhague": ("copenhagen",), "athenes": ("athens",), "le caire": ("cairo",),
+    "alger": ("algiers",), "jerusalem": ("jerusalem",), "la haye": ("the hague", "hague"),
+    "nouvelle-orleans": ("new orleans",), "new york": ("new york",),
+    "francais": ("french", "france"), "americains": ("americans", "american", "us"),
+    "americain": ("american", "us"), "europeens": ("europeans", "european", "eu"),
+    "quebecois": ("quebecers", "quebecois", "quebec"), "canadiens": ("canadians", "canadian"),
+    "assemblee nationale": ("national assembly", "assembly"),
+    "assemblee": ("assembly",), "senat": ("senate",), "parlement": ("parliament",),
+    "conseil": ("council", "board"), "cour": ("court",), "eglise": ("church",),
+    "maison blanche": ("white house",), "maison": ("house",), "blanche": ("white",),
+    "premier ministre": ("prime minister", "premier"), "ministere": ("ministry", "department"),
+    "ministre": ("minister",), "gouvernement": ("government",), "nord": ("north", "northern"),
+    "sud": ("south", "southern"), "est": ("east", "eastern"), "ouest": ("west", "western"),
+    "bourse": ("stock exchange", "stock market", "exchange"),
+    "jeux olympiques": ("olympic", "olympics"), "coupe du monde": ("world cup",),
+    "noel": ("christmas",), "paques": ("easter",), "toussaint": ("all saints",),
+    "proche-orient": ("middle east", "near east"), "moyen-orient": ("middle east",),
+    "saint": ("st", "saint"), "sainte": ("st", "saint"), "mer": ("sea",), "mont": ("mount",),
+    "ile": ("island",), "iles": ("islands",), "golfe": ("gulf",), "lac": ("lake",),
+    "fleuve": ("river",), "riviere": ("river",), "place": ("square", "place"),
+    "ligue": ("league",), "parti": ("party",), "front": ("front",),
+    "commission": ("commission", "committee"), "ville": ("city", "town"),
+    "internet": ("internet", "web", "online"), "web": ("web", "internet", "online"),
+    "terre": ("earth",), "lune": ("moon",), "soleil": ("sun",), "dieu": ("god",),
+}
+
+# Words that, capitalized, are not names: sentence starters the paragraph may repeat,
+# months and days (capitalized only by mistake), titles and honorifics.
+_NOT_NAMES = set(
+    """le la les l un une des du de d au aux ce cet cette ces il elle ils elles on nous vous
+    je tu mais et ou donc or ni car si en dans pour par sur sous avec sans selon chez vers
+    depuis pendant avant apres entre contre malgre comme quand lorsque puis alors ainsi
+    pourtant cependant enfin toutefois certes mme m mm mlle me mr dr pr st ste cie
+    monsieur madame mademoiselle maitre docteur professeur
+    lundi mardi mercredi jeudi vendredi samedi dimanche
+    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+    oui non voila c qu qui que quoi ou quel quelle quels quelles tout tous toute toutes
+    a y
+    """.split()
+)
+
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ][A-Za-zÀ-ÖØ-öø-ÿœŒ0-9'’.-]*")
+# Lowercase words allowed inside a name ("Union européenne", "Jean de La Fontaine").
+_PARTICLES = {"de", "du", "des", "la", "le", "d", "von", "van", "der", "den", "al", "el", "y", "di", "da"}
+_SENTENCE_END = re.compile(r"[.!?…:;«»\"“”(\[—–]\s*$|^\s*[-–—]?\s*$")
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents: the form every comparison uses."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("œ", "oe").replace("Œ", "oe").replace("’", "'").lower()
+
+
+def _is_acronym(word: str) -> bool:
+    letters = word.replace(".", "").replace("-", "")
+    return len(letters) >= 2 and letters.isupper() and letters.isalpha()
+
+
+def _clean(word: str) -> str:
+    word = word.strip(".-'’")
+    # "l'ONU", "d'Europe": the elided article is not part of the name.
+    match = re.match(r"^(?:[lLdDjJnNsScCmMtT]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)['’](.+)$", word)
+    if match:
+        word = match.group(1)
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    return word
+
+
+def extract_names(text: str) -> list[str]:
+    """The names of a French paragraph, each as written (a run of capitalized words)."""
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        word = m.group(0)
+        # "l'ONU" starts with a lowercase article but carries a name.
+        elided = re.match(r"^[a-zA-Z]{1,6}['’]", word)
+        initial = bool(_SENTENCE_END.search(text[: m.start()])) and not elided
+        tokens.append((_clean(word), initial))
+    capitalized_inside = {w for w, initial in tokens if w[:1].isupper() and not initial}
+    names: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        while run and fold(run[-1]) in _PARTICLES:
+            run.pop()
+        if run:
+            names.append(" ".join(run))
+        run.clear()
+
+    for word, initial in tokens:
+        if not word:
+            close()
+            continue
+        folded = fold(word)
+        is_name = word[:1].isupper() and folded not in _NOT_NAMES
+        if is_name and initial:
+            # Sentence-initial: a name only with other evidence in the paragraph.
+            is_name = (
+                _is_acronym(word)
+                or (word in capitalized_inside and not word.isupper())
+                or folded in NAME_TABLE
+            )
+        if is_name:
+            if initial:
+                close()
+            run.append(word)
+        elif run and folded in _PARTICLES and not initial:
+            run.append(word)
+        else:
+            close()
+    close()
+    return names
+
+
+def _english_words(text: str) -> set[str]:
+    return {fold(_clean(w)) for w in _TOKEN.findall(text)} | {
+        fold(_clean(w)).replace(".", "") for w in _TOKEN.findall(text)
+    }
+
+
+def _found(name: str, folded_text: str, words: set[str], acronyms: set[str]) -> bool:
+    """Whether a French name appears in the English, in any accepted form."""
+    whole = fold(name)
+    alternatives = NAME_TABLE.get(whole, ())
+    if any(_contains(folded_text, alt) for alt in alternatives):
+        return True
+    for part in re.split(r"[\s-]+", name):
+        folded = fold(part).strip(".")
+        if not folded or folded in _PARTICLES:
+            continue
+        if folded in words or folded.replace(".", "") in words:
+            return True
+        if any(_contains(folded_text, alt) for alt in NAME_TABLE.get(folded, ())):
+            return True
+        if _is_acronym(part) and "".join(sorted(folded)) in acronyms:
+            return True  # OTAN → NATO, FMI → IMF
+        if len(folded) >= 4 and difflib.get_close_matches(folded, words, n=1, cutoff=0.75):
+            return True  # Moscou → Moscow, Marseille → Marseilles
+    return False
+
+
+def _contains(folded_text: str, phrase: str) -> bool:
+    return re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", folded_text) is not None
+
+
+def check_names(source: str, translation: str) -> list[Flag]:
+    """Flags for names of the French source that the English translation lacks."""
+    folded_text = fold(translation)
+    words = _english_words(translation)
+    acronyms = {"".join(sorted(w)) for w in words if len(w) <= 6}
+    flags: list[Flag] = []
+    seen: set[str] = set()
+    for name in extract_names(source):
+        if name in seen:
+            continue
+        seen.add(name)
+        if not _found(name, folded_text, words, acronyms):
+            flags.append(Flag("name", f"name {name!r} missing in translation", "warning"))
+    return flags

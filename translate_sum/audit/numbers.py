@@ -1,0 +1,416 @@
+"""Numbers of a French paragraph that are missing or changed in its English translation.
+
+Both sides are read into *mentions*: a piece of text and the set of values it may
+stand for. A value is a key such as ``("n", 3.5)``, ``("t", 13, 30)`` (a time) or
+``("d", 2025, 7, 5)`` (a date). A French mention is present in the English when some
+English mention shares a value with it; an English mention written in digits that
+shares no value with the French is reported as added.
+
+Ambiguous writings get every reading instead of a guess, because real English text
+keeps French formats (WMT's references write ``1 224`` and ``27,5``): ``2,500`` is
+2500 or 2.5 on either side, ``7/5/2025`` is a date in either order.
+
+Limits: no units (``5 km`` and ``5 miles`` match), no arithmetic (``la moitié`` is not
+50%), approximate quantities (``une dizaine``, ``des milliers``) are not numbers, and a
+number written in words in the source that the translation drops is only a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from translate_sum.document import Flag
+
+Key = tuple
+
+# Separators a French writer puts between groups of three digits: space, no-break space,
+# narrow no-break space, thin space, and a dot (common in older texts).
+_GROUP = "[ \u00a0\u202f\u2009.,]"
+
+_MONTHS_EN = {
+    m: i + 1
+    for i, m in enumerate(
+        "january february march april may june july august september october november "
+        "december".split()
+    )
+}
+_MONTHS_EN.update({m[:3]: i for m, i in list(_MONTHS_EN.items())})
+_MONTHS_EN["sept"] = 9
+_MONTHS_FR = {
+    m: i + 1
+    for i, m in enumerate(
+        "janvier février mars avril mai juin juillet août septembre octobre novembre "
+        "décembre".split()
+    )
+}
+_MONTHS_FR.update({"fevrier": 2, "aout": 8, "decembre": 12})
+
+_SCALES_FR = {
+    "mille": 1e3, "millier": 1e3,
+    "million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9,
+    # A French "billion" is a million millions.
+    "billion": 1e12, "billions": 1e12,
+    "md": 1e9, "mds": 1e9, "mrd": 1e9, "mrds": 1e9, "k": 1e3, "m": 1e6,
+}
+_SCALES_EN = {
+    "thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9,
+    "trillion": 1e12, "bn": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3, "tn": 1e12,
+}
+
+_UNITS_FR = {
+    "zéro": 0, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
+    "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
+    "quarante": 40, "cinquante": 50, "soixante": 60, "un": 1, "une": 1,
+}
+_UNITS_EN = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1,
+    "dozen": 12,
+}
+# Words that stand for a number in English without being number words.
+_IMPLIED_EN = {
+    "both": 2, "twice": 2, "double": 2, "pair": 2, "couple": 2, "dual": 2, "twin": 2,
+    "triple": 3, "thrice": 3, "half": 0.5, "quarter": 4, "decade": 10, "decades": 10,
+    "fortnight": 15, "week": 8, "single": 1,
+}
+_ORDINALS_EN = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
+    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
+    "twenty-first": 21,
+}
+_ORDINALS_FR = {
+    "deuxième": 2, "second": 2, "seconde": 2, "troisième": 3, "quatrième": 4,
+    "cinquième": 5, "sixième": 6, "septième": 7, "huitième": 8, "neuvième": 9,
+    "dixième": 10, "onzième": 11, "douzième": 12, "treizième": 13, "quatorzième": 14,
+    "quinzième": 15, "seizième": 16, "vingtième": 20, "trentième": 30, "centième": 100,
+    "millième": 1000,
+}
+_ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number as written (`text`) and every value it may stand for."""
+
+    text: str
+    keys: frozenset[Key]
+    digits: bool  # written with digits: a strong signal, checked in both directions
+
+
+def _num(value: float) -> Key:
+    return ("n", round(value, 6))
+
+
+def _roman(text: str) -> int | None:
+    total = 0
+    for i, ch in enumerate(text):
+        v = _ROMAN[ch]
+        nxt = _ROMAN[text[i + 1]] if i + 1 < len(text) else 0
+        total += -v if v < nxt else v
+    return total if 0 < total < 4000 else None
+
+
+def _digit_values(text: str) -> set[float]:
+    """Every value a digit string with separators may mean, in either language."""
+    text = text.strip()
+    parts = re.split(r"([ \u00a0\u202f\u2009.,])", text)
+    digits = parts[0::2]
+    seps = parts[1::2]
+    if not seps:
+        return {float(text)}
+    values: set[float] = set()
+    last = digits[-1]
+    # All separators but the last are thousands separators; the last one is either.
+    head = "".join(digits[:-1])
+    if len(last) == 3 and all(len(d) == 3 for d in digits[1:]):
+        values.add(float(head + last))
+    if len(seps) == 1 or all(s == seps[0] for s in seps[:-1]):
+        if seps[-1] in ".," and not (len(seps) > 1 and seps[-1] == seps[0]):
+            values.add(float(head + "." + last))
+    if not values:
+        values.add(float(head + last))
+    return values
+
+
+# One alternation, tried left to right at each position: the most specific writings first.
+_EN_DATE = re.compile(
+    r"\b(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b"
+    r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<mon2>[A-Za-z]{3,9})\.?,?\s+(?P<year2>\d{4})\b"
+)
+_NUMERIC_DATE = re.compile(
+    r"(?<![\w.,/])(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4}|\d{2})(?![\w/]|[.,]\d)"
+    r"|(?<![\w.,/])(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})(?![\w])"
+)
+_TIME_FR = re.compile(r"(?<![\w.,])(?P<h>\d{1,2})\s?h\s?(?P<m>\d{2})?(?!\w)", re.I)
+_TIME_EN = re.compile(
+    r"(?<![\w.,])(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s?(?P<ap>[ap])\.?\s?m\b\.?"
+    r"|(?<![\w.,:])(?P<h2>\d{1,2}):(?P<m2>\d{2})(?![\d:])",
+    re.I,
+)
+_HOURS_FR = re.compile(r"(?<![\w.,])(?P<h>\d{1,2})\s+heures?(?:\s+(?P<m>\d{1,2}))?\b", re.I)
+_NUMBER = re.compile(
+    r"(?<![\w])(?:(?P<grp>\d{1,3}(?:" + _GROUP + r"\d{3})+(?:[.,]\d+)?)|(?P<plain>\d+(?:[.,]\d+)?))"
+    r"(?P<suffix>(?:er|re|ère|e|ème|eme|è|ᵉ|ᵉʳ|st|nd|rd|th|s|'s)\b)?"
+    r"(?:\s?(?P<scale>[A-Za-z]+)\b)?(?![\w])",
+)
+# "XXe", "IIIe République", "Ve siècle"; a lone letter ("Le", "Ce") only before "siècle".
+_ROMAN_ORDINAL = re.compile(
+    r"\b(?!Cie\b|Vie\b|Lie\b)(?P<r>[IVXLC]{2,}|[IVXLC](?=(?:e|ème|er|ᵉ)\s+(?:siècle|millénaire)))"
+    r"(?:e|è|ème|eme|er|ᵉ)\b"
+)
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ]+(?:-[A-Za-zÀ-ÖØ-öø-ÿœŒ]+)*")
+
+
+def _scale(word: str | None, table: dict[str, float], raw: str) -> float | None:
+    if not word:
+        return None
+    low = word.lower()
+    # A bare "m"/"k" is a unit (metres) unless glued to a currency sign.
+    if low in ("m", "k") and not re.search(r"[€$£]", raw):
+        return None
+    return table.get(low)
+
+
+def _french_words(tokens: list[str]) -> int | None:
+    """Value of a run of French number words ("quatre-vingt-dix", "deux cent trois")."""
+    total, current, prev = 0, 0, ""
+    for tok in tokens:
+        if tok == "et":
+            continue
+        if tok in ("cent", "cents"):
+            current = (current or 1) * 100
+        elif tok == "mille":
+            total += (current or 1) * 1000
+            current = 0
+        elif tok in ("vingt", "vingts") and prev == "quatre":
+            current += 76  # quatre-vingt: 4 already added, 80 wanted
+        elif tok in _UNITS_FR:
+            current += _UNITS_FR[tok]
+        else:
+            return None
+        prev = tok
+    return total + current
+
+
+def _english_words(tokens: list[str]) -> int | None:
+    total, current = 0, 0
+    for tok in tokens:
+        if tok == "and":
+            continue
+        if tok == "hundred":
+            current = (current or 1) * 100
+        elif tok == "thousand":
+            total += (current or 1) * 1000
+            current = 0
+        elif tok in _UNITS_EN:
+            current += _UNITS_EN[tok]
+        else:
+            return None
+    return total + current
+
+
+def _joined(text: str, left: tuple[str, int, int], right: tuple[str, int, int]) -> bool:
+    """Whether two words are separated only by spaces or a hyphen (no punctuation)."""
+    between = text[left[2] : right[1]]
+    return between == "-" or (between.strip() == "" and "\n" not in between)
+
+
+def _word_mentions(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Mention]:
+    """Numbers written in words: runs of number words, optionally before a scale word."""
+    units = _UNITS_FR if lang == "fr" else _UNITS_EN
+    extra = {"cent", "cents", "mille"} if lang == "fr" else {"hundred", "thousand"}
+    scales = _SCALES_FR if lang == "fr" else _SCALES_EN
+    ordinals = _ORDINALS_FR if lang == "fr" else _ORDINALS_EN
+    articles = {"un", "une"} if lang == "fr" else {"a", "an", "one"}
+    # Split hyphenated words into parts ("quatre-vingt-dix", "two-year-old") so a run
+    # of number words can stop inside a compound.
+    parts: list[tuple[str, int, int]] = []
+    for m in _WORD.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        offset = m.start()
+        for piece in m.group(0).split("-"):
+            parts.append((piece.lower(), offset, offset + len(piece)))
+            offset += len(piece) + 1
+
+    def numeric(i: int) -> bool:
+        word = parts[i][0]
+        if word in units or word in extra:
+            return True
+        nxt = parts[i + 1][0] if i + 1 < len(parts) else ""
+        # "vingt et un", "one hundred and five": the joiner only inside a number.
+        if lang == "fr" and word == "et":
+            return nxt in ("un", "une", "onze")
+        if lang == "en" and word == "and":
+            return i > 0 and parts[i - 1][0] in ("hundred", "thousand") and nxt in units
+        return False
+
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(parts):
+        word, start, _ = parts[i]
+        if word in ordinals:
+            mentions.append(Mention(text[start : parts[i][2]], frozenset({_num(ordinals[word])}), False))
+            i += 1
+            continue
+        if lang == "en" and word in _IMPLIED_EN:
+            mentions.append(Mention(text[start : parts[i][2]], frozenset({_num(_IMPLIED_EN[word])}), False))
+            i += 1
+            continue
+        if not numeric(i):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(parts) and numeric(j) and _joined(text, parts[j - 1], parts[j]):
+            # "one" continues "twenty-one" and "vingt et un" but starts a new number
+            # after anything else ("two one-year terms").
+            if parts[j][0] in articles and units.get(parts[j - 1][0], 0) < 20 and parts[j - 1][0] != "et":
+                break
+            j += 1
+        run = [p[0] for p in parts[i:j]]
+        scale = None
+        if j < len(parts) and len(parts[j][0]) > 2 and _joined(text, parts[j - 1], parts[j]):
+            scale = scales.get(parts[j][0])
+        if run[0] in articles and len(run) > 1 and run[1] not in extra:
+            run, i = run[1:], i + 1  # "a two-year term": the article is not part of it
+            start = parts[i][1]
+        value = _french_words(run) if lang == "fr" else _english_words(run)
+        end = parts[j][2] if scale else parts[j - 1][2]
+        surface = text[start:end]
+        if value is None:
+            pass
+        elif scale:
+            mentions.append(Mention(surface, frozenset({_num(value * scale)}), False))
+            j += 1
+        # "un", "une", "a", "one" on their own are articles or pronouns, not numbers;
+        # "neuf" is more often "new" than 9.
+        elif len(run) == 1 and run[0] in articles | {"neuf", "a", "an"}:
+            pass
+        else:
+            mentions.append(Mention(surface, frozenset({_num(value)}), False))
+        i = max(j, i + 1)
+    return mentions
+
+
+def extract(text: str, lang: str) -> list[Mention]:
+    """Every number mentioned in `text` (`lang` is "fr" or "en"), in order of appearance."""
+    mentions: list[tuple[int, Mention]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return not any(a < end and start < b for a, b in taken)
+
+    def add(start: int, end: int, keys: set[Key], digits: bool = True) -> None:
+        taken.append((start, end))
+        mentions.append((start, Mention(text[start:end], frozenset(keys), digits)))
+
+    months = _MONTHS_EN if lang == "en" else _MONTHS_FR
+    for m in _NUMERIC_DATE.finditer(text):
+        if m.group("iy"):
+            y, mo, d = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
+            keys = {("d", y, mo, d)}
+        else:
+            a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y"))
+            y = y + 2000 if y < 100 else y
+            keys = set()
+            if 1 <= a <= 31 and 1 <= b <= 12:
+                keys.add(("d", y, b, a))
+            if lang == "en" and 1 <= b <= 31 and 1 <= a <= 12:
+                keys.add(("d", y, a, b))
+            if not keys:
+                continue
+        add(m.start(), m.end(), keys)
+    if lang == "en":
+        for m in _EN_DATE.finditer(text):
+            mon = (m.group("mon") or m.group("mon2")).lower()
+            if mon not in months or not free(m.start(), m.end()):
+                continue
+            day = int(m.group("day") or m.group("day2"))
+            year = int(m.group("year") or m.group("year2"))
+            add(m.start(), m.end(), {("d", year, months[mon], day), _num(day), _num(year)})
+        for m in _TIME_EN.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            h = int(m.group("h") or m.group("h2"))
+            mi = int(m.group("m") or m.group("m2") or 0)
+            ap = (m.group("ap") or "").lower()
+            if h > 24 or mi > 59:
+                continue
+            hours = {h % 12 + (12 if ap == "p" else 0)} if ap else {h, (h + 12) % 24}
+            keys = {("t", hh, mi) for hh in hours} | {_num(hh) for hh in hours} | {_num(h)}
+            add(m.start(), m.end(), keys)
+    else:
+        for pattern in (_TIME_FR, _HOURS_FR):
+            for m in pattern.finditer(text):
+                if not free(m.start(), m.end()):
+                    continue
+                h, mi = int(m.group("h")), int(m.group("m") or 0)
+                if h > 24 or mi > 59:
+                    continue
+                keys = {("t", h % 24, mi), _num(h)}
+                if mi:
+                    # "1h30" is as often a duration as a time of day.
+                    keys.add(_num(h + mi / 60))
+                    keys.add(_num(h * 60 + mi))
+                add(m.start(), m.end(), keys)
+        for m in _ROMAN_ORDINAL.finditer(text):
+            value = _roman(m.group("r"))
+            if value and free(m.start(), m.end()):
+                add(m.start(), m.end(), {_num(value)})
+
+    scales = _SCALES_FR if lang == "fr" else _SCALES_EN
+    for m in _NUMBER.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        raw = m.group("grp") or m.group("plain")
+        values = _digit_values(raw)
+        scale = _scale(m.group("scale"), scales, text[max(0, m.start() - 1) : m.end() + 1])
+        end = m.end() if scale else m.start() + len(raw) + len(m.group("suffix") or "")
+        keys = {_num(v * scale) for v in values} if scale else {_num(v) for v in values}
+        suffix = (m.group("suffix") or "").lower()
+        if suffix in ("s", "'s"):
+            # "the 1990s" / "les années 90".
+            keys |= {_num(v % 100) for v in values if v >= 1000}
+        add(m.start(), end, keys)
+
+    mentions.extend((0, w) for w in _word_mentions(text, lang, taken))
+    return [mention for _, mention in mentions]
+
+
+def _is_year_like(mention: Mention) -> bool:
+    return any(k[0] == "n" and 1000 <= k[1] <= 2100 for k in mention.keys)
+
+
+def check_numbers(source: str, translation: str) -> list[Flag]:
+    """Flags for source numbers missing from the translation and digits it adds."""
+    src = extract(source, "fr")
+    tgt = extract(translation, "en")
+    tgt_keys = frozenset().union(*(m.keys for m in tgt)) if tgt else frozenset()
+    src_keys = frozenset().union(*(m.keys for m in src)) if src else frozenset()
+    missing = [m for m in src if not (m.keys & tgt_keys)]
+    added = [m for m in tgt if m.digits and not (m.keys & src_keys)]
+    flags: list[Flag] = []
+    seen: set[str] = set()
+    # A missing digit number beside an added one is a changed number: an error.
+    severity = "error" if added and any(m.digits for m in missing) else "warning"
+    for m in missing:
+        if m.text in seen:
+            continue
+        seen.add(m.text)
+        if m.digits:
+            flags.append(Flag("number", f"number {m.text} missing in translation", severity))
+        else:
+            flags.append(Flag("number", f"number {m.text!r} (in words) missing in translation", "warning"))
+    for m in added:
+        if m.text in seen:
+            continue
+        seen.add(m.text)
+        flags.append(Flag("number", f"number {m.text} in translation not in source", severity))
+    return flags
