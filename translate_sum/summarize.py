@@ -446,10 +446,12 @@ class AbstractiveSummarizer:
         engine: Seq2SeqEngine,
         options: DecodeOptions | None = None,
         *,
-        max_rounds: int = 5,
+        max_rounds: int = 8,
     ) -> None:
         self.engine = engine
         self.options = options if options is not None else engine.default_options()
+        # Each round at least halves the number of chunks (see `_map_options`), so 8
+        # rounds cover 256 chunks; the cap only bites when a model barely shrinks text.
         self.max_rounds = max_rounds
 
     def options_for(self, length: Length = "medium") -> DecodeOptions:
