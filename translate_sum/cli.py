@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -94,9 +95,9 @@ def main(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
     if verbose < 2:
-        # transformers and huggingface_hub are chatty about things users cannot change.
-        for noisy in ("transformers", "huggingface_hub"):
-            logging.getLogger(noisy).setLevel(logging.ERROR)
+        # transformers warns about generation details users cannot change; set before
+        # transformers is imported, which happens only when a model loads.
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 @main.command()
@@ -147,6 +148,99 @@ def translate(
         if not quiet:
             click.echo(
                 f"Translated {result.stats.paragraphs} paragraphs ({result.stats.source_words} French words) "
+                f"in {result.stats.seconds:.1f} s.",
+                err=True,
+            )
+
+
+def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that writes briefs."""
+    decorators = [
+        click.option(
+            "--summarizer",
+            type=click.Choice(["abstractive", "extractive"]),
+            default="abstractive",
+            show_default=True,
+            help="abstractive: a summary model writes the summary; extractive: the best "
+            "sentences of the translation, no model needed.",
+        ),
+        click.option(
+            "--summary-model",
+            envvar="TRANSLATE_SUM_SUMMARY_MODEL",
+            show_envvar=True,
+            metavar="ID|DIR",
+            help="Summary model: a Hub id or a local directory. Default: the first summary "
+            "model of models.txt (sshleifer/distilbart-cnn-12-6).",
+        ),
+        click.option(
+            "--length",
+            type=click.Choice(["short", "medium", "long"]),
+            default="medium",
+            show_default=True,
+            help="Summary length: short 1-2 sentences, medium 2-4 (60-120 words), long 3-5.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json", "txt"]),
+    help="Output format. Default: from the -o extension, else md.",
+)
+@click.option("--with-translation", is_flag=True, help="Append the full English translation.")
+@click.option("--bilingual", is_flag=True, help="With --with-translation: French and English side by side.")
+@summary_options
+@model_options
+def brief(
+    input_path: str,
+    output: str | None,
+    fmt: str | None,
+    with_translation: bool,
+    bilingual: bool,
+    summarizer: str,
+    summary_model: str | None,
+    length: str,
+    translation_model: str | None,
+    engine: str,
+    device: str,
+    segment_tokens: int,
+    max_bytes: int,
+    quiet: bool,
+) -> None:
+    """Write a short English brief of a French article: a summary, and 3-5 key
+    points, each a sentence of the translation ending with its source paragraph
+    [¶N] (¶1 is the title).
+    """
+    from translate_sum.pipeline import TranslateOptions, load_briefer
+    from translate_sum.reader import read_article
+    from translate_sum.writers import format_for_path, render_brief
+
+    with user_errors():
+        _refuse_overwriting_input(input_path, output)
+        article = read_article(input_path, max_bytes=max_bytes)
+        briefer = load_briefer(
+            translation_model,
+            summary_model,
+            summarizer=summarizer,
+            engine=engine,
+            device=device,
+            options=TranslateOptions(max_segment_tokens=segment_tokens),
+        )
+        with progress_bar(quiet, "Translating") as progress:
+            translated = briefer.translator.translate(article, progress)
+        result = briefer.brief(translated, length)
+        fmt = fmt or format_for_path(output, default="md")
+        _emit(render_brief(result, fmt, with_translation=with_translation, bilingual=bilingual), output)
+        if not quiet:
+            click.echo(
+                f"Brief of {result.stats.paragraphs} paragraphs ({result.stats.source_words} French words) "
                 f"in {result.stats.seconds:.1f} s.",
                 err=True,
             )

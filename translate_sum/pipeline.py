@@ -14,12 +14,15 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from translate_sum.document import Article, Paragraph, Segment, Stats, TranslatedArticle
+from translate_sum.document import Article, Brief, Paragraph, Segment, Stats, TranslatedArticle
 from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
 from translate_sum.reader import parse_article, read_article
 from translate_sum.segment import segment_paragraph
+
+if TYPE_CHECKING:
+    from translate_sum.summarize import AbstractiveSummarizer
 
 log = logging.getLogger(__name__)
 
@@ -126,3 +129,74 @@ def load_translator(
 
     resolved = resolve_model(model or default_model("translation"), "translation")
     return Translator(load_engine(resolved, engine=engine, device=device), options)
+
+
+SUMMARIZERS = ("abstractive", "extractive")
+
+
+class Briefer:
+    """Writes English briefs: a summary and key points traceable to paragraphs.
+
+    With a summarizer engine the summary is abstractive (map-reduced over long
+    texts); without one it is extractive. Key points are always extractive: sentences
+    of the translation, verbatim, each with its paragraph indexes.
+    """
+
+    def __init__(
+        self,
+        translator: Translator,
+        summarizer: "AbstractiveSummarizer | None" = None,
+        *,
+        key_points: int = 5,
+    ) -> None:
+        self.translator = translator
+        self.summarizer = summarizer
+        self.key_point_count = key_points
+
+    @property
+    def models(self) -> dict[str, str]:
+        summary = self.summarizer.engine.model_name if self.summarizer else "extractive"
+        return {**self.translator.models, "summary": summary}
+
+    def brief(self, translated: TranslatedArticle, length: str = "medium") -> Brief:
+        """The brief of an already translated article."""
+        from translate_sum.summarize import extractive_summary, key_points
+
+        started = time.perf_counter()
+        if self.summarizer is not None:
+            body = [p.translation for p in translated.paragraphs if not p.skipped and not p.is_title]
+            summary = self.summarizer.summarize(body, length)  # type: ignore[arg-type]
+        else:
+            summary = extractive_summary(translated, length)  # type: ignore[arg-type]
+        points = key_points(translated, self.key_point_count)
+        seconds = translated.stats.seconds + time.perf_counter() - started
+        stats = dataclasses.replace(translated.stats, seconds=round(seconds, 3))
+        return Brief(translated.title, summary, points, translated, self.models, stats)
+
+    def brief_article(self, article: Article, length: str = "medium", progress: Progress | None = None) -> Brief:
+        """Translate `article`, then brief it."""
+        return self.brief(self.translator.translate(article, progress), length)
+
+
+def load_briefer(
+    translation_model: str | None = None,
+    summary_model: str | None = None,
+    *,
+    summarizer: str = "abstractive",
+    engine: str = "auto",
+    device: str = "auto",
+    options: TranslateOptions | None = None,
+) -> Briefer:
+    """Load the translation model and, for abstractive briefs, the summary model."""
+    from translate_sum.engines import load_engine
+    from translate_sum.models import default_model, resolve_model
+    from translate_sum.summarize import AbstractiveSummarizer
+
+    if summarizer not in SUMMARIZERS:
+        raise ValueError(f"summarizer must be one of {SUMMARIZERS}")
+    translator = load_translator(translation_model, engine=engine, device=device, options=options)
+    abstractive = None
+    if summarizer == "abstractive":
+        resolved = resolve_model(summary_model or default_model("summary"), "summary")
+        abstractive = AbstractiveSummarizer(load_engine(resolved, engine=engine, device=device))
+    return Briefer(translator, abstractive)

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from translate_sum.document import Paragraph, SourceInfo, TranslatedArticle
+from translate_sum.document import Brief, Paragraph, SourceInfo, TranslatedArticle
 from translate_sum.errors import OutputError
 
 FORMATS = ("txt", "md", "json")
@@ -134,3 +134,88 @@ def write_atomic(path: str | Path, text: str) -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
         raise
+
+
+def brief_to_dict(brief: Brief) -> dict[str, Any]:
+    """The brief command's JSON document; `paragraphs` is the translate JSON's list."""
+    translation = translation_to_dict(brief.translation)
+    return {
+        "source": translation["source"],
+        "title": brief.title,
+        "summary": brief.summary,
+        "key_points": [{"text": k.text, "paragraphs": list(k.paragraphs)} for k in brief.key_points],
+        "paragraphs": translation["paragraphs"],
+        "models": dict(brief.models),
+        "stats": {
+            "paragraphs": brief.stats.paragraphs,
+            "source_words": brief.stats.source_words,
+            "seconds": brief.stats.seconds,
+        },
+    }
+
+
+def render_brief(
+    brief: Brief,
+    fmt: str = "md",
+    *,
+    with_translation: bool = False,
+    bilingual: bool = False,
+    show_skipped: bool = False,
+) -> str:
+    """The brief as md, txt or json text (ends with a newline)."""
+    if fmt == "json":
+        return to_json(brief_to_dict(brief))
+    if fmt not in FORMATS:
+        raise OutputError(f"unknown output format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    markdown = fmt == "md"
+    title = brief.title or "Brief"
+    blocks = [f"# {title}" if markdown else f"{title}\n{'=' * len(title)}", brief.summary or "(no summary: the article has no body text)"]
+    if brief.key_points:
+        points = "\n".join(f"- {k.text} {_cite(k.paragraphs)}" for k in brief.key_points)
+        blocks.append(("## Key points\n\n" if markdown else "Key points:\n") + points)
+    flagged = [p for p in brief.translation.paragraphs if p.flags]
+    if flagged:
+        blocks.append(render_flags(flagged, markdown))
+    footer = _footer(brief)
+    blocks.append(f"---\n_{footer}_" if markdown else f"-- {footer}")
+    if with_translation:
+        heading = "## Translation" if markdown else "Translation\n-----------"
+        if bilingual and markdown:
+            body = _side_by_side(brief.translation.paragraphs, show_skipped)
+        else:
+            body = render_translation(brief.translation, fmt, bilingual=bilingual, show_skipped=show_skipped).rstrip()
+        blocks.append(f"{heading}\n\n{body}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def _cite(indexes: tuple[int, ...]) -> str:
+    return "[" + ", ".join(f"¶{i}" for i in indexes) + "]"
+
+
+def _footer(brief: Brief) -> str:
+    source = brief.translation.source
+    parts = [f"Source: {source.path}"]
+    if source.author:
+        parts.append(f"by {source.author}")
+    if source.date:
+        parts.append(source.date)
+    parts.append(f"{brief.stats.source_words} French words")
+    parts.append(f"translation: {brief.models.get('translation', '?')}")
+    parts.append(f"summary: {brief.models.get('summary', '?')}")
+    parts.append(f"{brief.stats.seconds:.1f} s")
+    return " · ".join(parts)
+
+
+def _side_by_side(paragraphs: tuple[Paragraph, ...], show_skipped: bool) -> str:
+    """A Markdown table, French and English of each paragraph on one row."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    rows = ["| ¶ | Français | English |", "|---|---|---|"]
+    for p in paragraphs:
+        if p.skipped and not show_skipped:
+            continue
+        english = f"_(skipped: {p.reason})_" if p.skipped else p.translation
+        rows.append(f"| {p.index} | {cell(p.source)} | {cell(english)} |")
+    return "\n".join(rows)

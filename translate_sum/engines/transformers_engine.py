@@ -40,9 +40,13 @@ class TransformersEngine:
     def __init__(self, model_dir: Path, model_name: str | None = None, device: str = "auto") -> None:
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
         self.model_name = model_name or str(model_dir)
         self.device = pick_device(device)
+        # A bar for reading weights from local disk is noise on the user's terminal.
+        bars_were_on = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(model_dir)
             # Half precision halves memory and is much faster on a GPU; CPUs gain nothing.
@@ -50,6 +54,9 @@ class TransformersEngine:
             self.model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=dtype)
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"cannot load model {self.model_name}: {_first_line(exc)}; is it a seq2seq checkpoint?") from exc
+        finally:
+            if bars_were_on:
+                hf_logging.enable_progress_bar()
         self.model.to(self.device).eval()
         config = self.model.config
         positions = getattr(config, "max_position_embeddings", None) or _NO_LIMIT
