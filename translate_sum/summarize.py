@@ -221,7 +221,7 @@ def _rank(sentences: list[Sentence], title: str | None = None) -> _Ranked:
         if _ANAPHORIC.match(s.text.lstrip("\"'“«( ")):
             score *= 0.85
         if s.text.rstrip("\"'”’») ").endswith("?"):
-            score *= 0.8  # a question informs less than the answer
+            score *= 0.6  # a question (often the interviewer's) informs less than the answer
         scores[i] = score
     order = sorted(scores, key=lambda i: (-round(scores[i], 12), i))
     return _Ranked(sentences, vectors, order)
@@ -295,9 +295,11 @@ class _Budget:
 
 
 _BUDGETS: dict[str, _Budget] = {
-    "short": _Budget(1, 2, 25, 60),
-    "medium": _Budget(2, 4, 60, 120),
-    "long": _Budget(3, 5, 100, 180),
+    # Stop once past the middle of the range: news sentences run 20-35 words, so
+    # stopping at the bottom of the range would leave most summaries at its floor.
+    "short": _Budget(1, 2, 30, 60),
+    "medium": _Budget(2, 4, 75, 120),
+    "long": _Budget(3, 5, 130, 200),
 }
 
 
@@ -333,8 +335,8 @@ def _extractive(paragraphs: Sequence[tuple[int, str]], title: str | None, length
 def extractive_summary(translated: TranslatedArticle, length: Length = "medium") -> str:
     """A summary made of the article's best sentences, verbatim, in document order.
 
-    short: 1-2 sentences (about 25-60 words); medium: 2-4 (about 60-120 words);
-    long: 3-5 (about 100-180 words). An article with no body text gives "".
+    short: 1-2 sentences (about 30-60 words); medium: 2-4 (about 75-120 words);
+    long: 3-5 (about 130-200 words). An article with no body text gives "".
     """
     return _extractive(_body(translated), translated.title, length)
 
