@@ -1,0 +1,528 @@
+"""Folder runs: discovery, outputs, report and digest, resuming, failures, interrupts.
+
+Most tests use a fake engine wrapped in a real `Translator` and `Briefer` (extractive
+summaries), so they exercise the real pipeline, writers and batch code in
+milliseconds. The corpus test uses a tiny real Marian model and runs only when
+TRANSLATE_SUM_CORPUS points at the shared corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Sequence
+
+import pytest
+
+from translate_sum.batch import (
+    DEFAULT_PATTERNS,
+    BatchOptions,
+    BatchReport,
+    discover,
+    exit_status,
+    output_paths,
+    run_batch,
+)
+from translate_sum.engines.base import DecodeOptions
+from translate_sum.errors import InputError
+from translate_sum.pipeline import Briefer, Translator
+
+# Written for these tests; three short articles, a title first.
+ARTICLE_A = """La mairie rénove la piscine municipale
+
+Les travaux de la piscine municipale commenceront en mars et dureront huit mois.
+
+Le conseil municipal a voté un budget de 2,4 millions d'euros pour le chantier.
+"""
+
+ARTICLE_B = """Un nouveau marché couvert ouvre ses portes
+
+Le marché couvert du quartier nord accueille quarante commerçants depuis samedi.
+
+Les habitants attendaient ce marché depuis plus de dix ans.
+"""
+
+ARTICLE_C = """La ligne de tramway prolongée jusqu'à la gare
+
+La ligne B du tramway desservira la gare routière à partir de septembre.
+
+Trois nouvelles stations seront construites le long du boulevard.
+"""
+
+
+class FakeEngine:
+    """A stand-in translation engine: "translates" by tagging the text.
+
+    `interrupt_on_call` makes the n-th `generate` call raise KeyboardInterrupt, as a
+    Ctrl-C during inference does; `fail_on` makes any text containing it raise.
+    """
+
+    name = "fake"
+    model_name = "fake-fr-en"
+    max_input_tokens = 512
+
+    def __init__(self, interrupt_on_call: int | None = None, fail_on: str | None = None) -> None:
+        self.calls = 0
+        self.interrupt_on_call = interrupt_on_call
+        self.fail_on = fail_on
+        self.texts_per_call: list[int] = []
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(t.split()) + 1 for t in texts]
+
+    def default_options(self) -> DecodeOptions:
+        return DecodeOptions(num_beams=1)
+
+    def generate(self, texts: Sequence[str], options: DecodeOptions, progress=None) -> list[str]:
+        self.calls += 1
+        self.texts_per_call.append(len(texts))
+        if self.interrupt_on_call is not None and self.calls == self.interrupt_on_call:
+            raise KeyboardInterrupt
+        if self.fail_on is not None and any(self.fail_on in t for t in texts):
+            raise RuntimeError(f"cannot translate text containing {self.fail_on!r}")
+        if progress:
+            progress(len(texts))
+        return [f"EN {t.strip()}." if not t.strip().endswith(".") else f"EN {t.strip()}" for t in texts]
+
+
+def make_models(engine: FakeEngine | None = None) -> tuple[Translator, Briefer]:
+    translator = Translator(engine or FakeEngine())
+    return translator, Briefer(translator)
+
+
+def make_folder(root: Path) -> Path:
+    """Two good articles at the top, one in a subfolder, an empty and a binary file."""
+    source = root / "in"
+    (source / "sub").mkdir(parents=True)
+    (source / "a.txt").write_text(ARTICLE_A, encoding="utf-8")
+    (source / "b.md").write_text("# " + ARTICLE_B, encoding="utf-8")
+    (source / "sub" / "c.txt").write_text(ARTICLE_C, encoding="utf-8")
+    (source / "empty.txt").write_bytes(b"")
+    (source / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    return source
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Content and mtime of every file under `folder`, to prove inputs are untouched."""
+    return {
+        p.relative_to(folder).as_posix(): (p.read_bytes().hex(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def read_report(output: Path) -> dict:
+    return json.loads((output / "report.json").read_text(encoding="utf-8"))
+
+
+def statuses(report: dict) -> dict[str, str]:
+    return {a["input"]: a["status"] for a in report["articles"]}
+
+
+# ---------------------------------------------------------------------------
+# Discovery
+# ---------------------------------------------------------------------------
+
+
+def test_discover_is_recursive_sorted_and_matches_default_extensions(tmp_path: Path) -> None:
+    for name in ["z.txt", "a.md", "page.html", "old.htm", "notes.docx", "sub/b.TXT", "sub/deeper/c.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    found = [p.as_posix() for p in discover(tmp_path)]
+    assert found == ["a.md", "old.htm", "page.html", "sub/b.TXT", "sub/deeper/c.txt", "z.txt"]
+    assert {"*.html", "*.htm"} <= set(DEFAULT_PATTERNS)
+
+
+def test_discover_without_recursion_reads_only_the_top_folder(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "top.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "sub" / "inner.txt").write_text("x", encoding="utf-8")
+    assert [p.as_posix() for p in discover(tmp_path, recursive=False)] == ["top.txt"]
+
+
+def test_discover_ignores_hidden_files_temp_files_and_our_outputs(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "notes.txt").write_text("x", encoding="utf-8")
+    for name in [".hidden.txt", ".a.en.md.abc123.tmp", "a.en.md", "a.brief.md", "keep.txt"]:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.as_posix() for p in discover(tmp_path)] == ["keep.txt"]
+
+
+def test_discover_applies_a_custom_glob(tmp_path: Path) -> None:
+    for name in ["a.txt", "b.md", "c.text"]:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.as_posix() for p in discover(tmp_path, ["*.text", "*.md"])] == ["b.md", "c.text"]
+
+
+def test_output_paths_mirror_subfolders_and_keep_same_stem_inputs_apart() -> None:
+    inputs = [Path("a.txt"), Path("a.md"), Path("sub/b.txt")]
+    paths = output_paths(inputs, BatchOptions())
+    assert [p.as_posix() for p in paths[Path("sub/b.txt")]] == ["sub/b.en.md", "sub/b.brief.md"]
+    assert [p.as_posix() for p in paths[Path("a.txt")]] == ["a.txt.en.md", "a.txt.brief.md"]
+    assert [p.as_posix() for p in paths[Path("a.md")]] == ["a.md.en.md", "a.md.brief.md"]
+    json_only = output_paths([Path("b.txt")], BatchOptions(fmt="json", translate_only=True))
+    assert [p.as_posix() for p in json_only[Path("b.txt")]] == ["b.en.json"]
+
+
+# ---------------------------------------------------------------------------
+# A run
+# ---------------------------------------------------------------------------
+
+
+def test_a_folder_run_writes_two_outputs_per_good_article_and_records_bad_ones(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    translator, briefer = make_models()
+    report = run_batch(source, output, BatchOptions(), translator, briefer)
+
+    assert statuses(read_report(output)) == {
+        "a.txt": "done",
+        "b.md": "done",
+        "empty.txt": "failed",
+        "image.txt": "failed",
+        "sub/c.txt": "done",
+    }
+    assert files_under(output) == {
+        "a.en.md", "a.brief.md", "b.en.md", "b.brief.md",
+        "sub/c.en.md", "sub/c.brief.md", "report.json", "index.md",
+    }
+    assert exit_status(report) == 1
+    assert (output / "a.en.md").read_text(encoding="utf-8").startswith("# EN La mairie")
+    assert "Source: sub/c.txt" in (output / "sub/c.brief.md").read_text(encoding="utf-8")
+
+
+def test_the_report_has_one_entry_per_input_with_hash_outputs_and_one_line_errors(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    report = read_report(output)
+    by_input = {a["input"]: a for a in report["articles"]}
+
+    assert [a["input"] for a in report["articles"]] == ["a.txt", "b.md", "empty.txt", "image.txt", "sub/c.txt"]
+    for entry in report["articles"]:
+        assert set(entry) >= {"input", "status", "error", "outputs", "seconds", "sha256"}
+        assert len(entry["sha256"]) == 64 and entry["seconds"] >= 0
+    assert by_input["sub/c.txt"]["outputs"] == ["sub/c.en.md", "sub/c.brief.md"]
+    assert by_input["sub/c.txt"]["error"] is None
+    assert "empty" in by_input["empty.txt"]["error"] and "\n" not in by_input["empty.txt"]["error"]
+    assert by_input["image.txt"]["error"].startswith("image.txt: looks like a binary file")
+    assert str(tmp_path) not in json.dumps(report["articles"])
+    assert report["totals"] == {
+        "articles": 5, "done": 3, "skipped": 0, "failed": 2, "pending": 0,
+        "seconds": report["totals"]["seconds"], "interrupted": False,
+    }
+    assert report["options"]["models"] == {"translation": "fake-fr-en", "summary": "extractive"}
+
+
+def test_the_digest_lists_every_brief_in_order_with_links_and_failures_last(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    index = (output / "index.md").read_text(encoding="utf-8")
+
+    titles = ["EN La mairie rénove", "EN Un nouveau marché", "EN La ligne de tramway"]
+    positions = [index.index(t) for t in titles]
+    assert positions == sorted(positions)
+    assert "[brief](sub/c.brief.md)" in index and "[translation](sub/c.en.md)" in index
+    failures = index.index("## Failed (2)")
+    assert failures > positions[-1]
+    assert "`empty.txt`:" in index[failures:] and "`image.txt`:" in index[failures:]
+    report = read_report(output)
+    for entry in report["articles"]:
+        if entry["status"] == "done":
+            assert entry["summary"] and " ".join(entry["summary"].split()) in index
+
+
+def test_inputs_are_never_modified(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    before = snapshot(source)
+    run_batch(source, tmp_path / "out", BatchOptions(), *make_models())
+    run_batch(source, tmp_path / "out", BatchOptions(force=True), *make_models())
+    assert snapshot(source) == before
+
+
+def test_an_output_folder_inside_the_input_folder_is_never_read(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = source / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    (output / "stray.txt").write_text(ARTICLE_A, encoding="utf-8")
+    report = run_batch(source, output, BatchOptions(force=True), *make_models())
+    assert not any(a.input.startswith("out/") for a in report.articles)
+    assert report.total == 5
+
+
+def test_a_previous_output_folder_under_the_input_is_not_read_with_another_output(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    run_batch(source, source / "old", BatchOptions(), *make_models())
+    report = run_batch(source, tmp_path / "new", BatchOptions(), *make_models())
+    assert [a.input for a in report.articles] == ["a.txt", "b.md", "empty.txt", "image.txt", "sub/c.txt"]
+
+
+def test_the_output_folder_cannot_be_the_input_folder(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    with pytest.raises(InputError, match="output folder is the input folder"):
+        run_batch(source, source, BatchOptions(), *make_models())
+
+
+def test_translate_only_writes_only_translations_in_json(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    translator, _ = make_models()
+    run_batch(source, output, BatchOptions(translate_only=True, fmt="json"), translator, None)
+    assert files_under(output) == {"a.en.json", "b.en.json", "sub/c.en.json", "report.json", "index.md"}
+    data = json.loads((output / "sub/c.en.json").read_text(encoding="utf-8"))
+    assert data["source"]["path"] == "sub/c.txt"
+    assert data["title"].startswith("EN La ligne")
+
+
+def test_segments_of_several_articles_share_one_engine_call(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    engine = FakeEngine()
+    run_batch(source, tmp_path / "out", BatchOptions(translate_only=True), Translator(engine), None)
+    assert engine.calls == 1
+    assert engine.texts_per_call == [9]  # three articles of three paragraphs each
+
+
+def test_groups_bound_the_articles_per_engine_call(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    engine = FakeEngine()
+    run_batch(source, tmp_path / "out", BatchOptions(translate_only=True, group_size=2), Translator(engine), None)
+    assert engine.texts_per_call == [6, 3]
+
+
+def test_progress_counts_every_article_up_to_the_total(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    calls: list[tuple[int, int, str]] = []
+    run_batch(source, tmp_path / "out", BatchOptions(), *make_models(), progress=lambda *a: calls.append(a))
+    assert calls[0] == (0, 5, "")
+    assert calls[-1][:2] == (5, 5)
+    done = [c[0] for c in calls]
+    assert done == sorted(done)
+    assert {c[2] for c in calls} >= {"a.txt", "b.md", "empty.txt", "image.txt", "sub/c.txt"}
+
+
+def test_an_exception_in_one_article_fails_only_that_article(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    source = make_folder(tmp_path)
+    engine = FakeEngine(fail_on="tramway")
+    report = run_batch(source, tmp_path / "out", BatchOptions(), *make_models(engine))
+    by_input = {a.input: a for a in report.articles}
+    assert by_input["sub/c.txt"].status == "failed"
+    assert by_input["sub/c.txt"].error == "RuntimeError: cannot translate text containing 'tramway'"
+    assert by_input["a.txt"].status == by_input["b.md"].status == "done"
+    assert "sub/c.txt: translation failed" in caplog.text
+
+
+def test_a_briefer_exception_fails_that_article_and_leaves_none_of_its_outputs(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    translator, real = make_models()
+
+    class Flaky:
+        models = real.models
+
+        def brief(self, translated, length="medium"):
+            if "tramway" in (translated.title or ""):
+                raise ValueError("summary model crashed")
+            return real.brief(translated, length)
+
+    report = run_batch(source, tmp_path / "out", BatchOptions(), translator, Flaky())
+    failed = {a.input: a.error for a in report.articles if a.status == "failed"}
+    assert failed["sub/c.txt"] == "ValueError: summary model crashed"
+    assert not (tmp_path / "out" / "sub" / "c.en.md").exists()
+
+
+# ---------------------------------------------------------------------------
+# Resuming
+# ---------------------------------------------------------------------------
+
+
+def test_a_rerun_skips_finished_articles_and_retries_failed_ones(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    engine = FakeEngine()
+    report = run_batch(source, output, BatchOptions(), *make_models(engine))
+    assert statuses(read_report(output)) == {
+        "a.txt": "skipped", "b.md": "skipped", "empty.txt": "failed", "image.txt": "failed", "sub/c.txt": "skipped",
+    }
+    assert engine.calls == 0
+    index = (output / "index.md").read_text(encoding="utf-8")
+    assert "EN La ligne de tramway" in index  # skipped briefs stay in the digest
+    assert exit_status(report) == 1
+
+
+def test_a_skipped_run_is_skipped_again(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    for _ in range(2):
+        run_batch(source, output, BatchOptions(), *make_models())
+    engine = FakeEngine()
+    run_batch(source, output, BatchOptions(), *make_models(engine))
+    assert engine.calls == 0
+
+
+def test_a_changed_input_or_a_missing_output_is_redone(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    (source / "a.txt").write_text(ARTICLE_A + "\nUn paragraphe ajouté.\n", encoding="utf-8")
+    (output / "sub" / "c.brief.md").unlink()
+    report = run_batch(source, output, BatchOptions(), *make_models())
+    assert {a.input: a.status for a in report.articles if a.status != "failed"} == {
+        "a.txt": "done", "b.md": "skipped", "sub/c.txt": "done",
+    }
+    assert (output / "sub" / "c.brief.md").exists()
+
+
+def test_changed_options_redo_every_article(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    report = run_batch(source, output, BatchOptions(length="short"), *make_models())
+    assert report.count("done") == 3 and report.count("skipped") == 0
+    assert read_report(output)["options"]["length"] == "short"
+
+
+def test_force_redoes_finished_articles(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    engine = FakeEngine()
+    report = run_batch(source, output, BatchOptions(force=True), *make_models(engine))
+    assert report.count("done") == 3 and report.count("skipped") == 0
+    assert engine.calls == 1
+
+
+# ---------------------------------------------------------------------------
+# Interrupts
+# ---------------------------------------------------------------------------
+
+
+def make_many(root: Path, count: int) -> Path:
+    source = root / "in"
+    source.mkdir()
+    for i in range(count):
+        (source / f"article{i:02d}.txt").write_text(ARTICLE_C.replace("septembre", f"septembre {i}"), encoding="utf-8")
+    return source
+
+
+def test_an_interrupt_keeps_finished_outputs_and_leaves_a_consistent_report(tmp_path: Path) -> None:
+    source = make_many(tmp_path, 5)
+    output = tmp_path / "out"
+    engine = FakeEngine(interrupt_on_call=2)
+    report = run_batch(source, output, BatchOptions(group_size=2), *make_models(engine))
+
+    assert report.interrupted and exit_status(report) == 130
+    on_disk = read_report(output)
+    assert statuses(on_disk) == {"article00.txt": "done", "article01.txt": "done"}
+    assert on_disk["totals"]["pending"] == 3 and on_disk["totals"]["interrupted"] is True
+    assert files_under(output) == {
+        "article00.en.md", "article00.brief.md", "article01.en.md", "article01.brief.md", "report.json", "index.md",
+    }
+    assert "interrupted" in (output / "index.md").read_text(encoding="utf-8")
+
+
+def test_a_rerun_after_an_interrupt_finishes_the_rest(tmp_path: Path) -> None:
+    source = make_many(tmp_path, 5)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(group_size=2), *make_models(FakeEngine(interrupt_on_call=2)))
+    report = run_batch(source, output, BatchOptions(group_size=2), *make_models())
+    assert [a.status for a in report.articles] == ["skipped", "skipped", "done", "done", "done"]
+    assert exit_status(report) == 0
+    assert len([p for p in files_under(output) if p.endswith(".md") and p != "index.md"]) == 10
+
+
+def test_an_interrupt_while_writing_takes_back_the_articles_half_written_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from translate_sum import writers
+
+    source = make_many(tmp_path, 2)
+    output = tmp_path / "out"
+    real_write = writers.write_atomic
+    written: list[str] = []
+
+    def write_then_stop(path, text):
+        if str(path).endswith("article01.brief.md"):
+            raise KeyboardInterrupt
+        real_write(path, text)
+        written.append(Path(path).name)
+
+    monkeypatch.setattr(writers, "write_atomic", write_then_stop)
+    report = run_batch(source, output, BatchOptions(), *make_models())
+    assert report.interrupted
+    assert "article01.en.md" in written
+    assert files_under(output) == {"article00.en.md", "article00.brief.md", "report.json", "index.md"}
+    assert statuses(read_report(output)) == {"article00.txt": "done"}
+
+
+# ---------------------------------------------------------------------------
+# Exit status
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("statuses_", "interrupted", "expected"),
+    [
+        (["done", "skipped"], False, 0),
+        ([], False, 0),
+        (["done", "failed"], False, 1),
+        (["done"], True, 130),
+    ],
+)
+def test_exit_status_is_0_when_all_succeed_1_when_any_failed_130_when_interrupted(
+    statuses_: list[str], interrupted: bool, expected: int
+) -> None:
+    from translate_sum.batch import ArticleResult
+
+    report = BatchReport("in", "out", {}, [ArticleResult(f"{i}.txt", s) for i, s in enumerate(statuses_)], len(statuses_))
+    report.interrupted = interrupted
+    assert exit_status(report) == expected
+
+
+# ---------------------------------------------------------------------------
+# The shared corpus, with a tiny real model
+# ---------------------------------------------------------------------------
+
+CORPUS = os.environ.get("TRANSLATE_SUM_CORPUS")
+
+
+@pytest.mark.skipif(not CORPUS, reason="set TRANSLATE_SUM_CORPUS to the shared corpus folder")
+def test_a_corpus_folder_with_two_bad_files_completes_and_a_rerun_skips_it_all(tmp_path: Path) -> None:
+    from tests.tiny_models import build_tiny_marian
+    from translate_sum.pipeline import load_translator
+
+    articles = Path(CORPUS) / "articles" / "fr"
+    source = tmp_path / "in"
+    shutil.copytree(articles, source)
+    (source / "empty.txt").write_bytes(b"")
+    (source / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    before = snapshot(source)
+    model = build_tiny_marian(tmp_path / "tiny-marian")
+    translator = load_translator(str(model), engine="transformers", device="cpu")
+    output = tmp_path / "out"
+
+    started = time.perf_counter()
+    first = run_batch(source, output, BatchOptions(), translator, Briefer(translator))
+    first_seconds = time.perf_counter() - started
+    good = sorted(p.name for p in articles.glob("*.txt"))
+    assert {a.input: a.status for a in first.articles} == {
+        **{name: "done" for name in good}, "empty.txt": "failed", "binary.txt": "failed",
+    }
+    for name in good:
+        stem = name[: -len(".txt")]
+        assert (output / f"{stem}.en.md").stat().st_size > 0
+        assert (output / f"{stem}.brief.md").stat().st_size > 0
+    assert exit_status(first) == 1
+    assert snapshot(source) == before
+
+    started = time.perf_counter()
+    second = run_batch(source, output, BatchOptions(), translator, Briefer(translator))
+    second_seconds = time.perf_counter() - started
+    assert second.count("skipped") == len(good) and second.count("done") == 0
+    assert second_seconds < first_seconds / 5
+    assert snapshot(source) == before
