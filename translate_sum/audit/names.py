@@ -98,6 +98,38 @@ NAME_TABLE: dict[str, tuple[str, ...]] = {
     "commission": ("commission", "committee"), "ville": ("city", "town"),
     "internet": ("internet", "web", "online"), "web": ("web", "internet", "online"),
     "terre": ("earth",), "lune": ("moon",), "soleil": ("sun",), "dieu": ("god",),
+    "equateur": ("ecuador", "equator"), "moldavie": ("moldova",), "cisjordanie": ("west bank",),
+    "koweit": ("kuwait",), "islande": ("iceland",), "baviere": ("bavaria",),
+    "sardaigne": ("sardinia",), "laponie": ("lapland",), "guyane": ("guiana", "guyana"),
+    "tombouctou": ("timbuktu",), "caraibes": ("caribbean",), "baltique": ("baltic",),
+    "extreme-orient": ("far east",), "tchecoslovaquie": ("czechoslovakia",),
+    "mecque": ("mecca",), "nil": ("nile",), "gizeh": ("giza",), "perse": ("persia", "persian"),
+    "tcheques": ("czechs", "czech"), "tcheque": ("czech",), "polonais": ("poles", "polish"),
+    "portugais": ("portuguese",), "suedois": ("swedes", "swedish"), "turc": ("turk", "turkish"),
+    "turcs": ("turks", "turkish"), "autrichiens": ("austrians", "austrian"),
+    "britannique": ("british", "briton"), "britanniques": ("british", "britons"),
+    "espagnols": ("spaniards", "spanish"), "juifs": ("jews", "jewish"), "juif": ("jew", "jewish"),
+    "occidentaux": ("westerners", "western", "west"), "occident": ("west", "western"),
+    "musulmans": ("muslims", "muslim"), "chretiens": ("christians", "christian"),
+    "egyptiens": ("egyptians", "egyptian"), "freres": ("brothers", "brotherhood"),
+    "banque": ("bank",), "union": ("union", "eu"), "republique": ("republic",),
+    "jeux": ("games", "olympics"), "chateau": ("castle", "chateau", "palace"),
+    "musee": ("museum",), "chambre": ("chamber", "house"), "centre": ("center", "centre"),
+    "affaires": ("affairs", "business"), "academie": ("academy",), "agence": ("agency",),
+    "autorite": ("authority",), "armee": ("army",), "bureau": ("office", "bureau"),
+    "code": ("code",), "direction": ("department", "management", "directorate"),
+    "federation": ("federation",), "institut": ("institute",), "jardin": ("garden",),
+    "palais": ("palace",), "quartier": ("district", "quarter"), "rue": ("street",),
+    "monts": ("mountains", "mounts"), "croix": ("cross",), "guerre": ("war",),
+    "empire": ("empire",), "voie": ("way",), "rouge": ("red",), "morte": ("dead",),
+    "mondial": ("world",), "mondiale": ("world",), "journee": ("day",), "droits": ("rights",),
+    "homme": ("man", "human"), "premier": ("prime", "premier", "first"),
+    "premiere": ("first",), "seconde": ("second",), "moyen": ("middle",), "age": ("ages", "age"),
+    "bible": ("bible", "biblical"), "meilleur": ("best",), "meilleure": ("best",),
+    "tresor": ("treasure", "treasury"), "clinique": ("clinic",), "ecole": ("school",),
+    "universite": ("university",), "hopital": ("hospital",), "societe": ("society", "company"),
+    "compagnie": ("company",), "syndicat": ("union",), "tribunal": ("court",),
+    "police": ("police",), "ministere public": ("prosecution", "prosecutor"),
 }
 
 # Words that, capitalized, are not names: sentence starters the paragraph may repeat,
@@ -111,13 +143,14 @@ _NOT_NAMES = set(
     lundi mardi mercredi jeudi vendredi samedi dimanche
     janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
     oui non voila c qu qui que quoi ou quel quelle quels quelles tout tous toute toutes
-    a y
+    a y j-c jc j.-c av apr
     """.split()
 )
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ][A-Za-zÀ-ÖØ-öø-ÿœŒ0-9'’.-]*")
 # Lowercase words allowed inside a name ("Union européenne", "Jean de La Fontaine").
 _PARTICLES = {"de", "du", "des", "la", "le", "d", "von", "van", "der", "den", "al", "el", "y", "di", "da"}
+_ROMAN_ORDINAL = re.compile(r"^[IVXLC]+(?:e|er|ème|ᵉ)$")
 _SENTENCE_END = re.compile(r"[.!?…:;«»\"“”(\[—–]\s*$|^\s*[-–—]?\s*$")
 
 
@@ -169,7 +202,13 @@ def extract_names(text: str) -> list[str]:
             close()
             continue
         folded = fold(word)
-        is_name = word[:1].isupper() and folded not in _NOT_NAMES
+        is_name = (
+            word[:1].isupper()
+            and folded not in _NOT_NAMES
+            and not _ROMAN_ORDINAL.match(word)
+            # "J", "Ji": initials and fragments, too short to match reliably.
+            and (len(word) >= 3 or _is_acronym(word))
+        )
         if is_name and initial:
             # Sentence-initial: a name only with other evidence in the paragraph.
             is_name = (
@@ -190,9 +229,13 @@ def extract_names(text: str) -> list[str]:
 
 
 def _english_words(text: str) -> set[str]:
-    return {fold(_clean(w)) for w in _TOKEN.findall(text)} | {
-        fold(_clean(w)).replace(".", "") for w in _TOKEN.findall(text)
-    }
+    words: set[str] = set()
+    for token in _TOKEN.findall(text):
+        folded = fold(_clean(token))
+        words.add(folded)
+        words.add(folded.replace(".", ""))
+        words.update(p for p in re.split(r"[-.'’]", folded) if p)
+    return words
 
 
 def _found(name: str, folded_text: str, words: set[str], acronyms: set[str]) -> bool:

@@ -158,7 +158,7 @@ _HOURS_FR = re.compile(r"(?<![\w.,])(?P<h>\d{1,2})\s+heures?(?:\s+(?P<m>\d{1,2})
 _NUMBER = re.compile(
     r"(?<![\w])(?:(?P<grp>\d{1,3}(?:" + _GROUP + r"\d{3})+(?:[.,]\d+)?)|(?P<plain>\d+(?:[.,]\d+)?))"
     r"(?P<suffix>(?:er|re|ère|e|ème|eme|è|ᵉ|ᵉʳ|st|nd|rd|th|s|'s)\b)?"
-    r"(?:\s?(?P<scale>[A-Za-z]+)\b)?(?![\w])",
+    r"(?:[\s-]?(?P<scale>[A-Za-z]+)\b)?(?![\w])",
 )
 # "XXe", "IIIe République", "Ve siècle"; a lone letter ("Le", "Ce") only before "siècle".
 _ROMAN_ORDINAL = re.compile(
@@ -247,7 +247,8 @@ def _word_mentions(text: str, lang: str, taken: list[tuple[int, int]]) -> list[M
         nxt = parts[i + 1][0] if i + 1 < len(parts) else ""
         # "vingt et un", "one hundred and five": the joiner only inside a number.
         if lang == "fr" and word == "et":
-            return nxt in ("un", "une", "onze")
+            tens = ("vingt", "trente", "quarante", "cinquante", "soixante")
+            return i > 0 and parts[i - 1][0] in tens and nxt in ("un", "une", "onze")
         if lang == "en" and word == "and":
             return i > 0 and parts[i - 1][0] in ("hundred", "thousand") and nxt in units
         return False
@@ -374,10 +375,13 @@ def extract(text: str, lang: str) -> list[Mention]:
         scale = _scale(m.group("scale"), scales, text[max(0, m.start() - 1) : m.end() + 1])
         end = m.end() if scale else m.start() + len(raw) + len(m.group("suffix") or "")
         keys = {_num(v * scale) for v in values} if scale else {_num(v) for v in values}
+        if scale and re.match(r"\s+et\s+demie?\b", text[m.end() :]):
+            keys = {_num((v + 0.5) * scale) for v in values}  # "2 millions et demi"
         suffix = (m.group("suffix") or "").lower()
         if suffix in ("s", "'s"):
-            # "the 1990s" / "les années 90".
+            # "the 1990s", "the 90s" / "les années 90", "les années 1990".
             keys |= {_num(v % 100) for v in values if v >= 1000}
+            keys |= {_num(1900 + v) for v in values if v < 100 and v % 10 == 0}
         add(m.start(), end, keys)
 
     mentions.extend((0, w) for w in _word_mentions(text, lang, taken))
