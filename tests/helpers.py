@@ -1,0 +1,41 @@
+"""Small test doubles shared by several test modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from translate_sum.engines.base import DecodeOptions, ProgressCallback, length_sorted_batches
+
+
+@dataclass
+class RecordingEngine:
+    """A Seq2SeqEngine that 'translates' by tagging its input and records every batch.
+
+    One token per word plus an end token, like a real tokenizer would count them.
+    """
+
+    max_input_tokens: int = 64
+    name: str = "fake"
+    model_name: str = "fake-model"
+    batches: list[list[str]] = field(default_factory=list)
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(text.split()) + 1 for text in texts]
+
+    def default_options(self) -> DecodeOptions:
+        return DecodeOptions(num_beams=1, batch_tokens=64)
+
+    def generate(
+        self, texts: Sequence[str], options: DecodeOptions, progress: ProgressCallback | None = None
+    ) -> list[str]:
+        lengths = self.count_tokens(texts)
+        assert max(lengths, default=0) <= self.max_input_tokens, "an input exceeds the model limit"
+        outputs = [""] * len(texts)
+        for batch in length_sorted_batches(lengths, options.batch_tokens):
+            self.batches.append([texts[i] for i in batch])
+            for i in batch:
+                outputs[i] = f"EN({texts[i].strip()})"
+            if progress:
+                progress(len(batch))
+        return outputs

@@ -1,0 +1,113 @@
+"""The translation pipeline: order, coverage, budgets, batching, reuse."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import RecordingEngine
+from translate_sum.pipeline import TranslateOptions, Translator, load_translator
+from translate_sum.reader import parse_article, read_article
+from translate_sum.writers import render_translation, translation_to_dict
+
+ARTICLE = """La ville de Rennes inaugure sa nouvelle ligne de métro
+
+La ligne b, longue de 14 kilomètres, relie désormais le nord-est au sud-ouest de la ville. Elle compte 15 stations.
+
+M. Martin, adjoint aux transports, a salué « un chantier hors norme ». Les travaux ont coûté 1,3 milliard d'euros.
+
+La première rame partira demain à 5h30."""
+
+
+@pytest.fixture(scope="module")
+def tiny_translator(tiny_marian_dir: Path) -> Translator:
+    """Loaded once: loading torch and a model is the slow part of these tests."""
+    return load_translator(str(tiny_marian_dir), engine="transformers", device="cpu")
+
+
+def test_every_paragraph_comes_out_in_order_with_its_index() -> None:
+    result = Translator(RecordingEngine()).translate_text(ARTICLE)
+    assert [p.index for p in result.paragraphs] == [1, 2, 3, 4]
+    assert all(p.translation.startswith("EN(") for p in result.paragraphs)
+    assert result.title == "EN(La ville de Rennes inaugure sa nouvelle ligne de métro)"
+
+
+def test_segments_cover_each_paragraph_exactly() -> None:
+    result = Translator(RecordingEngine(max_input_tokens=12)).translate_text(ARTICLE)
+    for paragraph in result.paragraphs:
+        assert "".join(s.source for s in paragraph.segments) == paragraph.source
+
+
+def test_segments_of_several_articles_share_batches() -> None:
+    engine = RecordingEngine()
+    articles = [parse_article(f"Article {i}.\n\nUne phrase courte numéro {i}.") for i in range(6)]
+    results = Translator(engine).translate_many(articles)
+    assert len(engine.batches) < len(articles)
+    assert [r.paragraphs[1].translation for r in results] == [f"EN(Une phrase courte numéro {i}.)" for i in range(6)]
+
+
+def test_progress_reports_every_segment_once() -> None:
+    seen: list[tuple[int, int]] = []
+    Translator(RecordingEngine()).translate_text(ARTICLE, progress=lambda done, total: seen.append((done, total)))
+    assert seen[0][0] == 0
+    assert seen[-1][0] == seen[-1][1] > 0
+
+
+def test_segment_budget_is_the_smaller_of_option_and_model_limit() -> None:
+    assert Translator(RecordingEngine(max_input_tokens=64), TranslateOptions(max_segment_tokens=128)).segment_budget == 64
+    assert Translator(RecordingEngine(max_input_tokens=512), TranslateOptions(max_segment_tokens=40)).segment_budget == 40
+
+
+def test_thousand_word_paragraph_translates_on_the_64_position_model(tiny_marian_short_dir: Path) -> None:
+    sentence = "Le conseil régional a voté mardi une aide de 3,5 millions d'euros pour les agriculteurs"
+    paragraph = " ".join(f"{sentence}, selon M. Durand ({i})." for i in range(60))
+    assert len(paragraph.split()) >= 1000
+    translator = load_translator(str(tiny_marian_short_dir), engine="transformers", device="cpu")
+    result = translator.translate_text(paragraph)
+    (only,) = result.paragraphs
+    assert "".join(s.source for s in only.segments) == paragraph
+    counts = translator.engine.count_tokens([s.source for s in only.segments])
+    assert max(counts) <= 64
+    assert all(s.translation for s in only.segments)
+
+
+def test_translator_is_reused_across_calls(tiny_translator: Translator, tiny_marian_dir: Path) -> None:
+    translator = tiny_translator
+    first = translator.translate_text("Bonjour à tous.\n\nLa séance est ouverte.")
+    second = translator.translate_text("Le match a lieu ce soir.")
+    assert len(first.paragraphs) == 2 and len(second.paragraphs) == 1
+    assert translator.models == {"translation": str(tiny_marian_dir)}
+
+
+def test_json_has_the_documented_shape(tiny_translator: Translator, tiny_marian_dir: Path) -> None:
+    data = json.loads(render_translation(tiny_translator.translate_text(ARTICLE), "json"))
+    assert set(data) == {"source", "title", "paragraphs", "models", "stats"}
+    assert set(data["source"]) >= {"path", "title", "encoding"}
+    assert set(data["paragraphs"][0]) >= {"index", "source", "translation", "segments"}
+    assert set(data["paragraphs"][0]["segments"][0]) == {"source", "translation"}
+    assert data["models"] == {"translation": str(tiny_marian_dir)}
+    assert set(data["stats"]) == {"paragraphs", "source_words", "seconds"}
+    assert data["stats"]["paragraphs"] == 4
+
+
+def test_bilingual_text_contains_every_french_paragraph() -> None:
+    result = Translator(RecordingEngine()).translate_text(ARTICLE)
+    text = render_translation(result, "md", bilingual=True)
+    for paragraph in result.paragraphs:
+        assert paragraph.source in text
+
+
+def test_corpus_articles_translate_in_order_with_exact_coverage(corpus_dir: Path, tiny_marian_short_dir: Path) -> None:
+    translator = load_translator(str(tiny_marian_short_dir), engine="transformers", device="cpu")
+    files = sorted((corpus_dir / "articles" / "fr").glob("*.txt"))
+    assert files
+    for file, result in zip(files, translator.translate_many([read_article(f) for f in files])):
+        data = translation_to_dict(result)
+        sources = [p.source for p in read_article(file).paragraphs]
+        assert [p["source"] for p in data["paragraphs"]] == sources, file.name
+        for paragraph in data["paragraphs"]:
+            segments = [s["source"] for s in paragraph["segments"]]
+            assert "".join(segments) == paragraph["source"]
+            assert max(translator.engine.count_tokens(segments)) <= 64

@@ -1,0 +1,136 @@
+"""Reading articles: encodings, BOMs, line ends, paragraphs, titles, refusals."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from translate_sum.errors import InputError
+from translate_sum.reader import parse_article, read_article
+
+ARTICLE = (
+    "Le conseil municipal adopte un budget en hausse\n"
+    "\n"
+    "Le maire, M. Lefèvre, a présenté mardi un budget de 3,5\u00a0millions d'euros,\n"
+    "en hausse de 12\u202f% sur un an.\n"
+    "\n"
+    "« C'est un effort sans précédent », a-t-il déclaré devant l'assemblée.\n"
+)
+
+
+def write(tmp_path: Path, data: bytes, name: str = "article.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_utf8_article_gives_title_and_paragraphs_in_order(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path, ARTICLE.encode("utf-8")))
+    assert [p.index for p in article.paragraphs] == [1, 2, 3]
+    assert article.paragraphs[0].is_title
+    assert article.source.title == "Le conseil municipal adopte un budget en hausse"
+    assert article.paragraphs[2].source.startswith("« C'est")
+
+
+def test_hard_wrapped_lines_are_joined_with_one_space(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path, ARTICLE.encode("utf-8")))
+    assert "d'euros, en hausse" in article.paragraphs[1].source
+
+
+def test_french_non_breaking_spaces_are_kept(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path, ARTICLE.encode("utf-8")))
+    assert "3,5\u00a0millions" in article.paragraphs[1].source
+    assert "12\u202f%" in article.paragraphs[1].source
+
+
+def test_utf8_bom_is_removed_and_reported_as_utf8(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path, codecs.BOM_UTF8 + ARTICLE.encode("utf-8")))
+    assert article.source.encoding == "utf-8"
+    assert article.paragraphs[0].source.startswith("Le conseil")
+
+
+def test_crlf_line_ends_read_like_lf(tmp_path: Path) -> None:
+    crlf = read_article(write(tmp_path, ARTICLE.replace("\n", "\r\n").encode("utf-8")))
+    lf = read_article(write(tmp_path, ARTICLE.encode("utf-8"), "lf.txt"))
+    assert [p.source for p in crlf.paragraphs] == [p.source for p in lf.paragraphs]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_bom_is_decoded(tmp_path: Path, encoding: str) -> None:
+    article = read_article(write(tmp_path, ARTICLE.encode(encoding)))
+    assert article.paragraphs[1].source.startswith("Le maire, M. Lefèvre")
+
+
+def test_cp1252_with_curly_apostrophe_and_oe_is_detected(tmp_path: Path) -> None:
+    text = "Le prix de l’œuf grimpe\n\nLes éleveurs s’inquiètent : le cœur du marché flanche à Noël.\n"
+    article = read_article(write(tmp_path, text.encode("cp1252")))
+    assert article.source.encoding == "cp1252"
+    assert "l’œuf" in article.paragraphs[0].source
+
+
+def test_iso_8859_15_oe_is_not_read_as_one_half(tmp_path: Path) -> None:
+    text = "Un œuf de Pâques géant\n\nLe chocolatier a façonné un œuf de deux mètres pour la fête du bourg.\n"
+    article = read_article(write(tmp_path, text.encode("iso-8859-15")))
+    assert "œuf" in article.paragraphs[1].source
+    assert "½" not in article.paragraphs[1].source
+
+
+def test_latin1_accents_survive(tmp_path: Path) -> None:
+    text = "Grève à l'hôpital\n\nLes infirmières réclament des créations de postes et un été plus serein.\n"
+    article = read_article(write(tmp_path, text.encode("latin-1")))
+    assert article.paragraphs[1].source == "Les infirmières réclament des créations de postes et un été plus serein."
+
+
+def test_markdown_heading_marks_are_dropped(tmp_path: Path) -> None:
+    article = read_article(write(tmp_path, b"# Un titre\n\nUn paragraphe qui se termine.\n", "a.md"))
+    assert article.paragraphs[0].source == "Un titre"
+    assert article.paragraphs[0].is_title
+
+
+def test_first_paragraph_ending_with_period_is_not_a_title() -> None:
+    article = parse_article("Il pleut sur Brest depuis lundi.\n\nLa ville reste calme.")
+    assert not article.paragraphs[0].is_title
+    assert article.source.title is None
+
+
+def test_single_paragraph_article_has_no_title() -> None:
+    assert not parse_article("Un seul bloc sans point final").paragraphs[0].is_title
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n\t\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+        (bytes(range(1, 32)) * 20, "binary"),
+    ],
+    ids=["empty", "whitespace", "png", "control-bytes"],
+)
+def test_unusable_content_is_refused_with_a_reason(tmp_path: Path, data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        read_article(write(tmp_path, data))
+
+
+def test_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_article(tmp_path / "absent.txt")
+
+
+def test_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="directory"):
+        read_article(tmp_path)
+
+
+def test_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="over the 100-byte limit"):
+        read_article(write(tmp_path, ARTICLE.encode("utf-8")), max_bytes=100)
+
+
+def test_reading_never_modifies_the_input(tmp_path: Path) -> None:
+    path = write(tmp_path, ARTICLE.replace("\n", "\r\n").encode("utf-16"))
+    before = path.read_bytes()
+    read_article(path)
+    assert path.read_bytes() == before

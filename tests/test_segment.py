@@ -1,0 +1,71 @@
+"""Sentence splitting and packing: French rules, exact coverage, budgets."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import pytest
+
+from translate_sum.segment import segment_paragraph, split_sentences
+
+
+def words(texts: Sequence[str]) -> list[int]:
+    """A stand-in tokenizer: one token per word, plus an end-of-sentence token."""
+    return [len(text.split()) + 1 for text in texts]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "M. Dupont et Mme Martin ont rencontré le Dr Bernard à St-Malo.",
+        "Le taux est passé de 3,5 % à 4,2 % en un an.",
+        "La séance reprendra à 13h30 précises.",
+        "Le scrutin aura lieu le 5/07/2025 dans toute la région.",
+        "« Nous ne céderons pas », a lancé la ministre.",
+    ],
+    ids=["abbreviations", "decimals", "time", "date", "quotes"],
+)
+def test_french_sentence_is_not_split_inside(sentence: str) -> None:
+    assert split_sentences(sentence) == [sentence]
+
+
+def test_sentences_split_and_concatenate_back_exactly() -> None:
+    text = "Il est 13h30.  Le Dr Martin arrive. « Enfin ! » dit-elle.\u00a0La suite demain."
+    sentences = split_sentences(text)
+    assert len(sentences) >= 3
+    assert "".join(sentences) == text
+
+
+def test_short_sentences_are_packed_within_the_budget() -> None:
+    text = "Un. Deux trois. Quatre cinq six. Sept."
+    segments = segment_paragraph(text, words, max_tokens=6)
+    assert "".join(segments) == text
+    assert all(words([s])[0] <= 6 for s in segments)
+    assert len(segments) < len(split_sentences(text))
+
+
+def test_over_long_sentence_is_cut_at_a_clause_break() -> None:
+    first = " ".join(["la"] * 12)
+    text = f"{first}, puis " + " ".join(["le"] * 5) + "."
+    segments = segment_paragraph(text, words, max_tokens=15)
+    assert "".join(segments) == text
+    assert segments[0] == f"{first}, "
+
+
+def test_text_without_spaces_is_cut_between_characters_never_dropped() -> None:
+    blob = "QmFzZTY0" * 40  # 320 characters, no break at all
+
+    def chars(texts: Sequence[str]) -> list[int]:
+        return [len(t) // 4 + 1 for t in texts]
+
+    segments = segment_paragraph(blob, chars, max_tokens=20)
+    assert "".join(segments) == blob
+    assert all(chars([s])[0] <= 20 for s in segments)
+
+
+def test_thousand_word_paragraph_is_covered_exactly_within_budget() -> None:
+    sentence = "Le gouvernement a promis une réforme de grande ampleur, sans calendrier précis"
+    text = " ".join(f"{sentence} {i}." for i in range(80)) + " " + " ".join(["encore"] * 100)
+    segments = segment_paragraph(text, words, max_tokens=30)
+    assert "".join(segments) == text
+    assert max(words(segments)) <= 30
