@@ -15,7 +15,9 @@ Limits:
 - French (and a little English) furniture only; other newsrooms' wording is missed.
 - A photo caption without a credit is only caught when it is repeated (duplicates).
 - Near duplicates are found among paragraphs of at least `NEAR_DUPLICATE_MIN_CHARS`
-  characters that carry the same numbers; very short repeats ("Non.") are kept.
+  characters: nearly equal with the same numbers, or wholly contained in an earlier
+  paragraph (a caption pasted again without its credit, a pull quote). Very short
+  repeats ("Non.") are kept.
 """
 
 from __future__ import annotations
@@ -300,7 +302,8 @@ def _near_original(
     postings: dict[tuple[str, ...], list[int] | None],
     keys: list[str],
 ) -> int | None:
-    """The earliest earlier paragraph this one nearly repeats, with the same numbers."""
+    """The earliest earlier paragraph this one repeats: contained in it, or nearly equal
+    to it with the same numbers."""
     shared: dict[int, int] = defaultdict(int)
     informative = 0
     for shingle in shingles:
@@ -314,6 +317,9 @@ def _near_original(
     numbers = _NUMBER.findall(key)
     for candidate in candidates[:_MAX_COMPARISONS]:
         other = keys[candidate]
+        # A caption pasted again without its credit, a pull quote: all of it is in an earlier one.
+        if f" {key} " in f" {other} ":
+            return candidate
         # "438 voix contre 86" and "86 voix contre 438" are different facts, never duplicates.
         if _NUMBER.findall(other) != numbers:
             continue

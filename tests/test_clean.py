@@ -1,0 +1,285 @@
+"""Furniture and duplicate detection: each rule skips its furniture and keeps real sentences."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translate_sum.clean import MAX_FURNITURE_CHARS, RULES, find_furniture, furniture_reason
+
+REASON = {rule.name: rule.reason for rule in RULES}
+
+# Furniture each rule must catch, written for these tests in the style of French news sites.
+MUST_SKIP: dict[str, list[str]] = {
+    "copyright": [
+        "© Le Monde 2025",
+        "© La Gazette du Val 2024. Tous droits réservés.",
+        "Copyright AFP 2025",
+        "Tous droits réservés",
+        "Tous droits de reproduction réservés.",
+    ],
+    "photo_credit": [
+        "Photo : AFP",
+        "Photo\u202f: Jean Mercier / La Gazette du Val",
+        "© Reuters",
+        "(Photo Thomas Samson/AFP)",
+        "PHOTO AFP",
+        "AFP PHOTO / JOHN DOE",
+        "Crédit photo : Jean Mercier",
+        "Photo d'illustration : Maxppp",
+        "Ludovic Marin / AFP",
+    ],
+    "photo_caption": [
+        "Une rame de la ligne B à l'arrêt Gare-Centrale, le 3 juin. Photo : Jean Mercier / La Gazette du Val",
+        "Des manifestants à Lyon, samedi. (Thomas Samson/AFP)",
+        "La ministre lors de son discours, le 12 mars. © Reuters",
+        "Des pompiers devant l'usine, le 3 juin 2025. STEPHANE DE SAKUTIN / AFP",
+    ],
+    "read_also": [
+        "À lire également : Les bus électriques arrivent sur la ligne 12",
+        "A lire aussi : le dossier sur les transports",
+        "Lire aussi : Les critiques de la commission contre le projet de loi",
+        "Lire aussi | Ce que contient le budget de la métropole",
+        "LIRE AUSSI >> Les prix de l'immobilier reculent",
+        "Lire : Comment fonctionne un compteur communicant ?",
+        "Lire aussi",
+        "Voir aussi",
+        "► Voir aussi : notre carte des travaux",
+        "Sur le même sujet",
+    ],
+    "agency_byline": [
+        "(AFP)",
+        "AFP",
+        "avec AFP",
+        "Le Monde avec AFP",
+        "La Gazette avec AFP et Reuters",
+        "PARIS (Reuters) -",
+        "PARIS, 12 mars 2025 (AFP) -",
+        "BRUXELLES (AFP) —",
+        "Par Camille Desrosiers",
+        "Par Camille Desrosiers et Hugo Lemaire (avec AFP)",
+        "Source : AFP",
+        "pz/fpo/ahe",
+        "bur-ber/cls",
+    ],
+    "timestamp": [
+        "Publié le 12 mars 2025 à 13h30, mis à jour le 13 mars 2025 à 08h12",
+        "Publié le 12/03/2025 à 13:30 | Mis à jour le 12/03/2025 à 15:02",
+        "Mis à jour il y a 2 heures",
+        "Publié aujourd’hui à 13h30",
+        "Le 12/03/2025 à 13:30",
+        "Mardi 12 mars 2025",
+    ],
+    "reading_time": ["Temps de lecture : 4 min", "Lecture 3 min.", "5 min de lecture"],
+    "hashtags": ["#Tramway #Villebrune #Transports", "#Municipales2026, #Lyon"],
+    "share": [
+        "Partager",
+        "Partager sur Facebook",
+        "Partager sur Facebook Partager sur X Envoyer par courriel",
+        "Copier le lien",
+        "Facebook Twitter LinkedIn WhatsApp",
+        "Offrir cet article",
+    ],
+    "newsletter": [
+        "Inscrivez-vous à notre newsletter",
+        "Recevez gratuitement notre newsletter chaque matin.",
+        "Abonnez-vous à notre lettre d'information hebdomadaire",
+        "Abonnez-vous",
+        "Il vous reste 80 % de cet article à lire.",
+        "Cet article est réservé aux abonnés.",
+    ],
+}
+
+# Real article sentences that look like furniture at first sight: they must be kept.
+MUST_KEEP: dict[str, list[str]] = {
+    "copyright": [
+        "Le droit d'auteur, ou copyright, protège les œuvres pendant soixante-dix ans après la mort de l'auteur.",
+        "Tous droits réservés : la mention ne suffit pas à protéger une photo, rappelle la juriste.",
+    ],
+    "photo_credit": [
+        "Photos de vacances : les Français en publient de moins en moins sur les réseaux.",
+        "Le photographe de l'AFP a été blessé samedi lors de la manifestation.",
+        "Photo du jour",
+        "Emmanuel Macron",
+    ],
+    "photo_caption": [
+        "Trois personnes ont été arrêtées samedi à Lyon, selon la préfecture (AFP).",
+        "Il a déclaré à l'Agence France-Presse (AFP) qu'il ne se représenterait pas.",
+        "Le ministre a publié une photo : on y voit le chantier à l'arrêt depuis mars.",
+    ],
+    "read_also": [
+        "Lire le rapport de la Cour des comptes prend une journée entière, reconnaît un élu.",
+        "Voir Naples et mourir, disait le proverbe que cite volontiers le maire.",
+        "À voir le nombre de chantiers ouverts, la métropole a changé de rythme.",
+        "Lire, écrire et compter restent les priorités du ministre de l'éducation.",
+    ],
+    "agency_byline": [
+        "PARIS (Reuters) - Le gouvernement a annoncé mardi une hausse des taxes sur le tabac.",
+        "Selon l'AFP, trois personnes ont été arrêtées dans la nuit.",
+        "Par ailleurs, le maire a refusé de commenter la décision du tribunal.",
+        "Avec l'AFP et Reuters, l'agence a signé en 2024 un accord de partage de contenus.",
+        "Par 54 voix contre 9, le conseil a adopté la mesure.",
+    ],
+    "timestamp": [
+        "Publié le 12 mars, le rapport a fait grand bruit dans les ministères.",
+        "Le 12 mars 2025, le conseil a voté la mesure à l'unanimité.",
+        "Mis à jour chaque année, le classement place Lyon en tête.",
+        "Il y a 2 heures, les pompiers maîtrisaient encore l'incendie.",
+    ],
+    "reading_time": ["La lecture de 3 minutes du règlement a suffi à convaincre le jury."],
+    "hashtags": ["#MeToo a profondément changé la façon dont les entreprises traitent le harcèlement."],
+    "share": [
+        "Partager les richesses, voilà ce que réclament les grévistes.",
+        "Copier le lien d'un article n'est pas une faute, a plaidé l'avocat.",
+        "Facebook a annoncé mardi la suppression de trois mille comptes.",
+    ],
+    "newsletter": [
+        "Inscrivez-vous avant le 15 mars sur les listes électorales, rappelle la mairie.",
+        "Abonnés au gaz, les ménages verront leur facture baisser de 10 % en juillet.",
+        "Recevez-vous des appels frauduleux ? La police conseille de raccrocher.",
+    ],
+}
+
+
+def _cases(table: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(name, text) for name, texts in table.items() for text in texts]
+
+
+def test_every_rule_has_furniture_and_sentences_to_test():
+    assert set(MUST_SKIP) == set(REASON)
+    assert set(MUST_KEEP) == set(REASON)
+
+
+@pytest.mark.parametrize(("rule", "text"), _cases(MUST_SKIP))
+def test_furniture_is_skipped_with_its_rule_reason(rule, text):
+    assert furniture_reason(text) == REASON[rule]
+
+
+@pytest.mark.parametrize(("rule", "text"), _cases(MUST_KEEP))
+def test_article_sentence_is_kept(rule, text):
+    assert furniture_reason(text) is None
+
+
+def test_long_paragraph_is_never_furniture_even_if_it_starts_like_it():
+    text = "Lire aussi : " + "le conseil municipal a voté la hausse du budget des transports. " * 6
+    assert len(text) > MAX_FURNITURE_CHARS
+    assert furniture_reason(text) is None
+
+
+def test_find_furniture_gives_one_entry_per_paragraph_in_order():
+    paragraphs = ["Photo : AFP", "Le maire a présenté son budget mardi soir devant le conseil.", "Partager"]
+    assert find_furniture(paragraphs) == [REASON["photo_credit"], None, REASON["share"]]
+
+
+def test_empty_input_gives_empty_result():
+    assert find_furniture([]) == []
+
+
+# --- Duplicates -----------------------------------------------------------------------
+
+CAPTION = "Une rame de la ligne B à l'arrêt Gare-Centrale, le 3 juin, lors de l'inauguration"
+BODY = "Le conseil de la métropole a voté la mesure lundi soir par 54 voix contre 9."
+
+
+def test_exact_duplicate_is_marked_and_names_the_first_occurrence():
+    reasons = find_furniture([CAPTION, BODY, CAPTION])
+    assert reasons == [None, None, "duplicate of paragraph 1"]
+
+
+def test_near_duplicate_with_changed_quotes_and_final_period_is_marked():
+    near = CAPTION.replace("'", "’") + "."
+    assert find_furniture([CAPTION, BODY, near])[2] == "duplicate of paragraph 1"
+
+
+def test_duplicate_differing_in_case_and_spacing_is_marked():
+    variant = "  " + BODY.upper().replace(" ", "\u00a0 ")
+    assert find_furniture([BODY, variant])[1] == "duplicate of paragraph 1"
+
+
+def test_paragraphs_with_different_numbers_are_not_duplicates():
+    other = BODY.replace("54 voix contre 9", "45 voix contre 9")
+    assert find_furniture([BODY, other]) == [None, None]
+
+
+def test_short_repeated_answer_is_kept():
+    assert find_furniture(["Non.", "Le ministre a-t-il menti ?", "Non."]) == [None, None, None]
+
+
+def test_duplicate_detection_stays_fast_on_ten_thousand_paragraphs():
+    import time
+
+    paragraphs = [f"Le conseil numéro {i} a voté la mesure {i * 7} lundi soir en séance publique." for i in range(10_000)]
+    paragraphs[9_999] = paragraphs[17]
+    start = time.perf_counter()
+    reasons = find_furniture(paragraphs)
+    assert time.perf_counter() - start < 20
+    assert reasons[9_999] == "duplicate of paragraph 18"
+    assert reasons.count(None) == 9_999
+
+
+# --- The pasted agency article fixture -------------------------------------------------
+
+AGENCY = Path(__file__).parent / "fixtures" / "pasted" / "agence.txt"
+
+
+def test_agency_fixture_translates_only_the_article():
+    from translate_sum.layout import paragraphs_from_lines
+
+    paragraphs = paragraphs_from_lines(AGENCY.read_text(encoding="utf-8").splitlines())
+    reasons = find_furniture(paragraphs)
+    kept = [p for p, r in zip(paragraphs, reasons) if r is None]
+    article_starts = (
+        "Trottinettes en libre-service :",  # headline
+        "Le Conseil d'État a suspendu",
+        "Saisie par deux opérateurs",
+        "« Nous avons toujours dit",
+        "La décision ne tranche pas",
+        "Le ministère des transports",
+        "Les vélos en libre-service",
+    )
+    assert len(kept) == len(article_starts)
+    assert all(p.startswith(start) for p, start in zip(kept, article_starts))
+
+
+def test_agency_fixture_reports_each_kind_of_furniture_it_skips():
+    from translate_sum.layout import paragraphs_from_lines
+
+    paragraphs = paragraphs_from_lines(AGENCY.read_text(encoding="utf-8").splitlines())
+    skipped = {r for r in find_furniture(paragraphs) if r is not None}
+    expected = {REASON[name] for name in ("timestamp", "share", "photo_caption", "read_also", "agency_byline", "hashtags", "newsletter", "copyright")}
+    assert expected <= skipped
+    assert "duplicate of paragraph 4" in skipped  # the caption pasted again without its credit
+
+
+# --- Properties ------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=400), max_size=8))
+def test_arbitrary_unicode_never_crashes_and_gives_one_reason_each(paragraphs):
+    reasons = find_furniture(paragraphs)
+    assert len(reasons) == len(paragraphs)
+    assert all(r is None or (isinstance(r, str) and r) for r in reasons)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=200), min_size=1, max_size=6))
+def test_a_duplicate_always_names_an_earlier_paragraph(paragraphs):
+    reasons = find_furniture(paragraphs + paragraphs)
+    for position, reason in enumerate(reasons, start=1):
+        if reason is not None and reason.startswith("duplicate of paragraph "):
+            assert int(reason.rsplit(" ", 1)[1]) < position
+
+
+_TOKENS = st.sampled_from(
+    ["Aa", "AFP", "Photo", ":", "/", "(", ")", ".", ",", "©", "de", "Par", "avec", "Lire", "aussi", "PARIS", "-", "d'", "12", "mars", "à", "13h30", "#x", " "]
+)
+
+
+@settings(max_examples=300, deadline=1000)
+@given(st.lists(_TOKENS, max_size=150))
+def test_furniture_patterns_answer_quickly_on_adversarial_token_soup(tokens):
+    furniture_reason(" ".join(tokens))

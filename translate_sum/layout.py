@@ -1,0 +1,138 @@
+"""Line structure of plain text: which line breaks end a paragraph.
+
+Blank lines always separate paragraphs. Inside a block of consecutive lines, two
+habits produce single line breaks:
+
+- **copy-pasted web text**: one paragraph per line. Lines are of any length, often
+  longer than 100 characters, and end with sentence-final punctuation.
+- **hard-wrapped text** (e-mail, a text editor, `fmt`): lines of similar width,
+  typically 60-80 characters, broken mid-sentence.
+
+A block is judged hard-wrapped when its lines are narrow (the 90th percentile of
+their lengths is at most `MAX_WRAP_WIDTH`), most of them fill that width, and many
+end mid-sentence. In a hard-wrapped block a line ends its paragraph when the next
+line's first word would have fitted on it (the wrapper would have put it there) and
+the line is sentence-final or short, or when the next line is indented or a bullet.
+Otherwise every line is a paragraph, except that a line without final punctuation
+followed by one starting in lower case continues it (when it is not short).
+
+Lines are stripped and joined with one space; no character other than whitespace is
+ever added or dropped, so hyphenated words broken across lines stay "exem- ple".
+Runs in linear time (one sort per block for the percentile).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Past this width nobody hard-wraps text: such blocks are one paragraph per line.
+MAX_WRAP_WIDTH = 100
+# Share of non-final lines that must fill at least `_FULL_LINE` of the width, and share
+# that must end mid-sentence, for a block to count as hard-wrapped.
+_FULL_LINE = 0.7
+_MIN_FULL_SHARE = 0.5
+_MIN_MIDSENTENCE_SHARE = 0.3
+# In a wrapped block, a line this much shorter than the width is a paragraph's last
+# line or a heading, even without final punctuation.
+_SHORT_LINE = 0.6
+
+# In pasted text, only a line at least this long can run on into the next one.
+_MIN_CONTINUED_CHARS = 40
+
+_SENTENCE_END = re.compile(r"[.!?…:;]['\"»”’)\]]*$")
+_BULLET = re.compile(r"[-–—•*·▪►]\s|\d{1,3}[.)]\s")
+
+
+def paragraphs_from_lines(lines: Sequence[str]) -> list[str]:
+    """Group the lines of a text into paragraphs, each joined with single spaces.
+
+    Blank (whitespace-only) lines separate paragraphs; single line breaks separate
+    them too in pasted web text, and are joined inside hard-wrapped paragraphs.
+    """
+    paragraphs: list[str] = []
+    block: list[str] = []
+    for line in lines:
+        if line.strip():
+            block.append(line)
+        elif block:
+            paragraphs.extend(_block_paragraphs(block))
+            block = []
+    if block:
+        paragraphs.extend(_block_paragraphs(block))
+    return paragraphs
+
+
+def _block_paragraphs(raw_lines: list[str]) -> list[str]:
+    """Split one block of non-blank lines into paragraphs."""
+    lines = [line.strip() for line in raw_lines]
+    if len(lines) == 1:
+        return lines
+    width = _wrap_width(lines)
+    wrapped = _is_hard_wrapped(lines, width)
+    indents = [_indent(line) for line in raw_lines]
+    usual_indent = sorted(indents)[len(indents) // 2]
+
+    paragraphs: list[str] = []
+    current: list[str] = [lines[0]]
+    for i in range(1, len(lines)):
+        previous, line = lines[i - 1], lines[i]
+        if wrapped:
+            new_paragraph = (
+                _ends_wrapped_paragraph(previous, line, width)
+                or indents[i] > usual_indent
+                # A list item; a dash after a mid-sentence break is an incise, not an item.
+                or bool(_BULLET.match(line) and _SENTENCE_END.search(previous))
+            )
+        else:
+            new_paragraph = not _continues(previous, line)
+        if new_paragraph:
+            paragraphs.append(" ".join(current))
+            current = [line]
+        else:
+            current.append(line)
+    paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width the block was wrapped at, robust to a few over-long lines (URLs)."""
+    lengths = sorted(len(line) for line in lines)
+    return lengths[-(-9 * (len(lengths) - 1) // 10)]  # 90th percentile, rounded up
+
+
+def _is_hard_wrapped(lines: list[str], width: int) -> bool:
+    if width > MAX_WRAP_WIDTH:
+        return False
+    body = lines[:-1]  # the last line of a paragraph is short by nature
+    full = sum(len(line) >= _FULL_LINE * width for line in body)
+    midsentence = sum(not _SENTENCE_END.search(line) for line in body)
+    return full >= _MIN_FULL_SHARE * len(body) and midsentence >= _MIN_MIDSENTENCE_SHARE * len(body)
+
+
+def _ends_wrapped_paragraph(previous: str, line: str, width: int) -> bool:
+    """In hard-wrapped text: did the writer end `previous` on purpose?"""
+    first_word = line.split(maxsplit=1)[0]
+    would_fit = len(previous) + 1 + len(first_word) <= width
+    if not would_fit or _starts_lower(line):
+        return False
+    return bool(_SENTENCE_END.search(previous)) or len(previous) < _SHORT_LINE * width
+
+
+def _continues(previous: str, line: str) -> bool:
+    """In one-paragraph-per-line text: is `line` the rest of `previous`'s sentence?
+
+    Only after a line long enough to have been broken by a width limit: a short line
+    without punctuation ("(AFP)", a heading) ends where its writer ended it.
+    """
+    return len(previous) >= _MIN_CONTINUED_CHARS and not _SENTENCE_END.search(previous) and _starts_lower(line)
+
+
+def _starts_lower(line: str) -> bool:
+    return line[:1].islower()
+
+
+def _indent(line: str) -> int:
+    stripped = line.lstrip()
+    prefix = line[: len(line) - len(stripped)]
+    return len(prefix.expandtabs(4))
