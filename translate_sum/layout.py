@@ -16,6 +16,10 @@ the line is sentence-final or short, or when the next line is indented or a bull
 Otherwise every line is a paragraph, except that a line without final punctuation
 followed by one starting in lower case continues it (when it is not short).
 
+Known limit: in hard-wrapped text, a paragraph whose last line happens to fill the
+width looks like a sentence ending mid-paragraph; it is joined to the next paragraph
+(nothing is lost, the translation only gets a longer paragraph).
+
 Lines are stripped and joined with one space; no character other than whitespace is
 ever added or dropped, so hyphenated words broken across lines stay "exem- ple".
 Runs in linear time (one sort per block for the percentile).

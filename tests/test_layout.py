@@ -1,0 +1,128 @@
+"""Line structure: pasted one-paragraph-per-line text versus hard-wrapped text."""
+
+from __future__ import annotations
+
+import textwrap
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translate_sum.layout import paragraphs_from_lines
+
+PARAGRAPHS = [
+    "Le Conseil d'État a suspendu mercredi l'arrêté municipal qui interdisait depuis le 1er avril "
+    "les trottinettes électriques en libre-service à Villebrune, estimant que la mairie n'avait pas "
+    "démontré que la mesure était proportionnée au danger invoqué.",
+    "Saisie par deux opérateurs, la plus haute juridiction administrative a jugé qu'une interdiction "
+    "générale et permanente portait une atteinte excessive à la liberté du commerce.",
+    "Un recours sur le fond",
+    "La décision ne tranche pas le fond du dossier, qui sera examiné dans les prochains mois par le "
+    "tribunal administratif. La mairie dispose de deux semaines pour présenter de nouvelles mesures.",
+    "« Nous sommes prêts à discuter de zones de stationnement », a réagi un opérateur.",
+]
+
+
+def _wrapped(paragraphs: list[str], width: int) -> list[str]:
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        lines.extend(textwrap.wrap(paragraph, width))
+    return lines
+
+
+def test_blank_lines_always_separate_paragraphs():
+    lines = ["Première ligne sans point", "", "suite qui commence en minuscule"]
+    assert paragraphs_from_lines(lines) == ["Première ligne sans point", "suite qui commence en minuscule"]
+
+
+def test_pasted_web_text_gives_one_paragraph_per_line():
+    assert paragraphs_from_lines(PARAGRAPHS) == PARAGRAPHS
+
+
+# Widths where no paragraph's last line happens to fill the width: such a line cannot be
+# told from a sentence ending inside the paragraph, and the two paragraphs are joined.
+@pytest.mark.parametrize("width", [60, 72, 80])
+def test_hard_wrapped_text_is_rejoined_into_its_paragraphs(width):
+    assert paragraphs_from_lines(_wrapped(PARAGRAPHS, width)) == PARAGRAPHS
+
+
+def test_paragraph_ending_on_a_full_wrapped_line_is_joined_to_the_next_one():
+    paragraphs = paragraphs_from_lines(_wrapped(PARAGRAPHS, 66))
+    assert paragraphs[0] == PARAGRAPHS[0] + " " + PARAGRAPHS[1]
+    assert paragraphs[1:] == PARAGRAPHS[2:]
+
+
+def test_hard_wrapped_paragraph_with_indented_first_line_starts_a_new_paragraph():
+    first = textwrap.wrap(PARAGRAPHS[0], 72)
+    second = textwrap.wrap(PARAGRAPHS[3], 72)
+    lines = first + ["    " + second[0]] + second[1:]
+    assert paragraphs_from_lines(lines) == [PARAGRAPHS[0], PARAGRAPHS[3]]
+
+
+def test_dash_at_the_start_of_a_wrapped_line_inside_a_sentence_does_not_split_it():
+    paragraph = (
+        "Le maire de Villebrune, qui avait défendu l'arrêté devant le conseil municipal"
+        " – au prix d'une longue séance – a annoncé qu'il ne ferait pas appel de la décision."
+    )
+    lines = textwrap.wrap(paragraph, 78)
+    assert lines[1].startswith("–")  # the wrap puts the dash first on a line
+    assert paragraphs_from_lines(lines) == [paragraph]
+
+
+def test_long_pasted_line_cut_mid_sentence_continues_on_the_next_line():
+    lines = [
+        "Le Conseil d'État a suspendu mercredi l'arrêté municipal qui interdisait les trottinettes électriques",
+        "en libre-service à Villebrune depuis le mois d'avril dernier, selon la décision publiée mercredi.",
+        "La mairie dispose de deux semaines pour présenter de nouvelles mesures plus ciblées que la première.",
+    ]
+    assert paragraphs_from_lines(lines) == [lines[0] + " " + lines[1], lines[2]]
+
+
+def test_short_agency_line_is_not_glued_to_the_desk_code_below_it():
+    lines = [PARAGRAPHS[0], PARAGRAPHS[1], "(AFP)", "jmb/ahe/cls"]
+    assert paragraphs_from_lines(lines)[-2:] == ["(AFP)", "jmb/ahe/cls"]
+
+
+def test_single_line_is_one_paragraph_stripped():
+    assert paragraphs_from_lines(["  Bonjour à tous.\r"]) == ["Bonjour à tous."]
+
+
+def test_no_lines_give_no_paragraphs():
+    assert paragraphs_from_lines([]) == []
+    assert paragraphs_from_lines(["", "   ", "\t"]) == []
+
+
+def test_ten_thousand_wrapped_lines_without_blank_lines_are_fast_and_rejoined():
+    lines = _wrapped(PARAGRAPHS, 72) * 1000
+    assert len(lines) >= 10_000
+    start = time.perf_counter()
+    paragraphs = paragraphs_from_lines(lines)
+    assert time.perf_counter() - start < 5
+    assert paragraphs == PARAGRAPHS * 1000
+
+
+def test_ten_thousand_pasted_lines_without_blank_lines_stay_one_paragraph_each():
+    lines = PARAGRAPHS * 2000
+    assert paragraphs_from_lines(lines) == lines
+
+
+# --- Properties ------------------------------------------------------------------------
+
+
+def _visible(text: str) -> str:
+    return "".join(text.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=120), max_size=30))
+def test_all_non_whitespace_characters_are_kept_in_order(lines):
+    paragraphs = paragraphs_from_lines(lines)
+    assert _visible("".join(paragraphs)) == _visible("".join(lines))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=120), max_size=30))
+def test_paragraphs_are_non_empty_and_stripped(lines):
+    for paragraph in paragraphs_from_lines(lines):
+        assert paragraph and paragraph == paragraph.strip()
