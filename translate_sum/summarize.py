@@ -270,8 +270,9 @@ def key_points(translated: TranslatedArticle, count: int = 5) -> tuple[KeyPoint,
     """The `count` most informative sentences of the translation, in document order.
 
     Each key point's text is a sentence of the English translation, verbatim; its
-    `paragraphs` are the indexes of the paragraph(s) saying it (a sentence repeated
-    in two paragraphs cites both). Fewer points come back when the article has fewer
+    `paragraphs` are the indexes of the paragraph(s) saying it: a sentence repeated,
+    word for word or nearly, in a later paragraph is one key point citing both (the
+    text is verbatim in one of them). Fewer points come back when the article has fewer
     usable sentences. The title is never a key point.
     """
     if count < 1:
