@@ -53,6 +53,15 @@ MARIAN_EOS, MARIAN_UNK, MARIAN_PAD = "</s>", "<unk>", "<pad>"
 
 BART_SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
 
+# Every character a French or English news text commonly holds, fed to SentencePiece
+# once so none of them becomes <unk> just because the fixture sentences lack it
+# (opus-mt's real vocabulary knows them all).
+_ALPHABET = (
+    "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789 "
+    "àâäçéèêëîïôöùûüÿœæ ÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ ñíóáú "
+    ". , ; : ! ? … ' ’ ‘ \" “ ” « » ( ) [ ] - – — / % € $ £ ° + = * & @ # § _ ²"
+)
+
 
 def _fixture_lines(*paths: Path) -> list[str]:
     """Non-empty lines of the fixture files, in order."""
@@ -133,7 +142,8 @@ def build_tiny_marian(
     out_dir.mkdir(parents=True, exist_ok=True)
 
     # One shared model for both sides, as opus-mt-fr-en does (a joint fr+en vocabulary).
-    spm_bytes = _train_sentencepiece(_fixture_lines(PARALLEL_FR, PARALLEL_EN), vocab_size)
+    lines = _fixture_lines(PARALLEL_FR, PARALLEL_EN) + [" ".join(_ALPHABET)]
+    spm_bytes = _train_sentencepiece(lines, vocab_size)
     (out_dir / "source.spm").write_bytes(spm_bytes)
     shutil.copyfile(out_dir / "source.spm", out_dir / "target.spm")
     vocab = _marian_vocab(spm_bytes)
