@@ -1,0 +1,116 @@
+"""The command line: outputs, formats, stdin, and one-line errors with non-zero exits."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from translate_sum.cli import main
+
+ARTICLE = """Le festival de jazz de Marciac attend 250 000 visiteurs
+
+La 48e édition s'ouvre vendredi avec un concert gratuit sur la place centrale.
+
+Les organisateurs ont prévu 60 concerts en deux semaines, dont 12 sous le grand chapiteau.
+"""
+
+
+@pytest.fixture
+def article(tmp_path: Path) -> Path:
+    path = tmp_path / "festival.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def run(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def test_translate_writes_json_chosen_by_extension(article: Path, tmp_path: Path, tiny_marian_dir: Path) -> None:
+    out = tmp_path / "out.json"
+    result = run("translate", str(article), "--translation-model", str(tiny_marian_dir), "--engine", "transformers", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert [p["index"] for p in data["paragraphs"]] == [1, 2, 3]
+    assert data["source"]["path"] == str(article)
+
+
+def test_translate_reads_standard_input(tiny_marian_dir: Path) -> None:
+    result = run("translate", "-", "--translation-model", str(tiny_marian_dir), "--engine", "transformers", "--format", "json", "-q", input=ARTICLE)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["source"]["path"] == "-"
+    assert len(data["paragraphs"]) == 3
+
+
+def test_bilingual_markdown_shows_every_french_paragraph(article: Path, tiny_marian_dir: Path) -> None:
+    result = run("translate", str(article), "--translation-model", str(tiny_marian_dir), "--engine", "transformers", "--format", "md", "--bilingual", "-q")
+    assert result.exit_code == 0, result.output
+    for paragraph in ARTICLE.strip().split("\n\n"):
+        assert paragraph in result.stdout
+
+
+def test_brief_extractive_markdown_has_title_summary_and_cited_points(article: Path, tiny_marian_dir: Path) -> None:
+    result = run("brief", str(article), "--translation-model", str(tiny_marian_dir), "--engine", "transformers", "--summarizer", "extractive", "-q")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# ")
+    assert "## Key points" in result.stdout
+    assert "[¶" in result.stdout
+
+
+def test_missing_input_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    result = run("translate", str(tmp_path / "absent.txt"))
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"Error: {tmp_path / 'absent.txt'}: no such file; check the path"]
+
+
+def test_uncached_model_offline_is_one_line_and_exit_1(article: Path) -> None:
+    result = run("translate", str(article), "--translation-model", "nobody/absent-model")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "translate-sum models download nobody/absent-model" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_missing_model_directory_is_one_line_and_exit_1(article: Path, tmp_path: Path) -> None:
+    result = run("translate", str(article), "--translation-model", str(tmp_path / "nope"))
+    assert result.exit_code == 1
+    assert "does not exist" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_output_onto_the_input_is_refused_and_input_kept(article: Path) -> None:
+    result = run("translate", str(article), "-o", str(article))
+    assert result.exit_code == 2
+    assert article.read_text(encoding="utf-8") == ARTICLE
+
+
+def test_models_lists_the_registry_with_local_status() -> None:
+    result = run("models")
+    assert result.exit_code == 0
+    assert "Helsinki-NLP/opus-mt-fr-en" in result.output
+    assert "not downloaded" in result.output
+
+
+def test_help_does_not_import_torch_or_transformers() -> None:
+    code = (
+        "import sys\n"
+        "from translate_sum.cli import main\n"
+        "for args in (['--help'], ['translate', '--help'], ['brief', '--help']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    done = subprocess.run([sys.executable, "-m", "translate_sum", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and "translate-sum" in done.stdout
