@@ -71,8 +71,9 @@ def test_wheel_carries_the_registry(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
     )
-    if built.returncode != 0:
-        pytest.skip(f"cannot build a wheel here (no build backend reachable?): {built.stderr[-200:]}")
+    if built.returncode != 0 and "hatchling" in built.stderr and "find" in built.stderr.lower():
+        pytest.skip("the build backend (hatchling) cannot be fetched here")
+    assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = tmp_path.glob("*.whl")
     with zipfile.ZipFile(wheel) as archive:
         assert "translate_sum/models.txt" in archive.namelist()
