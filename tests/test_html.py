@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -130,16 +130,13 @@ def test_saved_page_fixture_is_recognised_as_html():
     assert looks_like_html((FIXTURES / "article_fr.html").read_text(encoding="utf-8"))
 
 
-# --- The real Le Monde page of the shared corpus (read only through the env var). ---
+# --- The real Le Monde page of the shared corpus (--corpus or TRANSLATE_SUM_CORPUS). ---
 
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote")
 
 
-def _corpus_html_dir() -> Path:
-    root = os.environ.get("TRANSLATE_SUM_CORPUS")
-    if not root:
-        pytest.skip("TRANSLATE_SUM_CORPUS is not set")
-    folder = Path(root) / "html"
+def _lemonde_dir(corpus_dir: Path) -> Path:
+    folder = corpus_dir / "html"
     if not (folder / "readability_lemonde-1.source.html").is_file():
         pytest.skip(f"no readability_lemonde-1 page under {folder}")
     return folder
@@ -157,8 +154,8 @@ def _words(paragraphs: list[str]) -> list[str]:
     return re.findall(r"\w+", " ".join(paragraphs).lower())
 
 
-def test_le_monde_page_matches_readability_article():
-    folder = _corpus_html_dir()
+def test_le_monde_page_matches_readability_article(corpus_dir):
+    folder = _lemonde_dir(corpus_dir)
     page = extract_article((folder / "readability_lemonde-1.source.html").read_text(encoding="utf-8"))
     expected = _readability_paragraphs(folder / "readability_lemonde-1.expected.html")
 
@@ -167,5 +164,9 @@ def test_le_monde_page_matches_readability_article():
     paragraph_precision = sum(p in set(expected) for p in page.paragraphs) / len(page.paragraphs)
     assert paragraph_recall >= 0.95
     assert paragraph_precision >= 0.95
+    expected_words, found_words = Counter(_words(expected)), Counter(_words(page.paragraphs))
+    overlap = sum((expected_words & found_words).values())
+    assert overlap / sum(expected_words.values()) >= 0.98  # word recall
+    assert overlap / sum(found_words.values()) >= 0.98  # word precision
     assert page.title == "Le projet de loi sur le renseignement massivement approuvé à l'Assemblée"
     assert page.date == "2015-05-04"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -113,25 +112,22 @@ def test_arbitrary_unicode_never_crashes(text):
     assert verdict.name and 0.0 <= verdict.confidence <= 1.0 + 1e-9
 
 
-# --- Real articles from the shared corpus (read only through the env var). ---
+# --- Real articles from the shared corpus (--corpus or TRANSLATE_SUM_CORPUS). ---
 
 
-def _corpus_articles(side: str) -> list[Path]:
-    root = os.environ.get("TRANSLATE_SUM_CORPUS")
-    if not root:
-        pytest.skip("TRANSLATE_SUM_CORPUS is not set")
-    files = sorted((Path(root) / "articles" / side).glob("*.txt"))
+def _corpus_articles(corpus_dir: Path, side: str) -> list[Path]:
+    files = sorted((corpus_dir / "articles" / side).glob("*.txt"))
     if not files:
-        pytest.skip(f"no articles under {root}/articles/{side}")
+        pytest.skip(f"no articles under {corpus_dir}/articles/{side}")
     return files
 
 
-def test_real_french_articles_are_french():
-    for path in _corpus_articles("fr"):
+def test_real_french_articles_are_french(corpus_dir):
+    for path in _corpus_articles(corpus_dir, "fr"):
         verdict = judge_language(path.read_text(encoding="utf-8"))
         assert verdict.is_french and verdict.reliable, path.name
 
 
-def test_real_english_translations_are_english():
-    for path in _corpus_articles("en"):
+def test_real_english_translations_are_english(corpus_dir):
+    for path in _corpus_articles(corpus_dir, "en"):
         assert judge_language(path.read_text(encoding="utf-8")).is_english, path.name
