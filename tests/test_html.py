@@ -7,6 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translate_sum.errors import InputError
 from translate_sum.html import extract_article, looks_like_html
@@ -170,3 +172,33 @@ def test_le_monde_page_matches_readability_article(corpus_dir):
     assert overlap / sum(found_words.values()) >= 0.98  # word precision
     assert page.title == "Le projet de loi sur le renseignement massivement approuvé à l'Assemblée"
     assert page.date == "2015-05-04"
+
+
+def test_fragment_without_html_element_is_extracted():
+    sentence = "Le maire de Villebrune a présenté mardi soir un budget en hausse de trois pour cent."
+    fragment = f"<article><h1>Le budget de Villebrune</h1><p>{sentence}</p><p>{sentence} Bis.</p></article>"
+    page = extract_article(fragment)
+    assert page.title == "Le budget de Villebrune"
+    assert page.paragraphs == [sentence, sentence + " Bis."]
+
+
+def test_page_with_xml_declaration_is_extracted():
+    body = "Le conseil municipal a voté le budget des transports après un long débat. " * 3
+    html = f'<?xml version="1.0" encoding="utf-8"?><html><body><article><p>{body}</p></article></body></html>'
+    assert extract_article(html).paragraphs == [body.strip()]
+
+
+_ARTICLE_SHELL = "<html><body><article><h1>{}</h1><p>{}</p><p>{}</p></article></body></html>"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(max_size=300)
+    | st.builds(_ARTICLE_SHELL.format, st.text(max_size=80), st.text(max_size=300), st.text(max_size=300))
+)
+def test_arbitrary_unicode_gives_a_page_or_an_input_error(text):
+    try:
+        page = extract_article(text)
+    except InputError:
+        return
+    assert page.paragraphs and all(p == " ".join(p.split()) for p in page.paragraphs)

@@ -93,7 +93,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedPage:
         )
     title = _clean_text(document.title)
     # The body sometimes opens with the headline the metadata already gives.
-    if title and paragraphs and paragraphs[0] == title:
+    if title and len(paragraphs) > 1 and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
     page = ExtractedPage(
         title=title,
