@@ -204,6 +204,12 @@ def test_paragraphs_with_different_numbers_are_not_duplicates():
     assert find_furniture([BODY, other]) == [None, None]
 
 
+def test_later_version_that_adds_words_is_kept():
+    earlier = "Anto souffre d'asthme, respire avec difficulté et tousse constamment à cause des gaz."
+    later = "Anto souffre d'asthme, respire avec difficulté et tousse constamment à cause des gaz du volcan."
+    assert find_furniture([earlier, BODY, later]) == [None, None, None]
+
+
 def test_short_repeated_answer_is_kept():
     assert find_furniture(["Non.", "Le ministre a-t-il menti ?", "Non."]) == [None, None, None]
 

@@ -15,9 +15,9 @@ Limits:
 - French (and a little English) furniture only; other newsrooms' wording is missed.
 - A photo caption without a credit is only caught when it is repeated (duplicates).
 - Near duplicates are found among paragraphs of at least `NEAR_DUPLICATE_MIN_CHARS`
-  characters: nearly equal with the same numbers, or wholly contained in an earlier
-  paragraph (a caption pasted again without its credit, a pull quote). Very short
-  repeats ("Non.") are kept.
+  characters: nearly equal with the same numbers and at most one word more, or wholly
+  contained in an earlier paragraph (a caption pasted again without its credit, a pull
+  quote). Very short repeats ("Non.") are kept.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +35,8 @@ MAX_FURNITURE_CHARS = 300
 # considered. Shorter paragraphs are only compared exactly.
 NEAR_DUPLICATE_RATIO = 0.9
 NEAR_DUPLICATE_MIN_CHARS = 40
+# A near duplicate may add at most this many words to the paragraph it repeats.
+NEAR_DUPLICATE_MAX_NEW_WORDS = 1
 EXACT_DUPLICATE_MIN_WORDS = 4
 _SHINGLE_WORDS = 3
 # A shingle shared by many paragraphs ("de la commission") says nothing about duplication;
@@ -322,6 +324,10 @@ def _near_original(
             return candidate
         # "438 voix contre 86" and "86 voix contre 438" are different facts, never duplicates.
         if _NUMBER.findall(other) != numbers:
+            continue
+        # A later version that says more ("... rejetés par le volcan.") is kept: skipping it
+        # would lose those words.
+        if sum((Counter(key.split()) - Counter(other.split())).values()) > NEAR_DUPLICATE_MAX_NEW_WORDS:
             continue
         matcher = difflib.SequenceMatcher(None, other, key, autojunk=False)
         if (
