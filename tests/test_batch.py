@@ -491,10 +491,21 @@ def test_exit_status_is_0_when_all_succeed_1_when_any_failed_130_when_interrupte
 CORPUS = os.environ.get("TRANSLATE_SUM_CORPUS")
 
 
+@pytest.fixture
+def one_torch_thread():
+    """A tiny model runs fastest on one thread; on a shared machine, many times faster."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.mark.skipif(not CORPUS, reason="set TRANSLATE_SUM_CORPUS to the shared corpus folder")
-def test_a_corpus_folder_with_two_bad_files_completes_and_a_rerun_skips_it_all(tmp_path: Path) -> None:
+def test_a_corpus_folder_with_two_bad_files_completes_and_a_rerun_skips_it_all(tmp_path: Path, one_torch_thread: None) -> None:
     from tests.tiny_models import build_tiny_marian
-    from translate_sum.pipeline import load_translator
+    from translate_sum.pipeline import TranslateOptions, load_translator
 
     articles = Path(CORPUS) / "articles" / "fr"
     source = tmp_path / "in"
@@ -503,7 +514,9 @@ def test_a_corpus_folder_with_two_bad_files_completes_and_a_rerun_skips_it_all(t
     (source / "binary.txt").write_bytes(bytes(range(256)) * 4)
     before = snapshot(source)
     model = build_tiny_marian(tmp_path / "tiny-marian")
-    translator = load_translator(str(model), engine="transformers", device="cpu")
+    # Random weights never stop on their own: greedy and short keeps the run to seconds.
+    decode = DecodeOptions(num_beams=1, max_new_tokens=16)
+    translator = load_translator(str(model), engine="transformers", device="cpu", options=TranslateOptions(decode=decode))
     output = tmp_path / "out"
 
     started = time.perf_counter()

@@ -548,13 +548,20 @@ def render_index(report: BatchReport) -> str:
         lines += [f"{' · '.join(links)} · source: `{article.input}`", ""]
     if failed:
         lines += [f"## Failed ({len(failed)})", ""]
-        lines += [f"- `{a.input}`: {_one_line(a.error or 'unknown error')}" for a in failed]
+        lines += [f"- `{a.input}`: {_reason(a)}" for a in failed]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _label(output: str) -> str:
     return "brief" if ".brief." in PurePosixPath(output).name else "translation"
+
+
+def _reason(article: ArticleResult) -> str:
+    # Reader errors start with the file name, which the list item already shows.
+    error = _one_line(article.error or "unknown error")
+    prefix = f"{article.input}: "
+    return error[len(prefix):] if error.startswith(prefix) else error
 
 
 def _one_line(text: str) -> str:
