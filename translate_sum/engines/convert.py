@@ -137,7 +137,7 @@ def convert_model(
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=root))
     try:
         # low_cpu_mem_usage avoids a second full copy of the weights while loading.
-        converter = ct2.converters.TransformersConverter(str(model_dir), low_cpu_mem_usage=True)
+        converter = _converter_class(ct2)(str(model_dir), low_cpu_mem_usage=True)
         converter.convert(str(work), quantization=quantization, force=True)
         marker = {
             "model_name": model_name,
@@ -158,6 +158,24 @@ def convert_model(
         ) from exc
     log.warning("Converted %s in %.0f s", model_name, time.monotonic() - started)
     return target
+
+
+def _converter_class(ct2: ModuleType) -> type:
+    """TransformersConverter, adapted to configs from transformers 5.
+
+    CTranslate2's BART loader reads `config.normalize_before`, which transformers 5
+    dropped from BartConfig; BART is post-norm, so the missing value is False. (Its
+    Marian loader sets the attribute itself; mBART's config still has it.)
+    """
+
+    class Converter(ct2.converters.TransformersConverter):
+        def load_model(self, model_class, model_name_or_path, **kwargs):
+            model = super().load_model(model_class, model_name_or_path, **kwargs)
+            if getattr(model.config, "model_type", "") == "bart" and not hasattr(model.config, "normalize_before"):
+                model.config.normalize_before = False
+            return model
+
+    return Converter
 
 
 def _publish(work: Path, target: Path) -> None:

@@ -52,23 +52,39 @@ def pick_device(device: str) -> str:
     return device
 
 
+# Tokenizer classes of the model families we run, for checkpoints whose
+# tokenizer_config.json names none (sshleifer/distilbart-cnn-12-6 is one). The mapping
+# transformers keeps for this lives in a module that imports torch.
+_TOKENIZER_BY_MODEL_TYPE = {
+    "marian": "MarianTokenizer",
+    "bart": "BartTokenizer",
+    "mbart": "MBartTokenizer",
+    "pegasus": "PegasusTokenizer",
+    "t5": "T5Tokenizer",
+    "m2m_100": "M2M100Tokenizer",
+}
+
+
 def load_tokenizer(model_dir: Path) -> Any:
     """The checkpoint's tokenizer, loaded without importing torch.
 
     `AutoTokenizer` imports torch through the auto-model machinery; the concrete class
-    named in tokenizer_config.json (MarianTokenizer, BartTokenizer, ...) does not.
+    (named in tokenizer_config.json, else known from config.json's model_type) does not.
+    Unknown families fall back to `AutoTokenizer`, torch and all.
     """
     import transformers
 
     class_name = _read_json(model_dir / "tokenizer_config.json").get("tokenizer_class")
+    if not class_name:
+        class_name = _TOKENIZER_BY_MODEL_TYPE.get(_read_json(model_dir / "config.json").get("model_type", ""))
     tokenizer_class = None
     if class_name:
         tokenizer_class = getattr(transformers, class_name, None) or getattr(
             transformers, class_name.removesuffix("Fast"), None
         )
     if tokenizer_class is None:
-        # A bare tokenizer.json needs no model-specific class.
-        tokenizer_class = transformers.PreTrainedTokenizerFast
+        log.debug("No torch-free tokenizer class known for %s; using AutoTokenizer", model_dir)
+        tokenizer_class = transformers.AutoTokenizer
     try:
         return tokenizer_class.from_pretrained(str(model_dir))
     except (OSError, ValueError, KeyError, TypeError) as exc:

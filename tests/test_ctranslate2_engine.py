@@ -1,0 +1,174 @@
+"""The CTranslate2 engine on tiny real models: conversion, cache, parity, no torch.
+
+Conversions are cached per test module (a fresh cache directory), so each tiny model
+is converted once or twice here, never into the user's real cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("ctranslate2")
+
+from translate_sum.engines import convert  # noqa: E402
+from translate_sum.engines.base import DecodeOptions  # noqa: E402
+from translate_sum.engines.ctranslate2_engine import CTranslate2Engine  # noqa: E402
+from translate_sum.engines.transformers_engine import TransformersEngine  # noqa: E402
+from translate_sum.errors import EngineUnavailable, ModelError  # noqa: E402
+
+FRENCH = [
+    "Le conseil municipal a voté le budget mardi soir.",
+    "Oui.",
+    "Les travaux du pont commenceront en mars, a précisé la mairie, et dureront deux ans.",
+    "La ministre a rencontré les syndicats.",
+]
+
+GREEDY = DecodeOptions(num_beams=1, max_new_tokens=12, max_length_ratio=None)
+
+
+@pytest.fixture(scope="module")
+def ct2_cache(tmp_path_factory: pytest.TempPathFactory):
+    """A private conversion cache for this module, so the user's cache is never touched."""
+    root = tmp_path_factory.mktemp("ct2-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRANSLATE_SUM_CT2_CACHE", str(root))
+        yield root
+
+
+@pytest.fixture(scope="module")
+def marian_fp32(ct2_cache: Path, tiny_marian_dir: Path) -> CTranslate2Engine:
+    """The tiny Marian in float32, where CTranslate2 and PyTorch agree to the token."""
+    return CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu", quantization="float32")
+
+
+@pytest.fixture(scope="module")
+def marian_torch(tiny_marian_dir: Path) -> TransformersEngine:
+    return TransformersEngine(tiny_marian_dir, "tiny-marian", device="cpu")
+
+
+def _fail_if_converting(*args, **kwargs):
+    raise AssertionError("the converter ran although a conversion was cached")
+
+
+def test_first_load_converts_into_the_cache_and_announces_it(ct2_cache, tiny_marian_dir, caplog):
+    caplog.set_level("WARNING", logger="translate_sum.engines.convert")
+    engine = CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu")
+    assert engine.quantization == "int8"
+    target = convert.converted_path(tiny_marian_dir, "tiny-marian", "cpu")
+    assert target.parent == ct2_cache
+    assert convert.is_converted(target)
+    assert any("Converting tiny-marian for CTranslate2 (int8)" in r.getMessage() for r in caplog.records)
+
+
+def test_second_load_reuses_the_cached_conversion(ct2_cache, tiny_marian_dir, monkeypatch):
+    CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu")  # converts, or reuses the earlier test's
+    ct2 = convert.import_ctranslate2()
+    monkeypatch.setattr(ct2.converters, "TransformersConverter", _fail_if_converting)
+    engine = CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu")
+    assert engine.generate(["Bonjour."], GREEDY)[0]
+
+
+def test_cache_key_changes_with_quantization_and_checkpoint_files(tiny_marian_dir, tmp_path):
+    int8 = convert.converted_path(tiny_marian_dir, "m", "cpu")
+    assert convert.converted_path(tiny_marian_dir, "m", "cuda") != int8
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for path in tiny_marian_dir.iterdir():
+        (copy / path.name).write_bytes(path.read_bytes())
+    before = convert.converted_path(copy, "m", "cpu")
+    (copy / "config.json").write_text((copy / "config.json").read_text() + "\n")
+    assert convert.converted_path(copy, "m", "cpu") != before
+
+
+def test_a_failed_conversion_leaves_nothing_in_the_cache(ct2_cache, tiny_marian_dir, monkeypatch):
+    class BrokenConverter:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def convert(self, output_dir, **kwargs):
+            Path(output_dir, "model.bin").write_bytes(b"half a model")
+            raise RuntimeError("killed mid-way")
+
+    ct2 = convert.import_ctranslate2()
+    monkeypatch.setattr(ct2.converters, "TransformersConverter", BrokenConverter)
+    before = set(ct2_cache.iterdir())
+    with pytest.raises(ModelError, match="cannot convert tiny-marian"):
+        convert.convert_model(tiny_marian_dir, "tiny-marian", "cpu", quantization="int8_float32")
+    assert set(ct2_cache.iterdir()) == before
+
+
+def test_greedy_outputs_equal_the_transformers_engine_in_order(marian_fp32, marian_torch):
+    ours = marian_fp32.generate(FRENCH, GREEDY)
+    reference = marian_torch.generate(FRENCH, GREEDY)
+    assert len(ours) == len(FRENCH)
+    assert ours == reference
+
+
+def test_batched_outputs_equal_one_at_a_time_outputs(marian_fp32):
+    # batch_tokens=1 puts every input in its own batch with its own length limit, so
+    # this catches outputs put back in the wrong order.
+    options = DecodeOptions(num_beams=2, max_length_ratio=1.0, max_length_offset=1, batch_tokens=1)
+    batched = marian_fp32.generate(FRENCH, options)
+    alone = [marian_fp32.generate([text], options)[0] for text in FRENCH]
+    assert batched == alone
+
+
+def test_progress_reports_every_input_once(marian_fp32):
+    seen: list[int] = []
+    marian_fp32.generate(FRENCH, DecodeOptions(num_beams=1, max_new_tokens=4, batch_tokens=40), seen.append)
+    assert sum(seen) == len(FRENCH)
+    assert len(seen) > 1
+
+
+def test_token_counts_equal_the_transformers_engine(marian_fp32, marian_torch):
+    assert marian_fp32.count_tokens(FRENCH) == marian_torch.count_tokens(FRENCH)
+    assert marian_fp32.max_input_tokens == marian_torch.max_input_tokens
+
+
+def test_input_over_the_model_limit_raises_instead_of_truncating(ct2_cache, tiny_marian_short_dir):
+    engine = CTranslate2Engine(tiny_marian_short_dir, "tiny-marian-short", device="cpu")
+    long_text = " ".join(FRENCH * 40)
+    assert engine.count_tokens([long_text])[0] > engine.max_input_tokens
+    with pytest.raises(ValueError, match="exceeds"):
+        engine.generate([long_text], GREEDY)
+
+
+def test_bart_reads_its_generation_config_like_the_transformers_engine(ct2_cache, tiny_bart_dir):
+    ours = CTranslate2Engine(tiny_bart_dir, "tiny-bart", device="cpu", quantization="float32")
+    reference = TransformersEngine(tiny_bart_dir, "tiny-bart", device="cpu")
+    assert ours.default_options() == reference.default_options()
+    generation = json.loads((tiny_bart_dir / "generation_config.json").read_text())
+    assert ours.default_options().length_penalty == generation["length_penalty"]
+    english = ["The council voted the budget on Tuesday.", "Work on the bridge starts in March."]
+    options = DecodeOptions(num_beams=1, max_new_tokens=10, max_length_ratio=None)
+    assert ours.generate(english, options) == reference.generate(english, options)
+
+
+def test_missing_ctranslate2_raises_engine_unavailable_with_the_install_command(tiny_marian_dir, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)  # makes `import ctranslate2` fail
+    with pytest.raises(EngineUnavailable, match=r"pip install 'translate-sum\[fast\]'"):
+        CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu")
+
+
+def test_a_converted_model_runs_without_importing_torch(ct2_cache, tiny_marian_dir):
+    CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu")  # make sure it is converted
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from translate_sum.engines.base import DecodeOptions\n"
+        "from translate_sum.engines.ctranslate2_engine import CTranslate2Engine\n"
+        f"engine = CTranslate2Engine(Path({str(tiny_marian_dir)!r}), 'tiny-marian', device='cpu')\n"
+        "assert engine.generate(['Bonjour.'], DecodeOptions(num_beams=2, max_new_tokens=4))[0]\n"
+        "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))\n"
+    )
+    env = {**os.environ, "TRANSLATE_SUM_CT2_CACHE": str(ct2_cache)}
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
