@@ -259,6 +259,14 @@ def build_tiny_bart(
         decoder_start_token_id=2,
         forced_bos_token_id=0,
         forced_eos_token_id=2,
+        # Legacy keys the distilbart-cnn config.json still carries (transformers ignores
+        # them; other readers, e.g. CTranslate2's converter, require normalize_before).
+        normalize_before=False,
+        normalize_embedding=True,
+        add_final_layer_norm=False,
+        static_position_embeddings=False,
+        add_bias_logits=False,
+        extra_pos_embeddings=2,
     )
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
