@@ -28,7 +28,7 @@ from translate_sum.document import Flag
 # French → English forms that neither accent stripping nor fuzzy matching can find.
 # Keys and values are accent-free lowercase; a value is any of several English words.
 NAME_TABLE: dict[str, tuple[str, ...]] = {
-    "etats-unis": ("united states", "us", "u.s", "usa", "america"),
+    "etats-unis": ("united states", "us", "u.s", "usa", "america", "american", "americans"),
     "etats": ("states", "state"),
     "etat": ("state", "government"),
     "union europeenne": ("european union", "eu"),
@@ -47,26 +47,26 @@ NAME_TABLE: dict[str, tuple[str, ...]] = {
     "pme": ("sme", "small business", "small and medium"),
     "sida": ("aids",),
     "ps": ("socialist",),
-    "royaume-uni": ("united kingdom", "uk", "britain"),
+    "royaume-uni": ("united kingdom", "uk", "britain", "british"),
     "grande-bretagne": ("britain", "uk", "united kingdom"),
-    "angleterre": ("england", "britain"),
-    "allemagne": ("germany",), "allemand": ("german",), "allemands": ("germans", "german"),
-    "espagne": ("spain",), "espagnol": ("spanish",),
-    "italie": ("italy",), "italien": ("italian",),
-    "chine": ("china",), "chinois": ("chinese",),
-    "japon": ("japan",), "japonais": ("japanese",),
-    "russie": ("russia",), "russes": ("russians", "russian"),
-    "grece": ("greece",), "grecs": ("greeks", "greek"),
-    "suisse": ("switzerland", "swiss"), "suede": ("sweden",), "norvege": ("norway",),
+    "angleterre": ("england", "britain", "english", "british"),
+    "allemagne": ("germany", "german", "germans"), "allemand": ("german",), "allemands": ("germans", "german"),
+    "espagne": ("spain", "spanish"), "espagnol": ("spanish",),
+    "italie": ("italy", "italian"), "italien": ("italian",),
+    "chine": ("china", "chinese"), "chinois": ("chinese",),
+    "japon": ("japan", "japanese"), "japonais": ("japanese",),
+    "russie": ("russia", "russian", "russians"), "russes": ("russians", "russian"),
+    "grece": ("greece", "greek"), "grecs": ("greeks", "greek"),
+    "suisse": ("switzerland", "swiss"), "suede": ("sweden",), "norvege": ("norway", "norwegian"),
     "danemark": ("denmark",), "pays-bas": ("netherlands", "holland", "dutch"),
     "belgique": ("belgium",), "autriche": ("austria",), "pologne": ("poland",),
-    "hongrie": ("hungary",), "turquie": ("turkey",), "egypte": ("egypt",),
+    "hongrie": ("hungary",), "turquie": ("turkey",), "egypte": ("egypt", "egyptian"),
     "irlande": ("ireland",), "ecosse": ("scotland",), "tchequie": ("czech",),
     "israel": ("israel",), "liban": ("lebanon",), "syrie": ("syria",), "irak": ("iraq",),
     "iran": ("iran",), "arabie": ("arabia",), "inde": ("india",), "coree": ("korea",),
-    "mexique": ("mexico",), "bresil": ("brazil",), "argentine": ("argentina",),
-    "perou": ("peru",), "chili": ("chile",), "colombie": ("colombia",),
-    "afrique": ("africa",), "amerique": ("america",), "europe": ("europe",),
+    "mexique": ("mexico", "mexican"), "bresil": ("brazil", "brazilian"), "argentine": ("argentina",),
+    "perou": ("peru", "peruvian"), "chili": ("chile",), "colombie": ("colombia",),
+    "afrique": ("africa",), "amerique": ("america", "american", "americas"), "europe": ("europe",),
     "asie": ("asia",), "algerie": ("algeria",), "maroc": ("morocco",), "tunisie": ("tunisia",),
     "libye": ("libya",), "mali": ("mali",), "cote": ("coast", "cote"),
     "nouvelle-zelande": ("new zealand",), "australie": ("australia",),
@@ -130,7 +130,24 @@ NAME_TABLE: dict[str, tuple[str, ...]] = {
     "universite": ("university",), "hopital": ("hospital",), "societe": ("society", "company"),
     "compagnie": ("company",), "syndicat": ("union",), "tribunal": ("court",),
     "police": ("police",), "ministere public": ("prosecution", "prosecutor"),
+    "kirghizie": ("kyrgyzstan", "kirghizia"), "malouines": ("falklands", "falkland"),
+    "antiquite": ("antiquity", "ancient"), "barbarie": ("barbary",), "verseau": ("aquarius",),
+    "mahomet": ("muhammad", "mohammed", "prophet"), "noe": ("noah",), "kheops": ("cheops", "khufu"),
+    "croises": ("crusaders",), "coptes": ("copts", "coptic"), "terriens": ("earthlings",),
 }
+
+# Capitalized nouns that French writes in institution names ("le Centre de ...",
+# "l'État", "la République tchèque") and English often rewords: on their own they are
+# not names worth a flag.
+_GENERIC = set(
+    """etat etats republique centre union terre web internet net academie agence autorite
+    code conseil institut institution palais quartier plateau empire federation direction
+    directeur bureau chambre affaires valeurs droite gauche ancien nouvel nouveau haut bas
+    moyen grand grande petit petite communaute apprentissage transformation gouvernement
+    ministere ministre assemblee parlement senat cour tribunal justice commission comite
+    service services departement region province ville cite president presidente
+    """.split()
+)
 
 # Words that, capitalized, are not names: sentence starters the paragraph may repeat,
 # months and days (capitalized only by mistake), titles and honorifics.
@@ -193,7 +210,7 @@ def extract_names(text: str) -> list[str]:
     def close() -> None:
         while run and fold(run[-1]) in _PARTICLES:
             run.pop()
-        if run:
+        if run and not all(fold(w) in _GENERIC or fold(w) in _PARTICLES for w in run):
             names.append(" ".join(run))
         run.clear()
 
@@ -254,8 +271,10 @@ def _found(name: str, folded_text: str, words: set[str], acronyms: set[str]) -> 
             return True
         if _is_acronym(part) and "".join(sorted(folded)) in acronyms:
             return True  # OTAN → NATO, FMI → IMF
-        if len(folded) >= 4 and difflib.get_close_matches(folded, words, n=1, cutoff=0.75):
-            return True  # Moscou → Moscow, Marseille → Marseilles
+        if len(folded) >= 4 and any(w.startswith(folded) for w in words):
+            return True  # "sites Web" → "websites"
+        if len(folded) >= 4 and difflib.get_close_matches(folded, words, n=1, cutoff=0.72):
+            return True  # Moscou → Moscow, Autrichiens → Austrians
     return False
 
 
@@ -267,7 +286,9 @@ def check_names(source: str, translation: str) -> list[Flag]:
     """Flags for names of the French source that the English translation lacks."""
     folded_text = fold(translation)
     words = _english_words(translation)
+    # Letters of every short word, sorted, plural "s" dropped: "STIs" answers "IST".
     acronyms = {"".join(sorted(w)) for w in words if len(w) <= 6}
+    acronyms |= {"".join(sorted(w[:-1])) for w in words if 3 <= len(w) <= 7 and w.endswith("s")}
     flags: list[Flag] = []
     seen: set[str] = set()
     for name in extract_names(source):
