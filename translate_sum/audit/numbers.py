@@ -92,6 +92,18 @@ _ORDINALS_FR = {
     "quinzième": 15, "seizième": 16, "vingtième": 20, "trentième": 30, "centième": 100,
     "millième": 1000,
 }
+_APPROX = {
+    "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30,
+    "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
+    "millier": 1000,
+}
+_APPROX_FR = re.compile(r"\b(?P<w>(?:" + "|".join(_APPROX) + r")s?)\b", re.I)
+_ROUND_OF_FR = re.compile(r"\b(?:8\s?(?:es?|èmes?)|huitièmes?)\s+de\s+finale", re.I)
+_CLOCK = re.compile(
+    r"(?<![\w.,:])(?:(?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2})*(?P<frac>[.,]\d+)?)(?![\d:])"
+)
+# English words that are numbers only loosely: never evidence of a changed number.
+_SOFT_EN = set(_IMPLIED_EN) | {"first", "second", "dozen", "a hundred", "a thousand", "one"}
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 
 
@@ -102,6 +114,9 @@ class Mention:
     text: str
     keys: frozenset[Key]
     digits: bool  # written with digits: a strong signal, checked in both directions
+    # False for approximate quantities ("une vingtaine"): they explain an English
+    # number but are not missed when the translation drops them.
+    required: bool = True
 
 
 def _num(value: float) -> Key:
@@ -312,6 +327,27 @@ def extract(text: str, lang: str) -> list[Mention]:
         taken.append((start, end))
         mentions.append((start, Mention(text[start:end], frozenset(keys), digits)))
 
+    for m in _CLOCK.finditer(text):
+        # "4:41.30" (a race time), "1:09.02": one value, compared as written.
+        keys = {("s", re.sub(r"\D", "", m.group(0)))}
+        if m.group("h") and not m.group("frac"):
+            h, mi = int(m.group("h")), int(m.group("mi"))
+            if h <= 24 and mi <= 59:
+                keys |= {("t", h % 24, mi), _num(h)}
+                if lang == "en" or h < 12:
+                    keys.add(("t", (h + 12) % 24, mi))
+        if lang == "fr" or m.group("frac") or m.group(0).count(":") > 1:
+            add(m.start(), m.end(), keys)
+    if lang == "fr":
+        for m in _APPROX_FR.finditer(text):
+            value = _APPROX[m.group("w").lower().rstrip("s")]
+            taken.append((m.start(), m.end()))
+            mentions.append((m.start(), Mention(m.group(0), frozenset({_num(value)}), False, False)))
+        for m in _ROUND_OF_FR.finditer(text):
+            # "les 8es de finale" is "the last 16".
+            if free(m.start(), m.end()):
+                add(m.start(), m.end(), {_num(8), _num(16)})
+
     months = _MONTHS_EN if lang == "en" else _MONTHS_FR
     for m in _NUMERIC_DATE.finditer(text):
         if m.group("iy"):
@@ -398,20 +434,23 @@ def check_numbers(source: str, translation: str) -> list[Flag]:
     tgt = extract(translation, "en")
     tgt_keys = frozenset().union(*(m.keys for m in tgt)) if tgt else frozenset()
     src_keys = frozenset().union(*(m.keys for m in src)) if src else frozenset()
-    missing = [m for m in src if not (m.keys & tgt_keys)]
+    missing = [m for m in src if m.required and not (m.keys & tgt_keys)]
     added = [m for m in tgt if m.digits and not (m.keys & src_keys)]
+    # Translators turn "deux" into "both", "a pair", "twice" or nothing at all, so a
+    # number in words that is missing is reported only when the translation has a
+    # number the source lacks: then it was changed, not rephrased.
+    changed = added or [m for m in tgt if not (m.keys & src_keys) and m.text.lower() not in _SOFT_EN]
+    missing = [m for m in missing if m.digits or changed]
     flags: list[Flag] = []
     seen: set[str] = set()
-    # A missing digit number beside an added one is a changed number: an error.
-    severity = "error" if added and any(m.digits for m in missing) else "warning"
+    # A missing number beside an added one is a changed number: an error.
+    severity = "error" if missing and changed else "warning"
     for m in missing:
         if m.text in seen:
             continue
         seen.add(m.text)
-        if m.digits:
-            flags.append(Flag("number", f"number {m.text} missing in translation", severity))
-        else:
-            flags.append(Flag("number", f"number {m.text!r} (in words) missing in translation", "warning"))
+        shown = m.text if m.digits else repr(m.text)
+        flags.append(Flag("number", f"number {shown} missing in translation", severity))
     for m in added:
         if m.text in seen:
             continue
