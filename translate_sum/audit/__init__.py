@@ -1,5 +1,27 @@
-"""Faithfulness audit: flags where an English translation may not match its French source."""
+"""Faithfulness audit: flags where an English translation may not match its French source.
 
-from translate_sum.audit.checks import check_paragraph
+Pure Python (no model, no torch): checks numbers, names, repetition loops, length and
+French left untranslated, paragraph by paragraph. Each check states its limits in
+its module docstring; the rules are calibrated by benchmarks/calibrate_audit.py.
+"""
 
-__all__ = ["check_paragraph"]
+from translate_sum.audit.checks import CHECKS, check_paragraph
+from translate_sum.audit.report import (
+    AuditReport,
+    ParagraphAudit,
+    audit_texts,
+    report_to_dict,
+    report_to_markdown,
+    split_paragraphs,
+)
+
+__all__ = [
+    "CHECKS",
+    "AuditReport",
+    "ParagraphAudit",
+    "audit_texts",
+    "check_paragraph",
+    "report_to_dict",
+    "report_to_markdown",
+    "split_paragraphs",
+]

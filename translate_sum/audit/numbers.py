@@ -333,7 +333,7 @@ def extract(text: str, lang: str) -> list[Mention]:
         if m.group("h") and not m.group("frac"):
             h, mi = int(m.group("h")), int(m.group("mi"))
             if h <= 24 and mi <= 59:
-                keys |= {("t", h % 24, mi), _num(h)}
+                keys |= {("t", h % 24, mi)}
                 if lang == "en" or h < 12:
                     keys.add(("t", (h + 12) % 24, mi))
         if lang == "fr" or m.group("frac") or m.group(0).count(":") > 1:
@@ -381,7 +381,11 @@ def extract(text: str, lang: str) -> list[Mention]:
             if h > 24 or mi > 59:
                 continue
             hours = {h % 12 + (12 if ap == "p" else 0)} if ap else {h, (h + 12) % 24}
-            keys = {("t", hh, mi) for hh in hours} | {_num(hh) for hh in hours} | {_num(h)}
+            keys = {("t", hh, mi) for hh in hours}
+            if not mi:
+                # "at 9pm" may answer "à 21 heures" read as a plain number; with
+                # minutes, the minutes must match too.
+                keys |= {_num(hh) for hh in hours} | {_num(h)}
             add(m.start(), m.end(), keys)
     else:
         for pattern in (_TIME_FR, _HOURS_FR):
@@ -391,7 +395,7 @@ def extract(text: str, lang: str) -> list[Mention]:
                 h, mi = int(m.group("h")), int(m.group("m") or 0)
                 if h > 24 or mi > 59:
                     continue
-                keys = {("t", h % 24, mi), _num(h)}
+                keys = {("t", h % 24, mi)} | (set() if mi else {_num(h)})
                 if mi:
                     # "1h30" is as often a duration as a time of day.
                     keys.add(_num(h + mi / 60))
