@@ -28,7 +28,7 @@ from translate_sum.batch import (
 )
 from translate_sum.engines.base import DecodeOptions
 from translate_sum.errors import InputError
-from translate_sum.pipeline import Briefer, Translator
+from translate_sum.pipeline import Briefer, TranslateOptions, Translator
 
 # Written for these tests; three short articles, a title first.
 ARTICLE_A = """La mairie rénove la piscine municipale
@@ -319,6 +319,21 @@ def test_an_exception_in_one_article_fails_only_that_article(tmp_path: Path, cap
     assert "sub/c.txt: translation failed" in caplog.text
 
 
+def test_an_article_in_another_language_fails_alone_before_translation(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    (source / "sub" / "d.txt").write_text(
+        "Die Stadt baut eine neue Brücke\n\nDie Arbeiten an der Brücke beginnen im März und dauern "
+        "ein ganzes Jahr. Der Stadtrat hat dafür zwei Millionen Euro bewilligt.\n",
+        encoding="utf-8",
+    )
+    engine = FakeEngine()
+    report = run_batch(source, tmp_path / "out", BatchOptions(), *make_models(engine))
+    by_input = {a.input: a for a in report.articles}
+    assert by_input["sub/d.txt"].status == "failed"
+    assert by_input["sub/d.txt"].error.startswith("sub/d.txt: the text looks")
+    assert engine.calls == 1  # the group was not split and retried
+
+
 def test_a_briefer_exception_fails_that_article_and_leaves_none_of_its_outputs(tmp_path: Path) -> None:
     source = make_folder(tmp_path)
     translator, real = make_models()
@@ -397,6 +412,31 @@ def test_force_redoes_finished_articles(tmp_path: Path) -> None:
     report = run_batch(source, output, BatchOptions(force=True), *make_models(engine))
     assert report.count("done") == 3 and report.count("skipped") == 0
     assert engine.calls == 1
+
+
+def test_lazy_models_load_once_when_needed_and_not_at_all_on_a_rerun_with_nothing_to_do(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    loads: list[int] = []
+
+    def load():
+        loads.append(1)
+        return make_models()
+
+    options = BatchOptions(models={"translation": "fake-fr-en", "summary": "extractive"}, translate_options=TranslateOptions())
+    first = run_batch(source, output, options, load=load)
+    assert first.count("done") == 3 and len(loads) == 1
+    second = run_batch(source, output, options, load=load)
+    assert second.count("skipped") == 3 and len(loads) == 1
+
+
+def test_lazy_and_loaded_models_with_the_same_names_share_a_fingerprint(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    options = BatchOptions(models={"translation": "fake-fr-en", "summary": "extractive"}, translate_options=TranslateOptions())
+    report = run_batch(source, output, options, load=lambda: pytest.fail("nothing should need the models"))
+    assert report.count("skipped") == 3
 
 
 # ---------------------------------------------------------------------------
@@ -505,7 +545,7 @@ def one_torch_thread():
 @pytest.mark.skipif(not CORPUS, reason="set TRANSLATE_SUM_CORPUS to the shared corpus folder")
 def test_a_corpus_folder_with_two_bad_files_completes_and_a_rerun_skips_it_all(tmp_path: Path, one_torch_thread: None) -> None:
     from tests.tiny_models import build_tiny_marian
-    from translate_sum.pipeline import TranslateOptions, load_translator
+    from translate_sum.pipeline import load_translator
 
     articles = Path(CORPUS) / "articles" / "fr"
     source = tmp_path / "in"

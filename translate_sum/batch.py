@@ -41,7 +41,7 @@ from urllib.parse import quote
 from translate_sum import writers
 from translate_sum.document import Article, Brief, TranslatedArticle
 from translate_sum.errors import InputError, TranslateSumError
-from translate_sum.pipeline import Translator
+from translate_sum.pipeline import TranslateOptions, Translator, prepare_article
 from translate_sum.reader import DEFAULT_MAX_BYTES, read_article
 
 log = logging.getLogger(__name__)
@@ -72,6 +72,11 @@ class BriefMaker(Protocol):
         ...
 
 
+Models = tuple[Translator, "BriefMaker | None"]
+ModelLoader = Callable[[], Models]
+"""Loads the translator and briefer; called only when some article needs them."""
+
+
 @dataclass(frozen=True)
 class BatchOptions:
     """Settings of a folder run, carried together."""
@@ -85,6 +90,11 @@ class BatchOptions:
     summarizer: str = "abstractive"  # recorded in the options fingerprint only
     group_size: int = GROUP_SIZE
     max_bytes: int = DEFAULT_MAX_BYTES
+    # The models (as the user named them) and translation settings the outputs come
+    # from. Needed when models load lazily (`run_batch(load=...)`); None takes them
+    # from the loaded translator and briefer.
+    models: dict[str, str] | None = None
+    translate_options: TranslateOptions | None = None
 
 
 @dataclass
@@ -250,19 +260,25 @@ def output_paths(inputs: Sequence[Path], options: BatchOptions) -> dict[Path, li
 
 
 def options_fingerprint(
-    options: BatchOptions, translator: Translator, briefer: BriefMaker | None
+    options: BatchOptions, translator: Translator | None = None, briefer: BriefMaker | None = None
 ) -> dict[str, Any]:
     """What, besides the input bytes, decides an article's outputs.
 
-    The engine and device are left out on purpose: they change speed, not what a
-    rerun should redo. A change here makes a rerun redo every article.
+    Models are named as the user gave them (a Hub id or a folder). The engine and
+    device are left out on purpose: they change speed, not what a rerun should redo.
+    A change here makes a rerun redo every article.
     """
-    models = dict(translator.models)
-    if briefer is not None and not options.translate_only:
-        models.update(getattr(briefer, "models", None) or {})
+    if options.models is not None:
+        models = dict(options.models)
+    elif translator is not None:
+        models = dict(translator.models)
+        if briefer is not None and not options.translate_only:
+            models.update(getattr(briefer, "models", None) or {})
+    else:
+        raise ValueError("options.models must name the models when they load lazily")
     data: dict[str, Any] = {
         "models": models,
-        "segment_tokens": translator.segment_budget,
+        "translation": dataclasses.asdict(_translate_options(options, translator)),
         "format": options.fmt,
         "translate_only": options.translate_only,
     }
@@ -270,6 +286,12 @@ def options_fingerprint(
         data["length"] = options.length
         data["summarizer"] = options.summarizer
     return data
+
+
+def _translate_options(options: BatchOptions, translator: Translator | None) -> TranslateOptions:
+    if options.translate_options is not None:
+        return options.translate_options
+    return translator.options if translator is not None else TranslateOptions()
 
 
 def load_previous(output_dir: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -311,10 +333,19 @@ class _Pending:
 class _Run:
     """The state of one run: results so far, and how to save them."""
 
-    def __init__(self, input_dir: Path, output_dir: Path, options: BatchOptions, fingerprint: dict[str, Any], inputs: list[Path]) -> None:
+    def __init__(
+        self,
+        input_dir: Path,
+        output_dir: Path,
+        options: BatchOptions,
+        translate_options: TranslateOptions,
+        fingerprint: dict[str, Any],
+        inputs: list[Path],
+    ) -> None:
         self.input_dir = input_dir
         self.output_dir = output_dir
         self.options = options
+        self.translate_options = translate_options
         self.order = {p.as_posix(): i for i, p in enumerate(inputs)}
         self.results: dict[str, ArticleResult] = {}
         self.report = BatchReport(str(input_dir), str(output_dir), fingerprint, [], len(inputs))
@@ -337,11 +368,17 @@ def run_batch(
     input_dir: str | Path,
     output_dir: str | Path,
     options: BatchOptions,
-    translator: Translator,
+    translator: Translator | None = None,
     briefer: BriefMaker | None = None,
     progress: BatchProgress | None = None,
+    *,
+    load: ModelLoader | None = None,
 ) -> BatchReport:
     """Translate (and brief) every article under `input_dir` into `output_dir`.
+
+    Give the models loaded (`translator`, and `briefer` unless translate-only), or
+    give `load` and `options.models`: then the models load only if some article is
+    not already done, so a rerun with nothing to do takes no model-loading time.
 
     Returns the report also written to `output_dir/report.json`. Per-article problems
     (unreadable input, an exception while translating one article) are recorded as
@@ -355,7 +392,9 @@ def run_batch(
         raise InputError(f"{source}: not a folder; give the folder that holds the articles")
     if target.resolve() == source.resolve():
         raise InputError(f"{target}: the output folder is the input folder; choose another -o")
-    if not options.translate_only and briefer is None:
+    if (translator is None) == (load is None):
+        raise ValueError("give either a translator or a model loader")
+    if translator is not None and not options.translate_only and briefer is None:
         raise ValueError("a briefer is needed unless options.translate_only is set")
     if options.fmt not in ("md", "json"):
         raise ValueError(f"format must be md or json, not {options.fmt!r}")
@@ -365,7 +404,7 @@ def run_batch(
     fingerprint = options_fingerprint(options, translator, briefer)
     previous_options, previous = ({}, {}) if options.force else load_previous(target)
     same_options = previous_options == fingerprint
-    run = _Run(source, target, options, fingerprint, inputs)
+    run = _Run(source, target, options, _translate_options(options, translator), fingerprint, inputs)
     total = len(inputs)
     log.info("%d articles in %s; options %s", total, source, fingerprint)
 
@@ -381,16 +420,23 @@ def run_batch(
             if item is not None:
                 pending.append(item)
             tell(relative.as_posix())
+        if pending and translator is None:
+            assert load is not None
+            tell("(loading models)")
+            translator, briefer = load()
+            if not options.translate_only and briefer is None:
+                raise ValueError("the model loader gave no briefer; set options.translate_only or return one")
         size = max(1, options.group_size)
         for start in range(0, len(pending), size):
             group = pending[start : start + size]
             tell(group[0].relative.as_posix())
+            assert translator is not None
             for item, translated in zip(group, _translate_group(translator, group)):
                 _finish(run, item, translated, briefer)
                 tell(item.relative.as_posix())
     except KeyboardInterrupt:
         run.report.interrupted = True
-        log.warning("interrupted: %d of %d articles finished", len(run.results), total)
+        log.warning("interrupted: %d of %d articles recorded", len(run.results), total)
     report = run.finish_report()
     run.save_report()
     writers.write_atomic(target / INDEX_NAME, render_index(report))
@@ -424,6 +470,9 @@ def _prepare(run: _Run, relative: Path, outputs: list[Path], previous: dict[str,
         return None
     try:
         article = read_article(path, max_bytes=run.options.max_bytes)
+        # Cleaning and the language check now, so a page in another language fails
+        # alone here instead of failing its whole translation group later.
+        article = prepare_article(article, run.translate_options)
     except InputError as exc:
         # The reader names the file by the path it was given; the report uses the relative one.
         run.record(ArticleResult(name, "failed", str(exc).replace(str(path), name), [], time.perf_counter() - started, sha))
