@@ -24,6 +24,9 @@ LENGTH_RATIO_HIGH = 1.45
 # Short texts vary more ("Oui." → "Yes, indeed."): characters allowed either side.
 LENGTH_SLACK = 25
 
+# Fewer sentences count as dropped content only below this length ratio.
+SENTENCE_DROP_RATIO = 0.95
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 # French words that are not English words; several in one sentence mean French.
@@ -101,7 +104,9 @@ def check_length(source: str, translation: str) -> list[Flag]:
     if tgt > LENGTH_RATIO_HIGH * src + LENGTH_SLACK:
         return [Flag("length", f"translation is long: {tgt} characters for {src} in the source", "warning")]
     src_n, tgt_n = len(sentences(source, "fr")), len(sentences(translation, "en"))
-    if tgt_n < src_n:
+    # Translators merge sentences, keeping the length; a dropped sentence also leaves
+    # the translation shorter than usual (median ratio ~0.87).
+    if tgt_n < src_n and tgt < SENTENCE_DROP_RATIO * src:
         return [Flag("length", f"translation has {tgt_n} sentences for {src_n} in the source", "warning")]
     return []
 
