@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from helpers import RecordingEngine
-from translate_sum.pipeline import TranslateOptions, Translator, load_translator
+from translate_sum.errors import InputError
+from translate_sum.pipeline import TranslateOptions, Translator, load_translator, prepare_article
 from translate_sum.reader import parse_article, read_article
 from translate_sum.writers import render_translation, translation_to_dict
 
@@ -111,3 +112,59 @@ def test_corpus_articles_translate_in_order_with_exact_coverage(corpus_dir: Path
             segments = [s["source"] for s in paragraph["segments"]]
             assert "".join(segments) == paragraph["source"]
             assert max(translator.engine.count_tokens(segments)) <= 64
+
+
+PASTED = """Le Conseil d'État suspend l'arrêté sur les trottinettes
+
+Publié le 3 juin 2025 à 9h12, mis à jour à 14h40
+
+Le Conseil d'État a suspendu mercredi l'arrêté municipal qui interdisait les trottinettes électriques dans le centre de Villebrune.
+
+#Trottinettes #Villebrune
+
+Le Conseil d'État a suspendu mercredi l'arrêté municipal qui interdisait les trottinettes électriques dans le centre de Villebrune."""
+
+
+def test_furniture_and_duplicates_are_kept_but_not_translated() -> None:
+    engine = RecordingEngine()
+    result = Translator(engine).translate_text(PASTED)
+    skipped = {p.index: p.reason for p in result.paragraphs if p.skipped}
+    assert set(skipped) == {2, 4, 5}
+    assert "duplicate of paragraph 3" in skipped[5]
+    assert all(p.translation == "" and p.segments == () for p in result.paragraphs if p.skipped)
+    sent = [text for batch in engine.batches for text in batch]
+    assert not any("#Trottinettes" in text or "Publié" in text for text in sent)
+
+
+def test_keep_all_translates_every_paragraph() -> None:
+    result = Translator(RecordingEngine(), TranslateOptions(keep_all=True)).translate_text(PASTED)
+    assert not any(p.skipped for p in result.paragraphs)
+
+
+ENGLISH = "The city council approved the budget on Tuesday.\n\nThe mayor said the new tram line would open in the spring of next year."
+
+
+def test_english_input_passes_through_untranslated() -> None:
+    engine = RecordingEngine()
+    result = Translator(engine).translate_text(ENGLISH)
+    assert [p.translation for p in result.paragraphs] == [p.source for p in result.paragraphs]
+    assert engine.batches == []
+    assert result.source.language == "en"
+
+
+def test_english_input_is_an_error_when_strict() -> None:
+    with pytest.raises(InputError, match="in English"):
+        prepare_article(parse_article(ENGLISH), TranslateOptions(strict_language=True))
+
+
+def test_another_language_is_an_error_naming_it() -> None:
+    german = "Der Stadtrat hat am Dienstag den Haushalt beschlossen.\n\nDie neue Straßenbahnlinie soll im Frühjahr nächsten Jahres eröffnet werden."
+    with pytest.raises(InputError, match="German"):
+        prepare_article(parse_article(german))
+
+
+def test_french_article_quoting_english_is_translated() -> None:
+    text = "Le Premier ministre britannique a répondu aux journalistes devant le 10 Downing Street : « We will not back down, whatever the cost », a-t-il lancé, avant de regagner son bureau."
+    engine = RecordingEngine()
+    Translator(engine).translate_text(text)
+    assert engine.batches

@@ -22,12 +22,16 @@ Limits:
 
 from __future__ import annotations
 
+import dataclasses
+
 import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from translate_sum.document import Article
 
 # Furniture is short: past this length a paragraph is article text, whatever it starts with.
 MAX_FURNITURE_CHARS = 300
@@ -337,3 +341,17 @@ def _near_original(
         ):
             return candidate
     return None
+
+
+def mark_furniture(article: Article) -> Article:
+    """The article with its furniture and duplicate paragraphs marked skipped.
+
+    Marked paragraphs stay in place, with their reason, and are not translated.
+    The title is never skipped.
+    """
+    reasons = find_furniture([p.source for p in article.paragraphs])
+    paragraphs = tuple(
+        p if reason is None or p.is_title else dataclasses.replace(p, skipped=True, reason=reason)
+        for p, reason in zip(article.paragraphs, reasons)
+    )
+    return dataclasses.replace(article, paragraphs=paragraphs)

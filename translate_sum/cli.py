@@ -35,8 +35,8 @@ def user_errors() -> Iterator[None]:
         sys.exit(130)
 
 
-def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by every command that translates."""
+def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by every command that translates: models, engine, input checks."""
     decorators = [
         click.option(
             "--translation-model",
@@ -74,7 +74,23 @@ def model_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.IntRange(1),
             default=5_000_000,
             show_default=True,
+            envvar="TRANSLATE_SUM_MAX_BYTES",
             help="Refuse input files larger than this.",
+        ),
+        click.option(
+            "--keep-all",
+            is_flag=True,
+            help="Translate every paragraph: no page-furniture or duplicate detection.",
+        ),
+        click.option(
+            "--strict",
+            is_flag=True,
+            help="Fail on English input instead of passing it through untranslated.",
+        ),
+        click.option(
+            "--show-skipped",
+            is_flag=True,
+            help="Show skipped paragraphs (furniture, duplicates) and their reason in txt/md output.",
         ),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line on stderr."),
     ]
@@ -98,6 +114,8 @@ def main(verbose: int) -> None:
         # transformers warns about generation details users cannot change; set before
         # transformers is imported, which happens only when a model loads.
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        # trafilatura logs errors for pages we already report in one clear line.
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
 @main.command()
@@ -110,7 +128,7 @@ def main(verbose: int) -> None:
     help="Output format. Default: from the -o extension, else txt.",
 )
 @click.option("--bilingual", is_flag=True, help="txt/md: each French paragraph followed by its English translation.")
-@model_options
+@run_options
 def translate(
     input_path: str,
     output: str | None,
@@ -121,6 +139,9 @@ def translate(
     device: str,
     segment_tokens: int,
     max_bytes: int,
+    keep_all: bool,
+    strict: bool,
+    show_skipped: bool,
     quiet: bool,
 ) -> None:
     """Translate a French article (.txt, .md, or - for stdin) into English.
@@ -128,29 +149,22 @@ def translate(
     Paragraphs come out in the same order and shape; nothing is dropped. Long
     paragraphs are cut into segments the model can take, never truncated.
     """
-    from translate_sum.pipeline import TranslateOptions, load_translator
+    from translate_sum.pipeline import TranslateOptions, load_translator, prepare_article
     from translate_sum.reader import read_article
     from translate_sum.writers import format_for_path, render_translation, write_atomic
 
     with user_errors():
         _refuse_overwriting_input(input_path, output)
-        article = read_article(input_path, max_bytes=max_bytes)
-        translator = load_translator(
-            translation_model,
-            engine=engine,
-            device=device,
-            options=TranslateOptions(max_segment_tokens=segment_tokens),
-        )
+        options = TranslateOptions(max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict)
+        # Bad input fails before a model is loaded.
+        article = prepare_article(read_article(input_path, max_bytes=max_bytes), options)
+        translator = load_translator(translation_model, engine=engine, device=device, options=options)
         with progress_bar(quiet, "Translating") as progress:
             result = translator.translate(article, progress)
-        text = render_translation(result, fmt or format_for_path(output), bilingual=bilingual)
+        text = render_translation(result, fmt or format_for_path(output), bilingual=bilingual, show_skipped=show_skipped)
         _emit(text, output)
         if not quiet:
-            click.echo(
-                f"Translated {result.stats.paragraphs} paragraphs ({result.stats.source_words} French words) "
-                f"in {result.stats.seconds:.1f} s.",
-                err=True,
-            )
+            click.echo(f"Translated {_paragraph_count(result)} in {result.stats.seconds:.1f} s.", err=True)
 
 
 def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -197,7 +211,7 @@ def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--with-translation", is_flag=True, help="Append the full English translation.")
 @click.option("--bilingual", is_flag=True, help="With --with-translation: French and English side by side.")
 @summary_options
-@model_options
+@run_options
 def brief(
     input_path: str,
     output: str | None,
@@ -212,38 +226,38 @@ def brief(
     device: str,
     segment_tokens: int,
     max_bytes: int,
+    keep_all: bool,
+    strict: bool,
+    show_skipped: bool,
     quiet: bool,
 ) -> None:
     """Write a short English brief of a French article: a summary, and 3-5 key
     points, each a sentence of the translation ending with its source paragraph
     [¶N] (¶1 is the title).
     """
-    from translate_sum.pipeline import TranslateOptions, load_briefer
+    from translate_sum.pipeline import TranslateOptions, load_briefer, prepare_article
     from translate_sum.reader import read_article
     from translate_sum.writers import format_for_path, render_brief
 
     with user_errors():
         _refuse_overwriting_input(input_path, output)
-        article = read_article(input_path, max_bytes=max_bytes)
+        options = TranslateOptions(max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict)
+        article = prepare_article(read_article(input_path, max_bytes=max_bytes), options)
         briefer = load_briefer(
             translation_model,
             summary_model,
             summarizer=summarizer,
             engine=engine,
             device=device,
-            options=TranslateOptions(max_segment_tokens=segment_tokens),
+            options=options,
         )
         with progress_bar(quiet, "Translating") as progress:
             translated = briefer.translator.translate(article, progress)
         result = briefer.brief(translated, length)
         fmt = fmt or format_for_path(output, default="md")
-        _emit(render_brief(result, fmt, with_translation=with_translation, bilingual=bilingual), output)
+        _emit(render_brief(result, fmt, with_translation=with_translation, bilingual=bilingual, show_skipped=show_skipped), output)
         if not quiet:
-            click.echo(
-                f"Brief of {result.stats.paragraphs} paragraphs ({result.stats.source_words} French words) "
-                f"in {result.stats.seconds:.1f} s.",
-                err=True,
-            )
+            click.echo(f"Brief of {_paragraph_count(result.translation)} in {result.stats.seconds:.1f} s.", err=True)
 
 
 @main.group(invoke_without_command=True)
@@ -283,6 +297,15 @@ def models_download(names: tuple[str, ...]) -> None:
             model_id = default_model(name) if name in ROLES else name
             folder = download_model(model_id, role)
             click.echo(f"{model_id}: {folder}")
+
+
+def _paragraph_count(result: Any) -> str:
+    """'12 paragraphs (845 French words)', with how many were skipped as furniture."""
+    skipped = sum(1 for p in result.paragraphs if p.skipped)
+    text = f"{result.stats.paragraphs} paragraphs ({result.stats.source_words} French words)"
+    if skipped:
+        text += f", {skipped} skipped as page furniture or duplicates"
+    return text
 
 
 def _refuse_overwriting_input(input_path: str, output: str | None) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from translate_sum.document import Article, Brief, Paragraph, Segment, Stats, TranslatedArticle
 from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
+from translate_sum.errors import InputError
 from translate_sum.reader import parse_article, read_article
 from translate_sum.segment import segment_paragraph
 
@@ -40,6 +41,36 @@ class TranslateOptions:
 
     max_segment_tokens: int = DEFAULT_SEGMENT_TOKENS
     decode: DecodeOptions | None = None  # None: the model's own generation config
+    keep_all: bool = False  # translate page furniture and duplicates too
+    strict_language: bool = False  # English input is an error instead of passed through
+
+
+def prepare_article(article: Article, options: TranslateOptions | None = None) -> Article:
+    """Clean and check an article before translation: the `clean` stage.
+
+    Page furniture and duplicates are marked skipped (unless `keep_all`); the
+    language is judged on what remains. English passes through untranslated with a
+    warning (an `InputError` when `strict_language`); any other language but French
+    is an `InputError` naming it. Preparing twice changes nothing.
+    """
+    from translate_sum.clean import mark_furniture
+    from translate_sum.language import judge_language
+
+    options = options or TranslateOptions()
+    if article.source.language is not None:
+        return article
+    if not options.keep_all:
+        article = mark_furniture(article)
+    kept = "\n\n".join(p.source for p in article.paragraphs if not p.skipped)
+    verdict = judge_language(kept)
+    path = article.source.path
+    if verdict.is_english:
+        if options.strict_language:
+            raise InputError(f"{path}: the text is in English, not French; drop --strict to pass it through untranslated")
+        log.warning("%s: the text is in English; passing it through untranslated", path)
+    elif not verdict.is_french:
+        raise InputError(f"{path}: the text looks {verdict.name}, not French; give a French article")
+    return dataclasses.replace(article, source=dataclasses.replace(article.source, language=verdict.code))
 
 
 class Translator:
@@ -77,11 +108,20 @@ class Translator:
     def translate_many(self, articles: Sequence[Article], progress: Progress | None = None) -> list[TranslatedArticle]:
         """Translate several articles in one pass over the engine, outputs in order.
 
+        Articles are prepared first (`prepare_article`) unless already prepared.
         Each article's `stats.seconds` is its share of the shared run, by source tokens.
         """
         started = time.perf_counter()
+        articles = [prepare_article(article, self.options) for article in articles]
         segmented = [[self.segment(p) for p in article.paragraphs] for article in articles]
-        sources = [s.source for paragraphs in segmented for segments in paragraphs for s in segments]
+        passthrough = [article.source.language == "en" for article in articles]
+        sources = [
+            s.source
+            for paragraphs, english in zip(segmented, passthrough)
+            if not english
+            for segments in paragraphs
+            for s in segments
+        ]
         total = len(sources)
         done = 0
 
@@ -97,9 +137,12 @@ class Translator:
         elapsed = time.perf_counter() - started
         words = [max(1, article.word_count) for article in articles]
         results = []
-        for article, paragraphs, share in zip(articles, segmented, words):
+        for article, paragraphs, share, english in zip(articles, segmented, words, passthrough):
             translated = tuple(
-                _fill(paragraph, tuple(Segment(s.source, next(outputs)) for s in segments))
+                _fill(
+                    paragraph,
+                    tuple(Segment(s.source, s.source.strip() if english else next(outputs)) for s in segments),
+                )
                 for paragraph, segments in zip(article.paragraphs, paragraphs)
             )
             stats = Stats(

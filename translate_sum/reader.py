@@ -1,9 +1,12 @@
 """Read a French article from a file or standard input into an `Article`.
 
-What it handles: UTF-8 with or without BOM, UTF-16/32 with a BOM, legacy single-byte
-encodings (cp1252, ISO-8859-1/15) through charset-normalizer, CRLF and CR line ends,
-`.txt` and `.md`. Paragraphs are blocks separated by blank lines; the lines of a block
-are joined with one space. French typographic spaces (U+00A0, U+202F) are kept.
+What it handles: UTF-8 with or without BOM, UTF-16 with or without a BOM, UTF-32 with
+one, legacy single-byte encodings (cp1252, ISO-8859-1/15) through charset-normalizer,
+CRLF and CR line ends, `.txt`, `.md` and saved web pages (`.html`/`.htm`, or any file
+that starts like HTML: the article is extracted with trafilatura, see `html.py`).
+Paragraphs are blocks separated by blank lines; inside a block, `layout.py` tells
+hard-wrapped lines (joined with one space) from one-paragraph-per-line pasted text.
+French typographic spaces (U+00A0, U+202F) are kept.
 
 What it refuses, with one line saying why: a missing path, a directory, a file over
 the size limit, an empty or whitespace-only text, binary data, undecodable bytes.
@@ -20,6 +23,7 @@ from pathlib import Path
 
 from translate_sum.document import Article, Paragraph, SourceInfo
 from translate_sum.errors import InputError
+from translate_sum.layout import paragraphs_from_lines
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +31,8 @@ DEFAULT_MAX_BYTES = 5_000_000
 """A news article is a few tens of kilobytes; five megabytes is surely something else."""
 
 TITLE_MAX_WORDS = 25
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -35,7 +41,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
 # Control characters other than tab and line breaks do not occur in text files.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -64,15 +69,23 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Art
     except OSError as exc:
         raise InputError(f"{name}: cannot read the file ({exc.strerror or exc}); check its permissions") from exc
     _check_size(data, name, max_bytes)
-    return parse_article(data, path=name, markdown=file.suffix.lower() in {".md", ".markdown"})
+    suffix = file.suffix.lower()
+    return parse_article(data, path=name, markdown=suffix in MARKDOWN_SUFFIXES, html=suffix in HTML_SUFFIXES)
 
 
-def parse_article(data: bytes | str, *, path: str = "-", markdown: bool = False) -> Article:
-    """Build an `Article` from raw bytes (decoded here) or from text."""
+def parse_article(data: bytes | str, *, path: str = "-", markdown: bool = False, html: bool = False) -> Article:
+    """Build an `Article` from raw bytes (decoded here) or from text.
+
+    HTML is recognised by `html=True` or by its content, whatever the file name.
+    """
     if isinstance(data, str):
         text, encoding = data, "utf-8"
     else:
         text, encoding = decode(data, path)
+    from translate_sum.html import looks_like_html
+
+    if html or looks_like_html(text):
+        return _article_from_html(text, path, encoding)
     if markdown:
         text = "\n".join(_MARKDOWN_HEADING.sub("", line) for line in text.splitlines())
     blocks = split_paragraphs(text)
@@ -88,6 +101,29 @@ def parse_article(data: bytes | str, *, path: str = "-", markdown: bool = False)
         encoding=encoding,
         format="markdown" if markdown else "text",
         title=blocks[0] if has_title else None,
+    )
+    return Article(source=source, paragraphs=paragraphs)
+
+
+def _article_from_html(text: str, path: str, encoding: str) -> Article:
+    from translate_sum.html import extract_article
+
+    try:
+        page = extract_article(text)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from exc
+    blocks = ([page.title] if page.title else []) + page.paragraphs
+    paragraphs = tuple(
+        Paragraph(index=i, source=block, is_title=(i == 1 and page.title is not None))
+        for i, block in enumerate(blocks, start=1)
+    )
+    source = SourceInfo(
+        path=path,
+        encoding=encoding,
+        format="html",
+        title=page.title,
+        date=page.date,
+        author=page.author,
     )
     return Article(source=source, paragraphs=paragraphs)
 
@@ -112,15 +148,9 @@ def decode(data: bytes, path: str = "-") -> tuple[str, str]:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Blocks separated by blank lines, each block's lines joined with one space."""
+    """Paragraphs of plain text: blank lines separate them, wrapped lines are joined."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    paragraphs = []
-    for block in _BLANK_LINE.split(text):
-        lines = [line.strip(" \t\f\v") for line in block.split("\n")]
-        joined = " ".join(line for line in lines if line)
-        if joined.strip():
-            paragraphs.append(joined)
-    return paragraphs
+    return [p for p in paragraphs_from_lines(text.split("\n")) if p.strip()]
 
 
 def looks_like_title(paragraph: str) -> bool:
