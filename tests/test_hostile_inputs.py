@@ -1,0 +1,86 @@
+"""Hostile inputs through the CLI: each works, or gets one line, a non-zero exit and no output file."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from translate_sum.cli import main
+
+FRENCH = "Le tramway de Villebrune circulera dès lundi.\n\nLes travaux ont duré trois ans et coûté 120 millions d'euros.\n"
+
+
+def translate(path: Path, out: Path, *extra: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, ["translate", str(path), "-o", str(out), "--engine", "transformers", *extra])
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b" \n\t\n\n  \n", "empty"),
+        ("image.txt", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 4, "binary"),
+        ("odd-utf16.txt", codecs.BOM_UTF16_LE + "Bonjour".encode("utf-16-le") + b"\x00", "not valid utf-16"),
+        ("german.txt", "Der Stadtrat hat am Dienstag den neuen Haushalt für das kommende Jahr beschlossen.".encode(), "German"),
+    ],
+    ids=["empty", "whitespace", "binary", "undecodable", "other-language"],
+)
+def test_bad_file_gets_one_line_exit_1_and_no_output(tmp_path: Path, name: str, data: bytes, reason: str) -> None:
+    source = tmp_path / name
+    source.write_bytes(data)
+    out = tmp_path / "out.json"
+    result = translate(source, out)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and reason in lines[0], result.output
+    assert not out.exists()
+    assert source.read_bytes() == data
+
+
+def test_directory_gets_one_line(tmp_path: Path) -> None:
+    result = translate(tmp_path, tmp_path / "out.txt")
+    assert result.exit_code == 1 and "is a directory" in result.output
+
+
+def test_file_over_max_bytes_names_the_limit(tmp_path: Path) -> None:
+    source = tmp_path / "big.txt"
+    source.write_text(FRENCH * 50, encoding="utf-8")
+    result = translate(source, tmp_path / "out.txt", "--max-bytes", "1000")
+    assert result.exit_code == 1 and "1,000-byte limit" in result.output
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"], ids=["bom", "no-bom"])
+def test_utf16_file_translates(tmp_path: Path, tiny_marian_dir: Path, encoding: str) -> None:
+    source = tmp_path / "article.txt"
+    source.write_bytes(FRENCH.encode(encoding))
+    out = tmp_path / "out.json"
+    result = translate(source, out, "--translation-model", str(tiny_marian_dir))
+    assert result.exit_code == 0, result.output
+    assert '"encoding": "utf-16' in out.read_text(encoding="utf-8")
+
+
+def test_very_long_words_are_cut_not_lost(tmp_path: Path, tiny_marian_short_dir: Path) -> None:
+    url = "https://exemple.fr/" + "a1b2c3d4" * 60
+    blob = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=" * 30
+    source = tmp_path / "article.txt"
+    source.write_text(f"Voir {url} pour le détail.\n\nPièce jointe : {blob}\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    result = translate(source, out, "--translation-model", str(tiny_marian_short_dir))
+    assert result.exit_code == 0, result.output
+    import json
+
+    for paragraph in json.loads(out.read_text(encoding="utf-8"))["paragraphs"]:
+        assert "".join(s["source"] for s in paragraph["segments"]) == paragraph["source"]
+
+
+def test_ten_thousand_lines_without_blank_lines_are_read_quickly(tmp_path: Path) -> None:
+    from translate_sum.reader import read_article
+
+    line = "Le conseil municipal a voté la rénovation de l'école primaire du quartier nord."
+    source = tmp_path / "long.txt"
+    source.write_text("\n".join(f"{line} ({i})" for i in range(10_000)), encoding="utf-8")
+    article = read_article(source)
+    assert sum(len(p.source.split()) for p in article.paragraphs) == 10_000 * (len(line.split()) + 1)
