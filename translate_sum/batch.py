@@ -87,6 +87,7 @@ class BatchOptions:
     force: bool = False
     fmt: str = "md"  # md or json
     length: str = "medium"
+    show_skipped: bool = False  # list skipped paragraphs (furniture, duplicates) in translations
     summarizer: str = "abstractive"  # recorded in the options fingerprint only
     group_size: int = GROUP_SIZE
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -281,6 +282,7 @@ def options_fingerprint(
         "translation": dataclasses.asdict(_translate_options(options, translator)),
         "format": options.fmt,
         "translate_only": options.translate_only,
+        "show_skipped": options.show_skipped,
     }
     if not options.translate_only:
         data["length"] = options.length
@@ -526,7 +528,7 @@ def _finish(run: _Run, item: _Pending, translated: TranslatedArticle | BaseExcep
     written: list[Path] = []
     try:
         fmt = run.options.fmt
-        texts = [writers.render_translation(translated, fmt)]
+        texts = [writers.render_translation(translated, fmt, show_skipped=run.options.show_skipped)]
         title, summary = translated.title, None
         if not run.options.translate_only:
             assert briefer is not None
