@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers import RecordingEngine
+from translate_sum.engines.base import DecodeOptions
 from translate_sum.errors import InputError
 from translate_sum.pipeline import TranslateOptions, Translator, load_translator, prepare_article
 from translate_sum.reader import parse_article, read_article
@@ -168,3 +169,44 @@ def test_french_article_quoting_english_is_translated() -> None:
     engine = RecordingEngine()
     Translator(engine).translate_text(text)
     assert engine.batches
+
+
+class LoopingEngine(RecordingEngine):
+    """Loops like a confused model, unless decoding forbids repeated n-grams."""
+
+    def generate(self, texts, options, progress=None):  # type: ignore[no-untyped-def]
+        self.batches.append(list(texts))
+        if options.no_repeat_ngram_size:
+            return ["The mayor presented a budget of 3.5 million euros on Tuesday."] * len(texts)
+        return ["The mayor the mayor the mayor the mayor the mayor the mayor the mayor the mayor."] * len(texts)
+
+
+def test_looping_paragraph_is_retried_with_stricter_decoding_and_the_better_kept() -> None:
+    engine = LoopingEngine()
+    result = Translator(engine).translate_text("Le maire a présenté mardi un budget de 3,5 millions d'euros.")
+    (paragraph,) = result.paragraphs
+    assert len(engine.batches) == 2
+    assert paragraph.translation == "The mayor presented a budget of 3.5 million euros on Tuesday."
+    assert not any(flag.kind == "repetition" for flag in paragraph.flags)
+
+
+def test_flags_show_in_json_and_in_a_check_these_section() -> None:
+    engine = LoopingEngine()
+    options = TranslateOptions(decode=DecodeOptions(num_beams=1, no_repeat_ngram_size=0), audit=True)
+
+    class AlwaysLoops(LoopingEngine):
+        def generate(self, texts, options, progress=None):  # type: ignore[no-untyped-def]
+            return ["It it it it it it it it it it it it it it it it."] * len(texts)
+
+    result = Translator(AlwaysLoops(), options).translate_text("Le maire a présenté mardi un budget de 3,5 millions d'euros.")
+    data = translation_to_dict(result)
+    kinds = {flag["kind"] for flag in data["paragraphs"][0]["flags"]}
+    assert {"repetition", "number"} <= kinds
+    markdown = render_translation(result, "md")
+    assert "## Check these" in markdown and "[¶1] repetition" in markdown
+    del engine
+
+
+def test_audit_can_be_turned_off() -> None:
+    result = Translator(LoopingEngine(), TranslateOptions(audit=False)).translate_text("Le maire a parlé.")
+    assert result.paragraphs[0].flags == ()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
-from translate_sum.document import Article, Brief, Paragraph, Segment, Stats, TranslatedArticle
+from translate_sum.document import Article, Brief, Flag, Paragraph, Segment, Stats, TranslatedArticle
 from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
 from translate_sum.errors import InputError
 from translate_sum.reader import parse_article, read_article
@@ -43,6 +43,21 @@ class TranslateOptions:
     decode: DecodeOptions | None = None  # None: the model's own generation config
     keep_all: bool = False  # translate page furniture and duplicates too
     strict_language: bool = False  # English input is an error instead of passed through
+    audit: bool = True  # flag paragraphs to double-check, retry loops and bad lengths
+
+
+RETRY_KINDS = frozenset({"repetition", "length"})
+"""Flags that stricter decoding can fix: a loop, or output far too long or short."""
+
+
+def stricter(options: DecodeOptions) -> DecodeOptions:
+    """Decoding that discourages loops: no repeated trigrams, a repetition penalty, wider beams."""
+    return dataclasses.replace(
+        options,
+        num_beams=max(options.num_beams, 4) + 2,
+        no_repeat_ngram_size=options.no_repeat_ngram_size or 3,
+        repetition_penalty=max(options.repetition_penalty, 1.3),
+    )
 
 
 def prepare_article(article: Article, options: TranslateOptions | None = None) -> Article:
@@ -109,7 +124,7 @@ class Translator:
         """Translate several articles in one pass over the engine, outputs in order.
 
         Articles are prepared first (`prepare_article`) unless already prepared.
-        Each article's `stats.seconds` is its share of the shared run, by source tokens.
+        Each article's `stats.seconds` is its share of the shared run, by French words.
         """
         started = time.perf_counter()
         articles = [prepare_article(article, self.options) for article in articles]
@@ -134,17 +149,23 @@ class Translator:
         if progress:
             progress(0, total)
         outputs = iter(self.engine.generate(sources, self.decode, advance) if sources else [])
+        translated_articles = []
+        for article, paragraphs, english in zip(articles, segmented, passthrough):
+            translated_articles.append(
+                tuple(
+                    _fill(
+                        paragraph,
+                        tuple(Segment(s.source, s.source.strip() if english else next(outputs)) for s in segments),
+                    )
+                    for paragraph, segments in zip(article.paragraphs, paragraphs)
+                )
+            )
+        if self.options.audit:
+            translated_articles = self._audit(translated_articles, passthrough)
         elapsed = time.perf_counter() - started
         words = [max(1, article.word_count) for article in articles]
         results = []
-        for article, paragraphs, share, english in zip(articles, segmented, words, passthrough):
-            translated = tuple(
-                _fill(
-                    paragraph,
-                    tuple(Segment(s.source, s.source.strip() if english else next(outputs)) for s in segments),
-                )
-                for paragraph, segments in zip(article.paragraphs, paragraphs)
-            )
+        for article, translated, share in zip(articles, translated_articles, words):
             stats = Stats(
                 paragraphs=len(translated),
                 source_words=article.word_count,
@@ -152,6 +173,47 @@ class Translator:
             )
             results.append(TranslatedArticle(article.source, translated, self.models, stats))
         return results
+
+
+    def _audit(
+        self, articles: list[tuple[Paragraph, ...]], passthrough: list[bool]
+    ) -> list[tuple[Paragraph, ...]]:
+        """Flag every translated paragraph; retry loops and bad lengths, keep the better.
+
+        The retry decodes the paragraph's segments again with `stricter` settings and
+        keeps whichever translation has fewer flags (the first on a tie).
+        """
+        from translate_sum.audit import check_paragraph
+
+        flagged = [
+            [_with_flags(p, check_paragraph(p.source, p.translation)) if _auditable(p) and not english else p for p in paragraphs]
+            for paragraphs, english in zip(articles, passthrough)
+        ]
+        retry = [
+            (a, i)
+            for a, paragraphs in enumerate(flagged)
+            for i, p in enumerate(paragraphs)
+            if any(flag.kind in RETRY_KINDS for flag in p.flags)
+        ]
+        if retry:
+            log.info("retrying %d paragraph(s) with stricter decoding", len(retry))
+            sources = [s.source for a, i in retry for s in flagged[a][i].segments]
+            outputs = iter(self.engine.generate(sources, stricter(self.decode)))
+            for a, i in retry:
+                first = flagged[a][i]
+                again = _fill(first, tuple(Segment(s.source, next(outputs)) for s in first.segments))
+                again = _with_flags(again, check_paragraph(again.source, again.translation))
+                if len(again.flags) < len(first.flags):
+                    flagged[a][i] = again
+        return [tuple(paragraphs) for paragraphs in flagged]
+
+
+def _auditable(paragraph: Paragraph) -> bool:
+    return not paragraph.skipped and bool(paragraph.segments)
+
+
+def _with_flags(paragraph: Paragraph, flags: Sequence[Flag]) -> Paragraph:
+    return dataclasses.replace(paragraph, flags=tuple(flags))
 
 
 def _fill(paragraph: Paragraph, segments: tuple[Segment, ...]) -> Paragraph:
