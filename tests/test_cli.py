@@ -114,3 +114,52 @@ def test_help_does_not_import_torch_or_transformers() -> None:
 def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run([sys.executable, "-m", "translate_sum", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and "translate-sum" in done.stdout
+
+
+FRENCH_PAIR = "Le budget atteint 3,5 millions d'euros.\n\nLa mairie de Lyon a voté le texte mardi.\n"
+ENGLISH_PAIR = "The budget reaches 3.5 million euros.\n\nLyon city hall passed the text on Tuesday.\n"
+
+
+def write_pair(tmp_path: Path, english: str) -> tuple[Path, Path]:
+    source, translation = tmp_path / "fr.txt", tmp_path / "en.txt"
+    source.write_text(FRENCH_PAIR, encoding="utf-8")
+    translation.write_text(english, encoding="utf-8")
+    return source, translation
+
+
+def test_audit_of_a_faithful_translation_exits_0(tmp_path: Path) -> None:
+    result = run("audit", *map(str, write_pair(tmp_path, ENGLISH_PAIR)))
+    assert result.exit_code == 0, result.output
+
+
+def test_audit_of_a_changed_number_exits_1_and_reports_it_in_json(tmp_path: Path) -> None:
+    result = run("audit", *map(str, write_pair(tmp_path, ENGLISH_PAIR.replace("3.5", "5.3"))), "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["paragraphs"][0]["flags"][0]["kind"] == "number"
+    assert set(data) == {"paragraphs", "totals"}
+
+
+def test_audit_of_a_missing_file_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = run("audit", str(tmp_path / "absent.txt"), str(tmp_path / "absent.txt"))
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_batch_help_states_the_exit_statuses() -> None:
+    result = run("batch", "--help")
+    assert "1 any article failed" in result.output
+
+
+def test_batch_translates_a_folder_and_reports_failures(tmp_path: Path, tiny_marian_dir: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "festival.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    result = run("batch", str(folder), "-o", str(out), "--translation-model", str(tiny_marian_dir),
+                 "--engine", "transformers", "--summarizer", "extractive", "-q")
+    assert result.exit_code == 1, result.output
+    assert (out / "sub" / "festival.en.md").is_file() and (out / "sub" / "festival.brief.md").is_file()
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert {a["input"]: a["status"] for a in report["articles"]} == {"empty.txt": "failed", "sub/festival.txt": "done"}

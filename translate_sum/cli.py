@@ -260,6 +260,195 @@ def brief(
             click.echo(f"Brief of {_paragraph_count(result.translation)} in {result.stats.seconds:.1f} s.", err=True)
 
 
+@main.command()
+@click.argument("input_dir", type=click.Path(exists=True, file_okay=False, dir_okay=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output-dir",
+    "output_dir",
+    required=True,
+    type=click.Path(file_okay=False, dir_okay=True, path_type=Path),
+    help="Folder for the outputs, report.json and index.md (created if missing).",
+)
+@click.option(
+    "--glob",
+    "patterns",
+    multiple=True,
+    metavar="PATTERN",
+    help="Which files to read, matched on the file name (repeatable). Default: *.txt *.md *.html *.htm.",
+)
+@click.option("--recursive/--no-recursive", default=True, show_default=True, help="Read subfolders too.")
+@click.option("--translate-only", is_flag=True, help="Write only the translations; no summary model is loaded.")
+@click.option("--force", is_flag=True, help="Redo every article, even those already done with the same input and options.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
+    help="md: name.en.md and name.brief.md; json: name.en.json and name.brief.json.",
+)
+@summary_options
+@run_options
+def batch(
+    input_dir: Path,
+    output_dir: Path,
+    patterns: tuple[str, ...],
+    recursive: bool,
+    translate_only: bool,
+    force: bool,
+    fmt: str,
+    summarizer: str,
+    summary_model: str | None,
+    length: str,
+    translation_model: str | None,
+    engine: str,
+    device: str,
+    segment_tokens: int,
+    max_bytes: int,
+    keep_all: bool,
+    strict: bool,
+    show_skipped: bool,
+    quiet: bool,
+) -> None:
+    """Translate and brief every article in INPUT_DIR (subfolders too).
+
+    For INPUT_DIR/sub/name.txt it writes OUTPUT_DIR/sub/name.en.md (the
+    translation) and OUTPUT_DIR/sub/name.brief.md (the brief), plus
+    OUTPUT_DIR/report.json (one entry per article) and OUTPUT_DIR/index.md (a
+    one-page digest). A file that cannot be read is recorded as failed and the
+    others go on. A rerun skips articles already done with the same input and
+    options; Ctrl-C keeps finished work, and the next run does the rest.
+
+    \b
+    Exit status: 0 every article succeeded (or was already done),
+                 1 any article failed (see report.json),
+                 2 usage error, 130 interrupted.
+    """
+    from translate_sum.batch import DEFAULT_PATTERNS, BatchOptions, exit_status, run_batch
+    from translate_sum.models import default_model
+    from translate_sum.pipeline import TranslateOptions, load_briefer, load_translator
+
+    if output_dir.resolve() == input_dir.resolve():
+        raise click.UsageError("the output folder is the input folder; choose another -o so inputs and outputs stay apart")
+    with user_errors():
+        # Named, not loaded: a rerun with nothing left to do never loads a model.
+        translate_options = TranslateOptions(max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict)
+        models = {"translation": translation_model or default_model("translation")}
+        if not translate_only:
+            models["summary"] = (summary_model or default_model("summary")) if summarizer == "abstractive" else "extractive"
+        options = BatchOptions(
+            patterns=patterns or DEFAULT_PATTERNS,
+            recursive=recursive,
+            translate_only=translate_only,
+            force=force,
+            fmt=fmt,
+            length=length,
+            show_skipped=show_skipped,
+            summarizer=summarizer,
+            max_bytes=max_bytes,
+            models=models,
+            translate_options=translate_options,
+        )
+
+        def load() -> tuple[Any, Any]:
+            if translate_only:
+                return load_translator(translation_model, engine=engine, device=device, options=translate_options), None
+            briefer = load_briefer(
+                translation_model, summary_model, summarizer=summarizer, engine=engine, device=device, options=translate_options
+            )
+            return briefer.translator, briefer
+
+        with BatchProgress(quiet) as progress:
+            report = run_batch(input_dir, output_dir, options, progress=progress, load=load)
+    if report.total == 0:
+        click.echo(f"No articles matching {' '.join(options.patterns)} in {input_dir}.", err=True)
+    elif not quiet:
+        click.echo(report.summary_line(), err=True)
+    if report.interrupted:
+        click.echo("Interrupted: finished articles are kept; run the same command again to do the rest.", err=True)
+    sys.exit(exit_status(report))
+
+
+class BatchProgress:
+    """An articles bar on stderr (done/total, current file, elapsed, ETA); None when quiet or not a terminal."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar: Any = None
+        self.shown = 0
+        self.current = ""
+
+    def __enter__(self) -> Callable[[int, int, str], None] | None:
+        return self.update if self.enabled else None
+
+    def update(self, done: int, total: int, current: str) -> None:
+        import time
+
+        if self.bar is None:
+            if total == 0:
+                return
+            self.started = time.monotonic()
+            self.bar = click.progressbar(
+                length=total,
+                label="Articles",
+                file=sys.stderr,
+                show_eta=True,
+                show_pos=True,
+                item_show_func=lambda _: f"{time.monotonic() - self.started:.0f} s  {self.current}",
+            )
+            self.bar.__enter__()
+        self.current = current
+        self.bar.update(done - self.shown, current)
+        self.shown = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+
+class AuditFailed(click.ClickException):
+    """An audit that could not run: exit 2, so that 1 keeps meaning 'something was flagged'."""
+
+    exit_code = 2
+
+
+@main.command()
+@click.argument("source", type=click.Path(dir_okay=True, allow_dash=True))
+@click.argument("translation", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), help="Report format. Default: from the -o extension, else md.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
+@click.option("--max-bytes", type=click.IntRange(1), default=5_000_000, show_default=True, help="Refuse files larger than this.")
+def audit(source: str, translation: str, fmt: str | None, output: str | None, max_bytes: int) -> None:
+    """Audit any English TRANSLATION of a French SOURCE, paragraph by paragraph.
+
+    Flags numbers, dates and names that are missing or changed, loops, implausible
+    length, French left untranslated, and a paragraph count that does not match.
+    Both files are read like `translate` reads its input (encodings, paragraphs).
+    Needs no model.
+
+    \b
+    Exit status: 0 nothing flagged, 1 something flagged, 2 error.
+    """
+    # Imported here so --help stays instant; the audit never imports torch.
+    from translate_sum.audit import audit_texts, report_to_dict, report_to_markdown
+    from translate_sum.reader import read_article
+    from translate_sum.writers import format_for_path, to_json
+
+    try:
+        if source == "-" and translation == "-":
+            raise click.UsageError("only one of SOURCE and TRANSLATION can be - (stdin)")
+        french = [p.source for p in read_article(source, max_bytes=max_bytes).paragraphs]
+        english = [p.source for p in read_article(translation, max_bytes=max_bytes).paragraphs]
+        report = audit_texts(french, english)
+        fmt = fmt or format_for_path(output, default="md")
+        _emit(to_json(report_to_dict(report)) if fmt == "json" else report_to_markdown(report), output)
+    except TranslateSumError as exc:
+        raise AuditFailed(str(exc)) from exc
+    sys.exit(1 if report.flagged else 0)
+
+
 @main.group(invoke_without_command=True)
 @click.pass_context
 def models(ctx: click.Context) -> None:
