@@ -579,3 +579,13 @@ def test_a_corpus_folder_with_two_bad_files_completes_and_a_rerun_skips_it_all(t
     assert second.count("skipped") == len(good) and second.count("done") == 0
     assert second_seconds < first_seconds / 5
     assert snapshot(source) == before
+
+
+def test_audit_flags_reach_the_report_and_the_digest(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    # The fake leaves French in its "translation": the audit flags it as untranslated.
+    run_batch(source, output, BatchOptions(), *make_models())
+    entry = next(a for a in read_report(output)["articles"] if a["input"] == "a.txt")
+    assert entry["flags"] and {"paragraph", "kind", "detail", "severity"} <= set(entry["flags"][0])
+    assert "Check: ¶" in (output / "index.md").read_text(encoding="utf-8")

@@ -110,6 +110,8 @@ class ArticleResult:
     sha256: str | None = None
     title: str | None = None
     summary: str | None = None
+    # The audit's flags, each with the paragraph it is about: what to double-check.
+    flags: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +123,7 @@ class ArticleResult:
             "sha256": self.sha256,
             "title": self.title,
             "summary": self.summary,
+            "flags": list(self.flags),
         }
 
 
@@ -466,7 +469,7 @@ def _prepare(run: _Run, relative: Path, outputs: list[Path], previous: dict[str,
         run.record(
             ArticleResult(
                 name, "skipped", None, [o.as_posix() for o in outputs], time.perf_counter() - started, sha,
-                before.get("title"), before.get("summary"),
+                before.get("title"), before.get("summary"), list(before.get("flags") or []),
             )
         )
         return None
@@ -554,6 +557,7 @@ def _finish(run: _Run, item: _Pending, translated: TranslatedArticle | BaseExcep
         ArticleResult(
             name, "done", None, [o.as_posix() for o in item.outputs],
             base_seconds + time.perf_counter() - started, item.sha256, title, summary,
+            [{"paragraph": p.index, **flag.to_dict()} for p in translated.paragraphs for flag in p.flags],
         )
     )
 
@@ -595,6 +599,9 @@ def render_index(report: BatchReport) -> str:
         lines.append("")
         if article.summary:
             lines += [_one_line(article.summary), ""]
+        if article.flags:
+            checks = sorted({(f["paragraph"], f["kind"]) for f in article.flags})
+            lines += ["Check: " + ", ".join(f"¶{n} {kind}" for n, kind in checks), ""]
         links = [f"[{_label(o)}]({_link(o)})" for o in reversed(article.outputs)]
         lines += [f"{' · '.join(links)} · source: `{article.input}`", ""]
     if failed:
