@@ -88,6 +88,13 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Fail on English input instead of passing it through untranslated.",
         ),
         click.option(
+            "--audit/--no-audit",
+            default=True,
+            show_default=True,
+            help="Flag paragraphs whose translation may not be faithful (numbers, names, "
+            "loops, length, French left) and retry loops with stricter decoding.",
+        ),
+        click.option(
             "--show-skipped",
             is_flag=True,
             help="Show skipped paragraphs (furniture, duplicates) and their reason in txt/md output.",
@@ -141,13 +148,17 @@ def translate(
     max_bytes: int,
     keep_all: bool,
     strict: bool,
+    audit: bool,
     show_skipped: bool,
     quiet: bool,
 ) -> None:
-    """Translate a French article (.txt, .md, or - for stdin) into English.
+    """Translate a French article (.txt, .md, .html, or - for stdin) into English.
 
     Paragraphs come out in the same order and shape; nothing is dropped. Long
-    paragraphs are cut into segments the model can take, never truncated.
+    paragraphs are cut into segments the model can take, never truncated. Page
+    furniture (photo credits, "Lire aussi", share prompts...) and duplicate
+    paragraphs are not translated; paragraphs the audit flags are listed at the
+    end under "Check these".
     """
     from translate_sum.pipeline import TranslateOptions, load_translator, prepare_article
     from translate_sum.reader import read_article
@@ -155,7 +166,9 @@ def translate(
 
     with user_errors():
         _refuse_overwriting_input(input_path, output)
-        options = TranslateOptions(max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict)
+        options = TranslateOptions(
+            max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict, audit=audit
+        )
         # Bad input fails before a model is loaded.
         article = prepare_article(read_article(input_path, max_bytes=max_bytes), options)
         translator = load_translator(translation_model, engine=engine, device=device, options=options)
@@ -228,6 +241,7 @@ def brief(
     max_bytes: int,
     keep_all: bool,
     strict: bool,
+    audit: bool,
     show_skipped: bool,
     quiet: bool,
 ) -> None:
@@ -241,7 +255,9 @@ def brief(
 
     with user_errors():
         _refuse_overwriting_input(input_path, output)
-        options = TranslateOptions(max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict)
+        options = TranslateOptions(
+            max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict, audit=audit
+        )
         article = prepare_article(read_article(input_path, max_bytes=max_bytes), options)
         briefer = load_briefer(
             translation_model,
@@ -308,6 +324,7 @@ def batch(
     max_bytes: int,
     keep_all: bool,
     strict: bool,
+    audit: bool,
     show_skipped: bool,
     quiet: bool,
 ) -> None:
@@ -333,7 +350,9 @@ def batch(
         raise click.UsageError("the output folder is the input folder; choose another -o so inputs and outputs stay apart")
     with user_errors():
         # Named, not loaded: a rerun with nothing left to do never loads a model.
-        translate_options = TranslateOptions(max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict)
+        translate_options = TranslateOptions(
+            max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict, audit=audit
+        )
         models = {"translation": translation_model or default_model("translation")}
         if not translate_only:
             models["summary"] = (summary_model or default_model("summary")) if summarizer == "abstractive" else "extractive"
