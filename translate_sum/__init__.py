@@ -8,6 +8,9 @@ Python API (models load once; reuse the objects across calls)::
     result = translator.translate_file("article.txt")
     print(result.title, result.text)
 
+    brief = load_briefer(summarizer="extractive").brief(result)
+    print(brief.summary)
+
 Importing this package is cheap: torch and transformers load with the first model.
 """
 
@@ -17,14 +20,24 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load_translator", "read_article", "Translator", "TranslateOptions"]
+__all__ = [
+    "__version__",
+    "load_translator",
+    "load_briefer",
+    "read_article",
+    "Translator",
+    "Briefer",
+    "TranslateOptions",
+]
 
 if TYPE_CHECKING:
-    from translate_sum.pipeline import TranslateOptions, Translator, load_translator
+    from translate_sum.pipeline import Briefer, TranslateOptions, Translator, load_briefer, load_translator
     from translate_sum.reader import read_article
 
 _LAZY = {
     "load_translator": "translate_sum.pipeline",
+    "load_briefer": "translate_sum.pipeline",
+    "Briefer": "translate_sum.pipeline",
     "Translator": "translate_sum.pipeline",
     "TranslateOptions": "translate_sum.pipeline",
     "read_article": "translate_sum.reader",
