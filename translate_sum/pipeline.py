@@ -282,6 +282,10 @@ class Briefer:
         """Translate `article`, then brief it."""
         return self.brief(self.translator.translate(article, progress), length)
 
+    def brief_file(self, path: str | Path, length: str = "medium", progress: Progress | None = None) -> Brief:
+        """Read, translate and brief the article at `path`."""
+        return self.brief_article(read_article(path), length, progress)
+
 
 def load_briefer(
     translation_model: str | None = None,
