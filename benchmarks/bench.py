@@ -190,8 +190,19 @@ def prepare(args: argparse.Namespace, articles: list[Path]) -> dict:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory.
+
+    On Linux, VmHWM: ru_maxrss survives fork + exec, so a child would report the
+    parent's peak (the parent built the models with torch).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB on Linux
+    return peak / 1024 / 1024 if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KiB elsewhere
 
 
 def cpu_seconds() -> float:
