@@ -313,7 +313,9 @@ def child(args: argparse.Namespace, models: dict, articles: list[Path]) -> dict:
                 summary_counter.wrap_transformers(bart.model)
             summarizer = AbstractiveSummarizer(bart)
         result["load s"] = time.monotonic() - t
-        translator = Translator(engine, TranslateOptions(decode=options))
+        # No audit: random output always looks like a loop and would be retried,
+        # doubling the work; real output rarely is. The naive loop has no retry either.
+        translator = Translator(engine, TranslateOptions(decode=options, audit=False))
         translate_seconds, brief_seconds, segments = [], [], 0
         translate_cpu = 0.0
         for article in articles:
