@@ -8,9 +8,12 @@ line on stderr and a non-zero exit; no traceback reaches the user.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import logging
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -35,8 +38,57 @@ def user_errors() -> Iterator[None]:
         sys.exit(130)
 
 
+@dataclass(frozen=True)
+class RunSettings:
+    """The options every translating command shares, gathered by `run_options`."""
+
+    translation_model: str | None
+    engine: str
+    device: str
+    segment_tokens: int
+    max_bytes: int
+    keep_all: bool
+    strict: bool
+    audit: bool
+    show_skipped: bool
+    quiet: bool
+
+    def translate_options(self) -> Any:
+        from translate_sum.pipeline import TranslateOptions
+
+        return TranslateOptions(
+            max_segment_tokens=self.segment_tokens,
+            keep_all=self.keep_all,
+            strict_language=self.strict,
+            audit=self.audit,
+        )
+
+
+@dataclass(frozen=True)
+class SummarySettings:
+    """The options of commands that write briefs, gathered by `summary_options`."""
+
+    summarizer: str
+    summary_model: str | None
+    length: str
+
+
+def _gather(command: Callable[..., Any], name: str, settings: type, decorators: list[Callable[..., Any]]) -> Callable[..., Any]:
+    """Apply click options and hand them to `command` as one `settings` object."""
+    names = [f.name for f in dataclasses.fields(settings)]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        gathered = settings(**{key: kwargs.pop(key) for key in names})
+        return command(**kwargs, **{name: gathered})
+
+    for decorator in reversed(decorators):
+        wrapper = decorator(wrapper)
+    return wrapper
+
+
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by every command that translates: models, engine, input checks."""
+    """Options shared by every command that translates, passed as `run: RunSettings`."""
     decorators = [
         click.option(
             "--translation-model",
@@ -101,9 +153,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line on stderr."),
     ]
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
+    return _gather(command, "run", RunSettings, decorators)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -141,16 +191,7 @@ def translate(
     output: str | None,
     fmt: str | None,
     bilingual: bool,
-    translation_model: str | None,
-    engine: str,
-    device: str,
-    segment_tokens: int,
-    max_bytes: int,
-    keep_all: bool,
-    strict: bool,
-    audit: bool,
-    show_skipped: bool,
-    quiet: bool,
+    run: RunSettings,
 ) -> None:
     """Translate a French article (.txt, .md, .html, or - for stdin) into English.
 
@@ -160,28 +201,26 @@ def translate(
     paragraphs are not translated; paragraphs the audit flags are listed at the
     end under "Check these".
     """
-    from translate_sum.pipeline import TranslateOptions, load_translator, prepare_article
+    from translate_sum.pipeline import load_translator, prepare_article
     from translate_sum.reader import read_article
     from translate_sum.writers import format_for_path, render_translation, write_atomic
 
     with user_errors():
         _refuse_overwriting_input(input_path, output)
-        options = TranslateOptions(
-            max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict, audit=audit
-        )
+        options = run.translate_options()
         # Bad input fails before a model is loaded.
-        article = prepare_article(read_article(input_path, max_bytes=max_bytes), options)
-        translator = load_translator(translation_model, engine=engine, device=device, options=options)
-        with progress_bar(quiet, "Translating") as progress:
+        article = prepare_article(read_article(input_path, max_bytes=run.max_bytes), options)
+        translator = load_translator(run.translation_model, engine=run.engine, device=run.device, options=options)
+        with progress_bar(run.quiet, "Translating") as progress:
             result = translator.translate(article, progress)
-        text = render_translation(result, fmt or format_for_path(output), bilingual=bilingual, show_skipped=show_skipped)
-        _emit(text, output)
-        if not quiet:
+        fmt = fmt or format_for_path(output)
+        _emit(render_translation(result, fmt, bilingual=bilingual, show_skipped=run.show_skipped), output)
+        if not run.quiet:
             click.echo(f"Translated {_paragraph_count(result)} in {result.stats.seconds:.1f} s.", err=True)
 
 
 def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by every command that writes briefs."""
+    """Options shared by every command that writes briefs, passed as `summary: SummarySettings`."""
     decorators = [
         click.option(
             "--summarizer",
@@ -207,9 +246,7 @@ def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Summary length: short 1-2 sentences, medium 2-4 (60-120 words), long 3-5.",
         ),
     ]
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command
+    return _gather(command, "summary", SummarySettings, decorators)
 
 
 @main.command()
@@ -231,48 +268,38 @@ def brief(
     fmt: str | None,
     with_translation: bool,
     bilingual: bool,
-    summarizer: str,
-    summary_model: str | None,
-    length: str,
-    translation_model: str | None,
-    engine: str,
-    device: str,
-    segment_tokens: int,
-    max_bytes: int,
-    keep_all: bool,
-    strict: bool,
-    audit: bool,
-    show_skipped: bool,
-    quiet: bool,
+    summary: SummarySettings,
+    run: RunSettings,
 ) -> None:
     """Write a short English brief of a French article: a summary, and 3-5 key
     points, each a sentence of the translation ending with its source paragraph
     [¶N] (¶1 is the title).
     """
-    from translate_sum.pipeline import TranslateOptions, load_briefer, prepare_article
+    from translate_sum.pipeline import load_briefer, prepare_article
     from translate_sum.reader import read_article
     from translate_sum.writers import format_for_path, render_brief
 
     with user_errors():
         _refuse_overwriting_input(input_path, output)
-        options = TranslateOptions(
-            max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict, audit=audit
-        )
-        article = prepare_article(read_article(input_path, max_bytes=max_bytes), options)
+        options = run.translate_options()
+        article = prepare_article(read_article(input_path, max_bytes=run.max_bytes), options)
         briefer = load_briefer(
-            translation_model,
-            summary_model,
-            summarizer=summarizer,
-            engine=engine,
-            device=device,
+            run.translation_model,
+            summary.summary_model,
+            summarizer=summary.summarizer,
+            engine=run.engine,
+            device=run.device,
             options=options,
         )
-        with progress_bar(quiet, "Translating") as progress:
+        with progress_bar(run.quiet, "Translating") as progress:
             translated = briefer.translator.translate(article, progress)
-        result = briefer.brief(translated, length)
+        result = briefer.brief(translated, summary.length)
         fmt = fmt or format_for_path(output, default="md")
-        _emit(render_brief(result, fmt, with_translation=with_translation, bilingual=bilingual, show_skipped=show_skipped), output)
-        if not quiet:
+        text = render_brief(
+            result, fmt, with_translation=with_translation, bilingual=bilingual, show_skipped=run.show_skipped
+        )
+        _emit(text, output)
+        if not run.quiet:
             click.echo(f"Brief of {_paragraph_count(result.translation)} in {result.stats.seconds:.1f} s.", err=True)
 
 
@@ -314,19 +341,8 @@ def batch(
     translate_only: bool,
     force: bool,
     fmt: str,
-    summarizer: str,
-    summary_model: str | None,
-    length: str,
-    translation_model: str | None,
-    engine: str,
-    device: str,
-    segment_tokens: int,
-    max_bytes: int,
-    keep_all: bool,
-    strict: bool,
-    audit: bool,
-    show_skipped: bool,
-    quiet: bool,
+    summary: SummarySettings,
+    run: RunSettings,
 ) -> None:
     """Translate and brief every article in INPUT_DIR (subfolders too).
 
@@ -344,45 +360,43 @@ def batch(
     """
     from translate_sum.batch import DEFAULT_PATTERNS, BatchOptions, exit_status, run_batch
     from translate_sum.models import default_model
-    from translate_sum.pipeline import TranslateOptions, load_briefer, load_translator
+    from translate_sum.pipeline import load_briefer, load_translator
 
     if output_dir.resolve() == input_dir.resolve():
         raise click.UsageError("the output folder is the input folder; choose another -o so inputs and outputs stay apart")
     with user_errors():
         # Named, not loaded: a rerun with nothing left to do never loads a model.
-        translate_options = TranslateOptions(
-            max_segment_tokens=segment_tokens, keep_all=keep_all, strict_language=strict, audit=audit
-        )
-        models = {"translation": translation_model or default_model("translation")}
+        translate_options = run.translate_options()
+        models = {"translation": run.translation_model or default_model("translation")}
         if not translate_only:
-            models["summary"] = (summary_model or default_model("summary")) if summarizer == "abstractive" else "extractive"
+            extractive = summary.summarizer == "extractive"
+            models["summary"] = "extractive" if extractive else (summary.summary_model or default_model("summary"))
         options = BatchOptions(
             patterns=patterns or DEFAULT_PATTERNS,
             recursive=recursive,
             translate_only=translate_only,
             force=force,
             fmt=fmt,
-            length=length,
-            show_skipped=show_skipped,
-            summarizer=summarizer,
-            max_bytes=max_bytes,
+            length=summary.length,
+            show_skipped=run.show_skipped,
+            summarizer=summary.summarizer,
+            max_bytes=run.max_bytes,
             models=models,
             translate_options=translate_options,
         )
 
         def load() -> tuple[Any, Any]:
+            engine = {"engine": run.engine, "device": run.device, "options": translate_options}
             if translate_only:
-                return load_translator(translation_model, engine=engine, device=device, options=translate_options), None
-            briefer = load_briefer(
-                translation_model, summary_model, summarizer=summarizer, engine=engine, device=device, options=translate_options
-            )
+                return load_translator(run.translation_model, **engine), None
+            briefer = load_briefer(run.translation_model, summary.summary_model, summarizer=summary.summarizer, **engine)
             return briefer.translator, briefer
 
-        with BatchProgress(quiet) as progress:
+        with BatchProgress(run.quiet) as progress:
             report = run_batch(input_dir, output_dir, options, progress=progress, load=load)
     if report.total == 0:
         click.echo(f"No articles matching {' '.join(options.patterns)} in {input_dir}.", err=True)
-    elif not quiet:
+    elif not run.quiet:
         click.echo(report.summary_line(), err=True)
     if report.interrupted:
         click.echo("Interrupted: finished articles are kept; run the same command again to do the rest.", err=True)
