@@ -13,7 +13,8 @@ read their environment once, at import), this file:
   fastest that way, above all on a shared machine.
 
 Fixtures: `tiny_marian_dir` (512 positions), `tiny_marian_short_dir` (64 positions, so
-unchunked input crashes loudly), `tiny_bart_dir` (128 positions), `corpus_dir` (the
+unchunked input crashes loudly), `tiny_marian_echo_dir` (512 positions, copies its French
+input, so outputs differ per input and have sentences), `tiny_bart_dir` (128 positions), `corpus_dir` (the
 shared corpus, from `--corpus` or TRANSLATE_SUM_CORPUS; skips when absent),
 `real_hf_cache` and `real_model_dir` (a real checkpoint's snapshot; skips when absent).
 A test marked `@pytest.mark.real_model("owner/name", ...)` is skipped unless every
@@ -132,6 +133,14 @@ def tiny_marian_short_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tiny_models import build_tiny_marian
 
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian-short"), max_position_embeddings=64)
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_echo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny MarianMT (512 positions) whose output is its French input, token for token."""
+    from tiny_models import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian-echo"), max_position_embeddings=512, echo=True)
 
 
 @pytest.fixture(scope="session")

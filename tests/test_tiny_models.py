@@ -103,3 +103,57 @@ def test_builds_are_deterministic(tmp_path, tiny_marian_short_dir):
     again = build_tiny_marian(tmp_path / "again", max_position_embeddings=64)
     for name in ("source.spm", "vocab.json", "model.safetensors"):
         assert (again / name).read_bytes() == (tiny_marian_short_dir / name).read_bytes(), name
+
+
+# Written for these tests: two short French news items, several sentences each.
+ECHO_INPUTS = [
+    "Le conseil municipal a voté le budget mardi soir. Les travaux du pont commenceront en mars.",
+    "La grève des boulangers continue à Lyon. Selon le syndicat, 40 % des boutiques restent fermées !",
+]
+
+
+def _echo(model_dir: Path, texts: list[str], max_new_tokens: int = 200) -> tuple[torch.Tensor, list[str]]:
+    tokenizer, model = _load(model_dir)
+    batch = tokenizer(texts, return_tensors="pt", padding=True)
+    with torch.inference_mode():
+        out = model.generate(**batch, max_new_tokens=max_new_tokens)
+    return out, tokenizer.batch_decode(out, skip_special_tokens=True)
+
+
+def test_echo_marian_has_the_same_files_and_layout_as_the_random_one(tiny_marian_echo_dir, tiny_marian_dir):
+    assert sorted(p.name for p in tiny_marian_echo_dir.iterdir()) == sorted(p.name for p in tiny_marian_dir.iterdir())
+    tokenizer, model = _load(tiny_marian_echo_dir)
+    assert type(model).__name__ == "MarianMTModel"
+    assert tokenizer.eos_token_id == model.config.eos_token_id == 0
+    assert tokenizer.pad_token_id == model.config.decoder_start_token_id == len(tokenizer) - 1
+    assert tokenizer.model_max_length == model.config.max_position_embeddings == 512
+
+
+def test_echo_marian_outputs_differ_per_input_and_reuse_its_words(tiny_marian_echo_dir):
+    _, outputs = _echo(tiny_marian_echo_dir, ECHO_INPUTS)
+    assert outputs[0] != outputs[1]
+    for source, output in zip(ECHO_INPUTS, outputs):
+        source_words = set(source.lower().split())
+        assert len(source_words & set(output.lower().split())) >= len(source_words) // 2, (source, output)
+
+
+def test_echo_marian_stops_by_itself_keeping_the_sentence_punctuation(tiny_marian_echo_dir):
+    out, outputs = _echo(tiny_marian_echo_dir, ECHO_INPUTS, max_new_tokens=200)
+    assert out.shape[1] < 1 + 200  # every row emitted </s> well before the limit
+    assert (out == 0).any(dim=1).all()
+    for source, output in zip(ECHO_INPUTS, outputs):
+        assert [c for c in output if c in ".!?"] == [c for c in source if c in ".!?"]
+
+
+def test_echo_marian_copies_input_near_its_position_limit(tmp_path):
+    model_dir = build_tiny_marian(tmp_path / "echo-64", max_position_embeddings=64, echo=True)
+    tokenizer, model = _load(model_dir)
+    ids = tokenizer(" ".join(ECHO_INPUTS * 3))["input_ids"][:40] + [tokenizer.eos_token_id]
+    with torch.inference_mode():
+        out = model.generate(input_ids=torch.tensor([ids]), max_new_tokens=60)
+    assert out[0, 1:].tolist() == ids  # decoder start token, then the input token for token
+
+
+def test_echo_marian_refuses_a_hidden_size_too_small_to_copy(tmp_path):
+    with pytest.raises(ValueError, match="d_model"):
+        build_tiny_marian(tmp_path / "echo-16", d_model=16, echo=True)

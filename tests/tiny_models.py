@@ -14,8 +14,18 @@ fixed seed and saves everything with `save_pretrained`, the files a Hub snapshot
   `vocab.json` + `merges.txt`, BART special ids (`<s>` 0, `<pad>` 1, `</s>` 2, `<unk>` 3),
   beam search with length penalty and no-repeat n-grams.
 
-Limits: the weights are random, so outputs are gibberish and the models almost never
-emit `</s>` on their own; output length is bounded only by the caller's limits. The
+`build_tiny_marian(..., echo=True)` sets the weights by hand instead, so the model
+copies its input: the decoder's cross-attention at step t looks at source position t
+(matched through the sinusoidal position embeddings), reads that token's embedding and
+the tied output layer turns it back into the same token, `</s>` included. Source and
+target share one SentencePiece model, so the "translation" is the French input, with its
+words, punctuation and sentence boundaries, different for every input, and it ends.
+
+Limits: the random weights make gibberish, and the random models almost never emit
+`</s>` on their own; output length is bounded only by the caller's limits. The echo
+model translates nothing (its output is the French source: an audit calls that
+untranslated), and a caller's `no_repeat_ngram_size` or length limits can make it
+deviate from an exact copy. The
 position table is a real limit: input longer than `max_position_embeddings` tokens
 raises `IndexError` on CPU, which is what lets tests prove that chunking works.
 Builders are deterministic (same files for the same arguments) and leave the global
@@ -26,6 +36,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -116,8 +127,9 @@ def build_tiny_marian(
     *,
     max_position_embeddings: int = 512,
     vocab_size: int = 800,
-    d_model: int = 16,
+    d_model: int | None = None,
     seed: int = SEED,
+    echo: bool = False,
 ) -> Path:
     """Build a tiny random French-to-English MarianMT checkpoint in `out_dir`.
 
@@ -132,12 +144,22 @@ def build_tiny_marian(
         max_position_embeddings: most input tokens the model accepts; more raises
             `IndexError` on CPU.
         vocab_size: SentencePiece pieces requested (the result may be a little smaller).
-        d_model: hidden size (even, divisible by the 2 attention heads).
+        d_model: hidden size (even, divisible by the 2 attention heads); default 16,
+            or `ECHO_D_MODEL` (128) with `echo`, which needs at least 96.
         seed: seed for the random weights.
+        echo: set the weights so that the model copies its input tokens (see the
+            module docstring) instead of drawing them at random.
 
     Returns:
         `out_dir`.
     """
+    if d_model is None:
+        d_model = ECHO_D_MODEL if echo else 16
+    if echo and d_model < 96:
+        # Fewer dimensions leave too little room for the position code plus token
+        # embeddings that the output layer can still tell apart among ~800 pieces
+        # (with 64, 1% of tokens came out wrong).
+        raise ValueError(f"an echo model needs d_model >= 96, got {d_model}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -181,6 +203,8 @@ def build_tiny_marian(
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         model = MarianMTModel(config).eval()
+    if echo:
+        _make_echo(model, seed)
     # Like opus-mt-fr-en's generation_config.json, with fewer beams to keep tests fast.
     model.generation_config = GenerationConfig(
         num_beams=2,
@@ -196,6 +220,105 @@ def build_tiny_marian(
     )
     model.save_pretrained(out_dir)
     return out_dir
+
+
+# The echo Marian. Marian adds fixed sinusoids to the token embeddings: dims [0, d/2)
+# hold sin(pos * f_i), dims [d/2, d) cos(pos * f_i), f_i = 10000 ** (-2i/d). The highest
+# ECHO_POSITION_FREQUENCIES frequencies (sin and cos) are kept free of token embeddings
+# and carry the position code: their dot product, sum_i cos(f_i (t - s)), peaks at
+# s = t. The lowest-frequency sin dim (sin(pos * 1e-4), below 0.06 for 512 positions) is
+# kept free too, as a near-zero reference: every post-attention LayerNorm subtracts the
+# position-dependent mean of the whole vector, and "dim - reference dim" cancels that
+# shift, which would otherwise move the peak. All other dims hold the token embeddings.
+ECHO_D_MODEL = 128
+ECHO_POSITION_FREQUENCIES = 12
+# Size of each entry of a scaled token embedding (sqrt(d) * E, what the layers see),
+# beside the sinusoids' entries of at most 1: large enough that a copied value names
+# its token despite the sinusoids sharing the token dims, small enough that the position
+# code survives CTranslate2's int8 rounding of each activation row by its largest entry.
+_ECHO_TOKEN_ENTRY = 3.0
+# Smallest gap, over 512 positions, between a position code's dot product with itself
+# and with any other position (computed: 1.24 with d_model 96, 1.56 with 128).
+_ECHO_POSITION_GAP = 1.2
+# Attention-logit gap wanted between the aligned source position and the next best:
+# softmax then puts all but e^-30 of the weight on the aligned one.
+_ECHO_ATTENTION_MARGIN = 30.0
+# Weight of the copied source token against the decoder's own input token, which the
+# residual connection carries into the output too.
+_ECHO_COPY_GAIN = 8.0
+# Scale of the last LayerNorm: the logit of the copied token then leads the next best
+# by 30 or more with d_model 128 (measured on news paragraphs; 19 with d_model 96).
+_ECHO_OUTPUT_SCALE = 2.0
+
+
+def _echo_layout(d_model: int) -> tuple[list[int], int, list[int]]:
+    """(position dims, reference dim, token dims) of the echo model's hidden vector."""
+    half = d_model // 2
+    position = list(range(ECHO_POSITION_FREQUENCIES)) + [half + i for i in range(ECHO_POSITION_FREQUENCIES)]
+    reference = half - 1
+    token = [j for j in range(d_model) if j not in position and j != reference]
+    return position, reference, token
+
+
+@torch.no_grad()
+def _make_echo(model: MarianMTModel, seed: int) -> None:
+    """Overwrite `model`'s weights so that it copies source token t at decoder step t.
+
+    Everything but the decoder's cross-attention is switched off (zero projections,
+    identity LayerNorms), so each stage passes its input on through the residuals:
+    encoder output at s = LayerNorm(sqrt(d) * E[x_s] + PE(s)). Decoder step t starts from
+    LayerNorm(sqrt(d) * E[y_t] + PE(t)); its cross-attention queries and keys read only
+    the position dims, so it attends to source position t, and its values read only the
+    token dims, so it adds E[x_t] (times a gain) to the residual. The tied output
+    layer scores every token by its embedding's dot product with that sum, and E[x_t]
+    wins. Step 0 is the decoder start token and emits x_0; the step that reads the
+    source's trailing `</s>` emits `</s>`, so the output stops where the input did.
+    """
+    config = model.config
+    d = config.d_model
+    heads = config.decoder_attention_heads
+    head_dim = d // heads
+    position, reference, token = _echo_layout(d)
+
+    for module in model.modules():
+        if isinstance(module, torch.nn.LayerNorm):
+            module.weight.fill_(1.0)
+            module.bias.zero_()
+        elif isinstance(module, torch.nn.Linear) and module is not model.lm_head:
+            module.weight.zero_()
+            if module.bias is not None:
+                module.bias.zero_()
+    model.final_logits_bias.zero_()
+
+    # Token embeddings: random balanced sign patterns over the token dims, +-entry, so
+    # that they are near-orthogonal (the output layer tells them apart), sum to zero (the
+    # LayerNorms' mean shift adds nothing to any token's score), share one norm (every
+    # token's LayerNorm scale, hence its attention sharpness, is the same) and survive
+    # int8 quantization exactly. An odd count of token dims leaves one entry at zero.
+    generator = torch.Generator().manual_seed(seed)
+    half = len(token) // 2
+    signs = torch.tensor([1.0] * half + [-1.0] * half + [0.0] * (len(token) % 2))
+    patterns = torch.stack([signs[torch.randperm(len(token), generator=generator)] for _ in range(config.vocab_size)])
+    embeddings = torch.zeros(config.vocab_size, d)
+    embeddings[:, token] = patterns * (_ECHO_TOKEN_ENTRY / math.sqrt(d))
+    model.get_input_embeddings().weight.copy_(embeddings)  # tied: lm_head is the same tensor
+
+    cross = model.model.decoder.layers[0].encoder_attn
+    # After a LayerNorm each dim is divided by the vector's std (token entries plus
+    # sinusoids, whose squares average 1/2); attention also divides by sqrt(head_dim).
+    variance = (2 * half * _ECHO_TOKEN_ENTRY**2 + d / 2) / d
+    query_scale = _ECHO_ATTENTION_MARGIN * variance * math.sqrt(head_dim) / _ECHO_POSITION_GAP
+    for head in range(heads):
+        for j, dim in enumerate(position):
+            row = head * head_dim + j
+            for projection, scale in ((cross.q_proj, query_scale), (cross.k_proj, 1.0)):
+                projection.weight[row, dim] = scale
+                projection.weight[row, reference] = -scale
+    # All heads attend alike, so values may spread the token dims over their slots.
+    for j, dim in enumerate(token):
+        cross.v_proj.weight[j, dim] = 1.0
+        cross.out_proj.weight[dim, j] = _ECHO_COPY_GAIN
+    model.model.decoder.layers[0].final_layer_norm.weight.fill_(_ECHO_OUTPUT_SCALE)
 
 
 def build_tiny_bart(
