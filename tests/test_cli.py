@@ -163,3 +163,12 @@ def test_batch_translates_a_folder_and_reports_failures(tmp_path: Path, tiny_mar
     assert (out / "sub" / "festival.en.md").is_file() and (out / "sub" / "festival.brief.md").is_file()
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert {a["input"]: a["status"] for a in report["articles"]} == {"empty.txt": "failed", "sub/festival.txt": "done"}
+
+
+def test_models_convert_caches_a_conversion_once(tiny_marian_dir: Path) -> None:
+    first = run("models", "convert", str(tiny_marian_dir))
+    second = run("models", "convert", str(tiny_marian_dir))
+    assert first.exit_code == 0, first.output
+    assert first.stdout == second.stdout
+    converted = Path(first.stdout.split(": ", 1)[1].strip())
+    assert (converted / "model.bin").is_file()

@@ -166,7 +166,9 @@ def main(verbose: int) -> None:
     `translate-sum models`.
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    # Plain lines by default ("Converting X for CTranslate2..."); levels when debugging.
+    fmt = "%(message)s" if verbose == 0 else "%(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=level, format=fmt, stream=sys.stderr)
     if verbose < 2:
         # transformers warns about generation details users cannot change; set before
         # transformers is imported, which happens only when a model loads.
@@ -519,6 +521,38 @@ def models_download(names: tuple[str, ...]) -> None:
             model_id = default_model(name) if name in ROLES else name
             folder = download_model(model_id, role)
             click.echo(f"{model_id}: {folder}")
+
+
+@models.command("convert")
+@click.argument("names", nargs=-1, metavar="[ROLE|ID|DIR]...")
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda"]),
+    default="cpu",
+    show_default=True,
+    help="The device the conversion is for: int8 weights for cpu, float16 for cuda.",
+)
+@click.option(
+    "--quantization",
+    type=click.Choice(["int8", "int8_float16", "int8_float32", "float16", "bfloat16", "float32"]),
+    help="Override the device's default quantization.",
+)
+def models_convert(names: tuple[str, ...], device: str, quantization: str | None) -> None:
+    """Convert models for the CTranslate2 engine ahead of time.
+
+    The engine converts on first use anyway; this does it now (for example before
+    going offline). With no argument, the default translation and summary models.
+    The conversions are cached under the user cache directory.
+    """
+    from translate_sum.engines.convert import convert_model
+    from translate_sum.models import ROLES, default_model, resolve_model
+
+    with user_errors():
+        for name in names or ROLES:
+            role = name if name in ROLES else "translation"
+            resolved = resolve_model(default_model(name) if name in ROLES else name, role)
+            folder = convert_model(resolved.path, resolved.name, device=device, quantization=quantization)
+            click.echo(f"{resolved.name}: {folder}")
 
 
 def _paragraph_count(result: Any) -> str:

@@ -19,6 +19,7 @@ killed process are removed only when they are more than a day old.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -29,6 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import Iterator
 
 from translate_sum.errors import EngineUnavailable, ModelError
 
@@ -138,7 +140,8 @@ def convert_model(
     try:
         # low_cpu_mem_usage avoids a second full copy of the weights while loading.
         converter = _converter_class(ct2)(str(model_dir), low_cpu_mem_usage=True)
-        converter.convert(str(work), quantization=quantization, force=True)
+        with _no_loading_bar():
+            converter.convert(str(work), quantization=quantization, force=True)
         marker = {
             "model_name": model_name,
             "source": str(model_dir.resolve()),
@@ -158,6 +161,20 @@ def convert_model(
         ) from exc
     log.warning("Converted %s in %.0f s", model_name, time.monotonic() - started)
     return target
+
+
+@contextlib.contextmanager
+def _no_loading_bar() -> Iterator[None]:
+    """Hide transformers' weight-loading bar: the conversion is announced already."""
+    from transformers.utils import logging as hf_logging
+
+    was_on = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_on:
+            hf_logging.enable_progress_bar()
 
 
 def _converter_class(ct2: ModuleType) -> type:
