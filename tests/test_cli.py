@@ -172,3 +172,26 @@ def test_models_convert_caches_a_conversion_once(tiny_marian_dir: Path) -> None:
     assert first.stdout == second.stdout
     converted = Path(first.stdout.split(": ", 1)[1].strip())
     assert (converted / "model.bin").is_file()
+
+
+def test_corpus_briefs_have_title_summary_and_three_to_five_cited_points(
+    corpus_dir: Path, tiny_marian_echo_dir: Path
+) -> None:
+    # The echo model copies its input, so the "translation" has real sentences to pick.
+    import re
+
+    for article in sorted((corpus_dir / "articles" / "fr").glob("*.txt")):
+        result = run("brief", str(article), "--translation-model", str(tiny_marian_echo_dir),
+                     "--summarizer", "extractive", "--format", "json", "--no-audit", "-q")
+        assert result.exit_code == 0, result.output
+        brief = json.loads(result.stdout)
+        indexes = {p["index"] for p in brief["paragraphs"]}
+        assert brief["title"] and brief["summary"], article.name
+        assert 3 <= len(brief["key_points"]) <= 5, article.name
+        for point in brief["key_points"]:
+            assert set(point["paragraphs"]) <= indexes - {1}
+            assert point["text"] in " ".join(p["translation"] for p in brief["paragraphs"])
+        markdown = run("brief", str(article), "--translation-model", str(tiny_marian_echo_dir),
+                       "--summarizer", "extractive", "--no-audit", "-q").stdout
+        bullets = [line for line in markdown.splitlines() if line.startswith("- ")]
+        assert bullets and all(re.search(r"\[¶\d+(, ¶\d+)*\]$", b) for b in bullets)
