@@ -9,6 +9,7 @@ TRANSLATE_SUM_CORPUS points at the shared corpus.
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import time
@@ -588,4 +589,4 @@ def test_audit_flags_reach_the_report_and_the_digest(tmp_path: Path) -> None:
     run_batch(source, output, BatchOptions(), *make_models())
     entry = next(a for a in read_report(output)["articles"] if a["input"] == "a.txt")
     assert entry["flags"] and {"paragraph", "kind", "detail", "severity"} <= set(entry["flags"][0])
-    assert "Check: ¶" in (output / "index.md").read_text(encoding="utf-8")
+    assert re.search(r"^Check: \w+ ¶\d", (output / "index.md").read_text(encoding="utf-8"), re.M)

@@ -600,8 +600,7 @@ def render_index(report: BatchReport) -> str:
         if article.summary:
             lines += [_one_line(article.summary), ""]
         if article.flags:
-            checks = sorted({(f["paragraph"], f["kind"]) for f in article.flags})
-            lines += ["Check: " + ", ".join(f"¶{n} {kind}" for n, kind in checks), ""]
+            lines += [_checks_line(article.flags), ""]
         links = [f"[{_label(o)}]({_link(o)})" for o in reversed(article.outputs)]
         lines += [f"{' · '.join(links)} · source: `{article.input}`", ""]
     if failed:
@@ -609,6 +608,24 @@ def render_index(report: BatchReport) -> str:
         lines += [f"- `{a.input}`: {_reason(a)}" for a in failed]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _checks_line(flags: list[dict[str, Any]]) -> str:
+    """'Check: number ¶3, ¶7; untranslated ¶2–¶9': flagged paragraphs by kind, as ranges."""
+    by_kind: dict[str, set[int]] = {}
+    for flag in flags:
+        by_kind.setdefault(flag["kind"], set()).add(flag["paragraph"])
+    return "Check: " + "; ".join(f"{kind} {_ranges(sorted(by_kind[kind]))}" for kind in sorted(by_kind))
+
+
+def _ranges(numbers: list[int]) -> str:
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"¶{r[0]}" if len(r) == 1 else f"¶{r[0]}–¶{r[-1]}" for r in runs)
 
 
 def _label(output: str) -> str:
