@@ -134,3 +134,31 @@ def test_reading_never_modifies_the_input(tmp_path: Path) -> None:
     before = path.read_bytes()
     read_article(path)
     assert path.read_bytes() == before
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_give_an_article_or_an_input_error(data: bytes) -> None:
+    try:
+        article = parse_article(data)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert article.paragraphs and all(p.source.strip() for p in article.paragraphs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=2000))
+def test_arbitrary_text_keeps_every_non_space_character_in_order(text: str) -> None:
+    try:
+        article = parse_article(text.encode("utf-8"))
+    except InputError:
+        return
+    if article.source.format == "html" or article.source.encoding != "utf-8":
+        return  # markup is extracted, not kept; NUL-laden text can pass for UTF-16
+    kept = "".join("".join(p.source.split()) for p in article.paragraphs)
+    assert kept == "".join(text.removeprefix("\ufeff").split())

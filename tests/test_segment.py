@@ -69,3 +69,24 @@ def test_thousand_word_paragraph_is_covered_exactly_within_budget() -> None:
     segments = segment_paragraph(text, words, max_tokens=30)
     assert "".join(segments) == text
     assert max(words(segments)) <= 30
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(min_size=1, max_size=600), st.integers(min_value=2, max_value=40))
+def test_arbitrary_unicode_is_covered_exactly_within_budget(text: str, budget: int) -> None:
+    def chars(texts: Sequence[str]) -> list[int]:
+        return [len(t) // 3 + 1 for t in texts]
+
+    segments = segment_paragraph(text, chars, budget)
+    assert "".join(segments) == text
+    assert all(chars([s])[0] <= budget for s in segments)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=600))
+def test_sentences_of_arbitrary_unicode_concatenate_back(text: str) -> None:
+    assert "".join(split_sentences(text)) == text
