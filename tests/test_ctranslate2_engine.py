@@ -172,3 +172,19 @@ def test_a_converted_model_runs_without_importing_torch(ct2_cache, tiny_marian_d
     done = subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_auto_engine_falls_back_to_transformers_when_conversion_fails(
+    tiny_marian_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translate_sum.engines import ctranslate2_engine, load_engine
+    from translate_sum.models import ResolvedModel
+
+    def refuse(*args: object, **kwargs: object) -> Path:
+        raise ModelError("cannot convert tiny for CTranslate2 (unsupported)")
+
+    monkeypatch.setattr(ctranslate2_engine, "convert_model", refuse)
+    model = ResolvedModel("tiny", tiny_marian_dir)
+    assert load_engine(model, engine="auto", device="cpu").name == "transformers"
+    with pytest.raises(ModelError, match="cannot convert"):
+        load_engine(model, engine="ctranslate2", device="cpu")

@@ -11,7 +11,7 @@ import importlib.util
 import logging
 
 from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
-from translate_sum.errors import EngineUnavailable
+from translate_sum.errors import EngineUnavailable, ModelError
 from translate_sum.models import ResolvedModel
 
 log = logging.getLogger(__name__)
@@ -32,12 +32,22 @@ def choose_engine(engine: str) -> str:
 
 
 def load_engine(model: ResolvedModel, engine: str = "auto", device: str = "auto") -> Seq2SeqEngine:
-    """Load `model` with the chosen engine on the chosen device."""
+    """Load `model` with the chosen engine on the chosen device.
+
+    With "auto", a model CTranslate2 cannot convert or load (an architecture it does
+    not support, say) falls back to transformers with a warning; asked for by name,
+    CTranslate2's error stands.
+    """
     name = choose_engine(engine)
     if name == "ctranslate2":
         from translate_sum.engines.ctranslate2_engine import CTranslate2Engine
 
-        return CTranslate2Engine(model.path, model_name=model.name, device=device)
+        try:
+            return CTranslate2Engine(model.path, model_name=model.name, device=device)
+        except ModelError as exc:
+            if engine != "auto":
+                raise
+            log.warning("%s; using the transformers engine instead", exc)
     from translate_sum.engines.transformers_engine import TransformersEngine
 
     return TransformersEngine(model.path, model_name=model.name, device=device)
