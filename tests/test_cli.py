@@ -195,3 +195,13 @@ def test_corpus_briefs_have_title_summary_and_three_to_five_cited_points(
                        "--summarizer", "extractive", "--no-audit", "-q").stdout
         bullets = [line for line in markdown.splitlines() if line.startswith("- ")]
         assert bullets and all(re.search(r"\[¶\d+(, ¶\d+)*\]$", b) for b in bullets)
+
+
+def test_audit_reads_our_own_markdown_without_its_check_section(tmp_path: Path) -> None:
+    source, translation = write_pair(tmp_path, ENGLISH_PAIR.replace("3.5", "5.3"))
+    ours = tmp_path / "ours.md"
+    ours.write_text(translation.read_text(encoding="utf-8") + "\n## Check these\n\n- ¶1: number (3,5 missing)\n", encoding="utf-8")
+    result = run("audit", str(source), str(ours), "--format", "json")
+    data = json.loads(result.stdout)
+    assert len(data["paragraphs"]) == 2
+    assert not any(f["kind"] == "paragraphs" for p in data["paragraphs"] for f in p["flags"])

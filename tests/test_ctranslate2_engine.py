@@ -152,7 +152,7 @@ def test_bart_reads_its_generation_config_like_the_transformers_engine(ct2_cache
 
 def test_missing_ctranslate2_raises_engine_unavailable_with_the_install_command(tiny_marian_dir, monkeypatch):
     monkeypatch.setitem(sys.modules, "ctranslate2", None)  # makes `import ctranslate2` fail
-    with pytest.raises(EngineUnavailable, match=r"pip install 'translate-sum\[fast\]'"):
+    with pytest.raises(EngineUnavailable, match=r"not installed: pip install ctranslate2"):
         CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu")
 
 
@@ -188,3 +188,32 @@ def test_auto_engine_falls_back_to_transformers_when_conversion_fails(
     assert load_engine(model, engine="auto", device="cpu").name == "transformers"
     with pytest.raises(ModelError, match="cannot convert"):
         load_engine(model, engine="ctranslate2", device="cpu")
+
+
+def test_conversion_cache_is_the_same_however_the_path_is_spelled(
+    tiny_marian_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tiny_marian_dir.parent)
+    relative = Path(tiny_marian_dir.name)
+    assert convert.converted_path(relative, str(relative)) == convert.converted_path(
+        tiny_marian_dir, str(tiny_marian_dir) + "/"
+    )
+
+
+def test_interrupted_conversion_leaves_no_temporary_directory(
+    tiny_marian_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRANSLATE_SUM_CT2_CACHE", str(tmp_path / "ct2"))
+
+    class Interrupting:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def convert(self, output_dir: str, **kwargs: object) -> None:
+            Path(output_dir, "model.bin").write_bytes(b"half")
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(convert, "_converter_class", lambda ct2: Interrupting)
+    with pytest.raises(KeyboardInterrupt):
+        convert.convert_model(tiny_marian_dir, "tiny")
+    assert list((tmp_path / "ct2").iterdir()) == []

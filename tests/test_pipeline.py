@@ -203,7 +203,8 @@ def test_flags_show_in_json_and_in_a_check_these_section() -> None:
     kinds = {flag["kind"] for flag in data["paragraphs"][0]["flags"]}
     assert {"repetition", "number"} <= kinds
     markdown = render_translation(result, "md")
-    assert "## Check these" in markdown and "[¶1] repetition" in markdown
+    assert "## Check these" in markdown and "- ¶1: number (" in markdown and "repetition (" in markdown
+    assert "Check these" not in render_translation(result, "txt")
     del engine
 
 

@@ -469,13 +469,13 @@ def audit(source: str, translation: str, fmt: str | None, output: str | None, ma
     # Imported here so --help stays instant; the audit never imports torch.
     from translate_sum.audit import audit_texts, report_to_dict, report_to_markdown
     from translate_sum.reader import read_article
-    from translate_sum.writers import format_for_path, to_json
+    from translate_sum.writers import format_for_path, to_json, without_check_section
 
     try:
         if source == "-" and translation == "-":
             raise click.UsageError("only one of SOURCE and TRANSLATION can be - (stdin)")
         french = [p.source for p in read_article(source, max_bytes=max_bytes).paragraphs]
-        english = [p.source for p in read_article(translation, max_bytes=max_bytes).paragraphs]
+        english = without_check_section([p.source for p in read_article(translation, max_bytes=max_bytes).paragraphs])
         report = audit_texts(french, english)
         fmt = fmt or format_for_path(output, default="md")
         _emit(to_json(report_to_dict(report)) if fmt == "json" else report_to_markdown(report), output)
@@ -527,10 +527,12 @@ def models_download(names: tuple[str, ...]) -> None:
 @click.argument("names", nargs=-1, metavar="[ROLE|ID|DIR]...")
 @click.option(
     "--device",
-    type=click.Choice(["cpu", "cuda"]),
-    default="cpu",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
     show_default=True,
-    help="The device the conversion is for: int8 weights for cpu, float16 for cuda.",
+    envvar="TRANSLATE_SUM_DEVICE",
+    help="The device the conversion is for (int8 weights for cpu, float16 for cuda); "
+    "auto: the one translate will use here.",
 )
 @click.option(
     "--quantization",
@@ -545,9 +547,11 @@ def models_convert(names: tuple[str, ...], device: str, quantization: str | None
     The conversions are cached under the user cache directory.
     """
     from translate_sum.engines.convert import convert_model
+    from translate_sum.engines.ctranslate2_engine import pick_device
     from translate_sum.models import ROLES, default_model, resolve_model
 
     with user_errors():
+        device = pick_device(device)
         for name in names or ROLES:
             role = name if name in ROLES else "translation"
             resolved = resolve_model(default_model(name) if name in ROLES else name, role)

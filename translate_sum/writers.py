@@ -95,20 +95,35 @@ def render_translation(
             blocks.append(f"{french}\n\n{english}" if markdown else f"{french}\n{english}")
         else:
             blocks.append(english)
+    # Plain text stays the translation alone, so it can be piped on; flags are in md and json.
     flagged = [p for p in translated.paragraphs if p.flags]
-    if flagged:
-        blocks.append(render_flags(flagged, markdown))
+    if flagged and markdown:
+        blocks.append(render_flags(flagged))
     return "\n\n".join(blocks) + "\n"
 
 
-def render_flags(paragraphs: list[Paragraph], markdown: bool) -> str:
-    """A short "Check these" section: one line per flag, with its ¶N reference."""
-    heading = "## Check these" if markdown else "Check these:"
-    lines = [heading, ""] if markdown else [heading]
+CHECK_HEADING = "Check these"
+
+
+def render_flags(paragraphs: list[Paragraph]) -> str:
+    """A short Markdown "Check these" section: one line per flagged paragraph."""
+    lines = [f"## {CHECK_HEADING}", ""]
     for paragraph in paragraphs:
-        for flag in paragraph.flags:
-            lines.append(f"- [¶{paragraph.index}] {flag.kind}: {flag.detail}")
+        details = "; ".join(f"{flag.kind} ({flag.detail})" for flag in paragraph.flags)
+        lines.append(f"- ¶{paragraph.index}: {details}")
     return "\n".join(lines)
+
+
+def without_check_section(paragraphs: list[str]) -> list[str]:
+    """Paragraphs of a text we wrote, minus our trailing "Check these" section.
+
+    Lets `audit` read our own Markdown output: the section lists flags, it is not
+    part of the translation.
+    """
+    for i, paragraph in enumerate(paragraphs):
+        if paragraph.strip().lstrip("#").strip().rstrip(":") == CHECK_HEADING:
+            return paragraphs[:i]
+    return paragraphs
 
 
 def to_json(data: Any) -> str:
@@ -178,8 +193,8 @@ def render_brief(
         points = "\n".join(f"- {k.text} {_cite(k.paragraphs)}" for k in brief.key_points)
         blocks.append(("## Key points\n\n" if markdown else "Key points:\n") + points)
     flagged = [p for p in brief.translation.paragraphs if p.flags]
-    if flagged:
-        blocks.append(render_flags(flagged, markdown))
+    if flagged and markdown:
+        blocks.append(render_flags(flagged))
     footer = _footer(brief)
     blocks.append(f"---\n_{footer}_" if markdown else f"-- {footer}")
     if with_translation:

@@ -35,8 +35,8 @@ def load_engine(model: ResolvedModel, engine: str = "auto", device: str = "auto"
     """Load `model` with the chosen engine on the chosen device.
 
     With "auto", a model CTranslate2 cannot convert or load (an architecture it does
-    not support, say) falls back to transformers with a warning; asked for by name,
-    CTranslate2's error stands.
+    not support, a broken install) falls back to transformers with a warning; asked
+    for by name, CTranslate2's error stands.
     """
     name = choose_engine(engine)
     if name == "ctranslate2":
@@ -44,7 +44,7 @@ def load_engine(model: ResolvedModel, engine: str = "auto", device: str = "auto"
 
         try:
             return CTranslate2Engine(model.path, model_name=model.name, device=device)
-        except ModelError as exc:
+        except (ModelError, EngineUnavailable) as exc:  # a broken install, too
             if engine != "auto":
                 raise
             log.warning("%s; using the transformers engine instead", exc)

@@ -36,7 +36,7 @@ from translate_sum.errors import EngineUnavailable, ModelError
 
 log = logging.getLogger(__name__)
 
-INSTALL_HINT = "CTranslate2 is not installed: pip install 'translate-sum[fast]' or use --engine transformers"
+INSTALL_HINT = "CTranslate2 is not installed: pip install ctranslate2, or use --engine transformers"
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 _MARKER = "translate_sum.json"  # written last inside the temporary directory
 _STALE_SECONDS = 24 * 3600
@@ -47,8 +47,13 @@ def import_ctranslate2() -> ModuleType:
     """The ctranslate2 module, or EngineUnavailable with the command that installs it."""
     try:
         import ctranslate2
-    except ImportError as exc:
+    except ModuleNotFoundError as exc:
         raise EngineUnavailable(INSTALL_HINT) from exc
+    except (ImportError, OSError) as exc:  # installed, but a library it needs is missing
+        raise EngineUnavailable(
+            f"CTranslate2 is installed but cannot load ({_first_line(exc)}); "
+            "reinstall it (pip install --force-reinstall ctranslate2) or use --engine transformers"
+        ) from exc
     return ctranslate2
 
 
@@ -90,11 +95,20 @@ def cache_key(model_dir: Path, model_name: str, quantization: str) -> str:
     ct2 = import_ctranslate2()
     # The major version is part of the key because it may change the model format.
     major = ct2.__version__.split(".")[0]
+    # A local directory is the same model however the user spelled its path; a Hub
+    # snapshot is pinned by its commit in the fingerprint.
+    identity = str(model_dir.resolve()) if _is_local_path(model_name) else model_name
     digest = hashlib.sha256(
-        "\n".join([model_name, fingerprint(model_dir), quantization, major]).encode("utf-8")
+        "\n".join([identity, fingerprint(model_dir), quantization, major]).encode("utf-8")
     ).hexdigest()[:16]
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "--", model_name.strip("/\\")).strip("-.")[-60:] or "model"
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "--", identity.strip("/\\")).strip("-.")[-60:] or "model"
     return f"{slug}-{quantization}-{digest}"
+
+
+def _is_local_path(model_name: str) -> bool:
+    from translate_sum.models import looks_like_path
+
+    return looks_like_path(model_name)
 
 
 def converted_path(model_dir: Path, model_name: str, device: str = "cpu", quantization: str | None = None) -> Path:
@@ -151,9 +165,9 @@ def convert_model(
         }
         (work / _MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
         _publish(work, target)
-    except Exception as exc:
+    except BaseException as exc:  # Ctrl-C too: never leave a half-written model behind
         shutil.rmtree(work, ignore_errors=True)
-        if isinstance(exc, (EngineUnavailable, ModelError)):
+        if isinstance(exc, (EngineUnavailable, ModelError)) or not isinstance(exc, Exception):
             raise
         raise ModelError(
             f"cannot convert {model_name} for CTranslate2 ({type(exc).__name__}: {_first_line(exc)}); "
