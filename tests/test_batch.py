@@ -590,3 +590,16 @@ def test_audit_flags_reach_the_report_and_the_digest(tmp_path: Path) -> None:
     entry = next(a for a in read_report(output)["articles"] if a["input"] == "a.txt")
     assert entry["flags"] and {"paragraph", "kind", "detail", "severity"} <= set(entry["flags"][0])
     assert re.search(r"^Check: \w+ ¶\d", (output / "index.md").read_text(encoding="utf-8"), re.M)
+
+
+def test_english_article_is_done_with_a_note_in_report_and_digest(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "english.txt").write_text(
+        "The council approved the budget\n\nThe mayor said the new tram line would open next spring.\n", encoding="utf-8"
+    )
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    (entry,) = read_report(output)["articles"]
+    assert entry["status"] == "done" and "English" in entry["note"]
+    assert "passed through untranslated" in (output / "index.md").read_text(encoding="utf-8")

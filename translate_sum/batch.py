@@ -112,6 +112,8 @@ class ArticleResult:
     summary: str | None = None
     # The audit's flags, each with the paragraph it is about: what to double-check.
     flags: list[dict[str, Any]] = field(default_factory=list)
+    # Something the reader should know about a finished article (English passed through).
+    note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +126,7 @@ class ArticleResult:
             "title": self.title,
             "summary": self.summary,
             "flags": list(self.flags),
+            "note": self.note,
         }
 
 
@@ -434,14 +437,15 @@ def run_batch(
         size = max(1, options.group_size)
         for start in range(0, len(pending), size):
             group = pending[start : start + size]
-            tell(group[0].relative.as_posix())
+            more = f" (+{len(group) - 1} more)" if len(group) > 1 else ""
+            tell(f"translating {group[0].relative.as_posix()}{more}")
             assert translator is not None
             for item, translated in zip(group, _translate_group(translator, group)):
                 _finish(run, item, translated, briefer)
                 tell(item.relative.as_posix())
     except KeyboardInterrupt:
         run.report.interrupted = True
-        log.warning("interrupted: %d of %d articles recorded", len(run.results), total)
+        log.info("interrupted: %d of %d articles recorded", len(run.results), total)
     report = run.finish_report()
     run.save_report()
     writers.write_atomic(target / INDEX_NAME, render_index(report))
@@ -470,6 +474,7 @@ def _prepare(run: _Run, relative: Path, outputs: list[Path], previous: dict[str,
             ArticleResult(
                 name, "skipped", None, [o.as_posix() for o in outputs], time.perf_counter() - started, sha,
                 before.get("title"), before.get("summary"), list(before.get("flags") or []),
+                before.get("note"),
             )
         )
         return None
@@ -558,8 +563,12 @@ def _finish(run: _Run, item: _Pending, translated: TranslatedArticle | BaseExcep
             name, "done", None, [o.as_posix() for o in item.outputs],
             base_seconds + time.perf_counter() - started, item.sha256, title, summary,
             [{"paragraph": p.index, **flag.to_dict()} for p in translated.paragraphs for flag in p.flags],
+            ENGLISH_NOTE if translated.source.language == "en" else None,
         )
     )
+
+
+ENGLISH_NOTE = "The text is in English: passed through untranslated."
 
 
 def _describe(exc: BaseException) -> str:
@@ -599,6 +608,8 @@ def render_index(report: BatchReport) -> str:
         lines.append("")
         if article.summary:
             lines += [_one_line(article.summary), ""]
+        if article.note:
+            lines += [f"_{article.note}_", ""]
         if article.flags:
             lines += [_checks_line(article.flags), ""]
         links = [f"[{_label(o)}]({_link(o)})" for o in reversed(article.outputs)]

@@ -245,7 +245,8 @@ def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(["short", "medium", "long"]),
             default="medium",
             show_default=True,
-            help="Summary length: short 1-2 sentences, medium 2-4 (60-120 words), long 3-5.",
+            help="Summary length. Extractive: short 1-2 sentences, medium 2-4 (about "
+            "60-120 words), long 3-5. Abstractive: 0.6x, 1x, 1.5x the model's own length.",
         ),
     ]
     return _gather(command, "summary", SummarySettings, decorators)
@@ -261,7 +262,7 @@ def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
     help="Output format. Default: from the -o extension, else md.",
 )
 @click.option("--with-translation", is_flag=True, help="Append the full English translation.")
-@click.option("--bilingual", is_flag=True, help="With --with-translation: French and English side by side.")
+@click.option("--bilingual", is_flag=True, help="Append the translation with French and English side by side (implies --with-translation).")
 @summary_options
 @run_options
 def brief(
@@ -298,7 +299,7 @@ def brief(
         result = briefer.brief(translated, summary.length)
         fmt = fmt or format_for_path(output, default="md")
         text = render_brief(
-            result, fmt, with_translation=with_translation, bilingual=bilingual, show_skipped=run.show_skipped
+            result, fmt, with_translation=with_translation or bilingual, bilingual=bilingual, show_skipped=run.show_skipped
         )
         _emit(text, output)
         if not run.quiet:
@@ -406,13 +407,17 @@ def batch(
 
 
 class BatchProgress:
-    """An articles bar on stderr (done/total, current file, elapsed, ETA); None when quiet or not a terminal."""
+    """An articles bar on stderr: done/total, elapsed, remaining, current file.
+
+    None when quiet or when stderr is not a terminal.
+    """
 
     def __init__(self, quiet: bool) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
         self.bar: Any = None
         self.shown = 0
         self.current = ""
+        self.started = 0.0
 
     def __enter__(self) -> Callable[[int, int, str], None] | None:
         return self.update if self.enabled else None
@@ -428,19 +433,34 @@ class BatchProgress:
                 length=total,
                 label="Articles",
                 file=sys.stderr,
-                show_eta=True,
+                show_eta=False,
                 show_pos=True,
-                item_show_func=lambda _: f"{time.monotonic() - self.started:.0f} s  {self.current}",
+                update_min_steps=0,
+                item_show_func=lambda _: self._status(),
             )
             self.bar.__enter__()
         self.current = current
-        self.bar.update(done - self.shown, current)
-        self.shown = done
+        if done > self.shown:
+            self.bar.update(done - self.shown, current)
+            self.shown = done
+        else:
+            # Starting a new file: redraw so the bar names it and the clock moves.
+            self.bar.current_item = current
+            self.bar.render_progress()
+
+    def _status(self) -> str:
+        import time
+
+        elapsed = time.monotonic() - self.started
+        text = f"elapsed {elapsed:.0f} s"
+        if self.shown:
+            remaining = elapsed / self.shown * (self.bar.length - self.shown)
+            text += f", about {remaining:.0f} s left"
+        return f"{text}  {self.current}"
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
-
 
 
 class AuditFailed(click.ClickException):

@@ -303,9 +303,8 @@ def load_briefer(
 
     if summarizer not in SUMMARIZERS:
         raise ValueError(f"summarizer must be one of {SUMMARIZERS}")
+    # Resolve both models before loading either, so a missing one fails at once.
+    summary = resolve_model(summary_model or default_model("summary"), "summary") if summarizer == "abstractive" else None
     translator = load_translator(translation_model, engine=engine, device=device, options=options)
-    abstractive = None
-    if summarizer == "abstractive":
-        resolved = resolve_model(summary_model or default_model("summary"), "summary")
-        abstractive = AbstractiveSummarizer(load_engine(resolved, engine=engine, device=device))
+    abstractive = AbstractiveSummarizer(load_engine(summary, engine=engine, device=device)) if summary else None
     return Briefer(translator, abstractive)

@@ -71,8 +71,14 @@ def render_translation(
     *,
     bilingual: bool = False,
     show_skipped: bool = False,
+    title_heading: str = "#",
+    flags: bool = True,
 ) -> str:
-    """The translation as txt, md or json text (ends with a newline)."""
+    """The translation as txt, md or json text (ends with a newline).
+
+    `title_heading` is the Markdown mark of the title; `flags` adds the "Check these"
+    section to Markdown (a brief that embeds the translation has its own).
+    """
     if fmt == "json":
         return to_json(translation_to_dict(translated))
     if fmt not in FORMATS:
@@ -87,7 +93,7 @@ def render_translation(
             continue
         english = paragraph.translation
         if paragraph.is_title and markdown:
-            english = f"# {english}"
+            english = f"{title_heading} {english}"
         if bilingual:
             french = paragraph.source
             if markdown:
@@ -97,7 +103,7 @@ def render_translation(
             blocks.append(english)
     # Plain text stays the translation alone, so it can be piped on; flags are in md and json.
     flagged = [p for p in translated.paragraphs if p.flags]
-    if flagged and markdown:
+    if flagged and markdown and flags:
         blocks.append(render_flags(flagged))
     return "\n\n".join(blocks) + "\n"
 
@@ -202,7 +208,9 @@ def render_brief(
         if bilingual and markdown:
             body = _side_by_side(brief.translation.paragraphs, show_skipped)
         else:
-            body = render_translation(brief.translation, fmt, bilingual=bilingual, show_skipped=show_skipped).rstrip()
+            body = render_translation(
+                brief.translation, fmt, bilingual=bilingual, show_skipped=show_skipped, title_heading="###", flags=False
+            ).rstrip()
         blocks.append(f"{heading}\n\n{body}")
     return "\n\n".join(blocks) + "\n"
 
@@ -213,7 +221,7 @@ def _cite(indexes: tuple[int, ...]) -> str:
 
 def _footer(brief: Brief) -> str:
     source = brief.translation.source
-    parts = [f"Source: {source.path}"]
+    parts = [f"Source: {'standard input' if source.path == '-' else source.path}"]
     if source.author:
         parts.append(f"by {source.author}")
     if source.date:
