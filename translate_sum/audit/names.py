@@ -32,6 +32,13 @@ NAME_TABLE: dict[str, tuple[str, ...]] = {
     "etats": ("states", "state"),
     "etat": ("state", "government"),
     "union europeenne": ("european union", "eu"),
+    "commission europeenne": ("european commission", "commission", "brussels"),
+    "parlement europeen": ("european parliament", "parliament"),
+    "conseil europeen": ("european council", "council"),
+    "banque centrale europeenne": ("european central bank", "ecb"),
+    "banque mondiale": ("world bank",),
+    "conseil de securite": ("security council",),
+    "cour supreme": ("supreme court",),
     "ue": ("eu", "european union"),
     "onu": ("un", "united nations"),
     "nations unies": ("united nations", "un"),
@@ -164,6 +171,16 @@ _NOT_NAMES = set(
     """.split()
 )
 
+# Table entries of several words that are matched in the French text as phrases, before
+# any word is set aside as generic: "Union européenne" is a name though "Union" alone
+# is not, and "européenne" is lowercase. Titles ("premier ministre") are left out: a
+# translator may well write "Mr Ayrault" for "le Premier ministre Ayrault".
+_PHRASES = sorted(
+    (k for k in NAME_TABLE if " " in k and k not in ("premier ministre", "ministere public")),
+    key=len,
+    reverse=True,
+)
+
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ][A-Za-zÀ-ÖØ-öø-ÿœŒ0-9'’.-]*")
 # Lowercase words allowed inside a name ("Union européenne", "Jean de La Fontaine").
 _PARTICLES = {"de", "du", "des", "la", "le", "d", "von", "van", "der", "den", "al", "el", "y", "di", "da"}
@@ -176,6 +193,37 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("œ", "oe").replace("Œ", "oe").replace("’", "'").lower()
+
+
+def _fold_map(text: str) -> tuple[str, list[int]]:
+    """`fold(text)` and, for each of its characters, the index it comes from in `text`."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        folded = fold(ch)
+        out.append(folded)
+        where.extend([i] * len(folded))
+    return "".join(out), where
+
+
+def table_phrases(text: str) -> list[tuple[str, str]]:
+    """Multi-word names of the table in a French text, as (table key, text as written).
+
+    Only writings with a capital count ("l'Union européenne", "les Nations unies"):
+    "une union européenne des banques" is not the European Union.
+    """
+    folded, where = _fold_map(text)
+    found: list[tuple[str, str]] = []
+    taken: list[tuple[int, int]] = []
+    for phrase in _PHRASES:
+        for m in re.finditer(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", folded):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            written = text[where[m.start()] : where[m.end() - 1] + 1]
+            if any(ch.isupper() for ch in written):
+                taken.append((m.start(), m.end()))
+                found.append((phrase, written))
+    return found
 
 
 def _is_acronym(word: str) -> bool:
@@ -291,8 +339,16 @@ def check_names(source: str, translation: str) -> list[Flag]:
     acronyms |= {"".join(sorted(w[:-1])) for w in words if 3 <= len(w) <= 7 and w.endswith("s")}
     flags: list[Flag] = []
     seen: set[str] = set()
+    covered: set[str] = set()  # words of table phrases: "Nations" of "Nations unies"
+    for phrase, written in table_phrases(source):
+        covered.update(phrase.split())
+        if written in seen:
+            continue
+        seen.add(written)
+        if not any(_contains(folded_text, alt) for alt in NAME_TABLE[phrase]):
+            flags.append(Flag("name", f"name {written!r} missing in translation", "warning"))
     for name in extract_names(source):
-        if name in seen:
+        if name in seen or set(fold(name).split()) <= covered:
             continue
         seen.add(name)
         if not _found(name, folded_text, words, acronyms):
