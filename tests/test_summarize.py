@@ -21,10 +21,13 @@ import pytest
 from translate_sum.document import KeyPoint, Paragraph, SourceInfo, Stats, TranslatedArticle
 from translate_sum.engines.base import DecodeOptions
 from translate_sum.summarize import (
+    EMPTY_OUTPUT,
+    TOO_SHORT,
     AbstractiveSummarizer,
     extractive_summary,
     extractive_summary_text,
     key_points,
+    key_points_text,
     split_sentences,
     split_to_fit,
 )
@@ -189,6 +192,41 @@ def test_a_near_duplicate_sentence_is_merged_into_the_key_point_it_repeats():
     assert [p.text for p in points].count(said) + [p.text for p in points].count(resaid) == 1
     merged = next(p for p in points if p.text in (said, resaid))
     assert merged.paragraphs == (2, 5)
+
+
+def test_key_points_leave_out_the_sentences_of_the_summary():
+    article = make_article(BODY)
+    summary = extractive_summary(article, "medium")
+    points = key_points(article, exclude=(summary,))
+    assert 3 <= len(points) <= 5
+    assert all(point.text not in summary for point in points)
+
+
+def test_key_points_leave_out_near_duplicates_of_the_summary():
+    said = "The council approved the footbridge by nine votes to four on Tuesday."
+    resaid = "The council approved the footbridge by nine votes to four on Tuesday evening."
+    points = key_points(make_article([resaid] + BODY[1:]), exclude=(said,))
+    assert resaid not in [p.text for p in points]
+
+
+def test_excluded_sentences_fill_up_to_three_points_when_nothing_else_is_left():
+    body = BODY[:3]  # six sentences: the summary's three leave three others
+    summary = " ".join(s.text for s in split_sentences(make_article(body))[:4])
+    points = key_points(make_article(body), exclude=(summary,))
+    assert len(points) == 3
+    assert sum(point.text not in summary for point in points) == 2
+
+
+def test_key_points_without_exclude_are_unchanged_by_an_empty_exclude():
+    article = make_article(BODY)
+    assert key_points(article, exclude=()) == key_points(article) == key_points(article, exclude=("",))
+
+
+def test_key_points_text_numbers_plain_paragraphs_from_one():
+    points = key_points_text(BODY)
+    assert 3 <= len(points) <= 5
+    for point in points:
+        assert all(point.text in BODY[i - 1] for i in point.paragraphs[:1])
 
 
 def test_key_points_reject_a_count_below_one():
@@ -381,22 +419,41 @@ def test_summary_length_never_exceeds_the_decoder_positions():
     assert options.min_new_tokens < options.max_new_tokens
 
 
-def test_chunk_summaries_are_at_most_half_the_input_limit():
-    # So that any two chunk summaries fit together and every reduce round merges.
-    engine = FakeSummarizerEngine(max_input_tokens=20)
+def test_chunk_summaries_leave_room_for_three_with_their_special_tokens():
+    # So that chunk summaries re-tokenized (specials, joins) merge in every reduce round.
+    engine = FakeSummarizerEngine(max_input_tokens=40)
     AbstractiveSummarizer(engine).summarize(long_article())
     map_calls = [options for texts, options in engine.calls[:-1]]
-    assert map_calls and all(o.max_new_tokens <= 10 for o in map_calls)
+    assert map_calls
+    assert all(3 * (o.max_new_tokens + SPECIALS) <= 40 for o in map_calls)
+
+
+def test_summaries_that_re_tokenize_longer_are_regenerated_shorter(caplog):
+    # Each generated token decodes to two words: the drift of a byte-level BPE that
+    # decodes broken UTF-8, which the tiny BART shows. The cap must adapt, not fall back.
+    def doubled(text: str, options: DecodeOptions) -> str:
+        words = FakeSummarizerEngine._keep_markers(text, options).split()
+        return " ".join(f"{w} {w}" for w in words)
+
+    engine = FakeSummarizerEngine(max_input_tokens=40, summarize=doubled)
+    summarizer = AbstractiveSummarizer(engine)
+    with caplog.at_level(logging.INFO, logger="translate_sum.summarize"):
+        summary = summarizer.summarize(long_article(), "long")
+    assert summarizer.last_fallback is None
+    assert "FINISH." in summary
+    assert "re-tokenize" in caplog.text
 
 
 def test_map_reduce_falls_back_to_extractive_when_summaries_do_not_shrink(caplog):
     echo = FakeSummarizerEngine(max_input_tokens=40, summarize=lambda text, options: text)
     paragraphs = long_article()
+    summarizer = AbstractiveSummarizer(echo)
     with caplog.at_level(logging.WARNING, logger="translate_sum.summarize"):
-        summary = AbstractiveSummarizer(echo).summarize(paragraphs)
+        summary = summarizer.summarize(paragraphs)
     assert summary == extractive_summary_text(paragraphs)
     assert "did not shrink" in caplog.text
-    assert len(echo.calls) == 1
+    assert "did not shrink" in summarizer.last_fallback
+    assert len(echo.calls) <= 2  # the map round and one retry with a smaller cap
 
 
 def test_map_reduce_stops_after_max_rounds(caplog):
@@ -405,16 +462,47 @@ def test_map_reduce_stops_after_max_rounds(caplog):
         return " ".join(text.split()[1:])
 
     engine = FakeSummarizerEngine(max_input_tokens=40, summarize=drop_one_word)
-    with caplog.at_level(logging.WARNING, logger="translate_sum.summarize"):
-        summary = AbstractiveSummarizer(engine, max_rounds=3).summarize(long_article())
-    assert len(engine.calls) == 3
+    summarizer = AbstractiveSummarizer(engine, max_rounds=3)
+    with caplog.at_level(logging.INFO, logger="translate_sum.summarize"):
+        summary = summarizer.summarize(long_article())
+    assert len(re.findall(r"summary round \d", caplog.text)) == 3
     assert summary == extractive_summary_text(long_article())
     assert "after 3 summary rounds" in caplog.text
+    assert "after 3 summary rounds" in summarizer.last_fallback
 
 
 def test_empty_model_output_falls_back_to_the_extractive_summary():
     engine = FakeSummarizerEngine(max_input_tokens=200, summarize=lambda text, options: "")
-    assert AbstractiveSummarizer(engine).summarize(BODY) == extractive_summary_text(BODY)
+    summarizer = AbstractiveSummarizer(engine)
+    assert summarizer.summarize(BODY) == extractive_summary_text(BODY)
+    assert summarizer.last_fallback == EMPTY_OUTPUT
+
+
+def test_an_abstractive_summary_clears_the_previous_fallback():
+    engine = FakeSummarizerEngine(max_input_tokens=200)
+    summarizer = AbstractiveSummarizer(engine)
+    summarizer.summarize(["Too short."])
+    assert summarizer.last_fallback == TOO_SHORT
+    summarizer.summarize(BODY)
+    assert summarizer.last_fallback is None
+
+
+def test_a_body_shorter_than_twice_the_minimum_summary_is_summarized_extractively():
+    # The fake's minimum summary is 4 tokens: a 7-token body would force invented words.
+    engine = FakeSummarizerEngine(max_input_tokens=200)
+    summarizer = AbstractiveSummarizer(engine)
+    body = ["The bridge opens Monday."]  # 4 words + 2 specials = 6 tokens < 2 x 4
+    assert summarizer.summarize(body) == extractive_summary_text(body)
+    assert summarizer.last_fallback == TOO_SHORT
+    assert engine.calls == []
+
+
+def test_a_short_last_chunk_is_not_forced_past_half_its_length():
+    engine = FakeSummarizerEngine(max_input_tokens=40)
+    paragraphs = long_article(7) + ["A brief closing note."]
+    AbstractiveSummarizer(engine).summarize(paragraphs)
+    for texts, options in engine.calls:
+        assert options.min_new_tokens <= min(engine.count_tokens(texts)) // 2
 
 
 def test_empty_input_gives_an_empty_summary_without_calling_the_model():
@@ -435,19 +523,25 @@ def test_progress_counts_every_model_input():
 # ---------------------------------------------------------------------------
 
 
-def test_tiny_bart_summarizes_three_joined_articles_through_map_reduce(tiny_bart_dir, caplog):
+@pytest.mark.parametrize("copies", [1, 3], ids=["one article", "three joined articles"])
+def test_tiny_bart_map_reduces_a_long_summary_without_falling_back(tiny_bart_dir, caplog, copies):
     from translate_sum.engines.transformers_engine import TransformersEngine
 
     engine = TransformersEngine(tiny_bart_dir, device="cpu")
     assert engine.max_input_tokens == 128
-    paragraphs = BODY * 3  # three articles joined, about 500 words
+    paragraphs = BODY * copies  # about 170 words an article
     assert engine.count_tokens(["\n\n".join(paragraphs)])[0] > 2 * engine.max_input_tokens
     # Greedy decoding keeps the test fast; chunking does not depend on the beam count.
     options = replace(engine.default_options(), num_beams=1)
+    summarizer = AbstractiveSummarizer(engine, options)
     with caplog.at_level(logging.INFO, logger="translate_sum.summarize"):
-        summary = AbstractiveSummarizer(engine, options).summarize(paragraphs, "short")
+        summary = summarizer.summarize(paragraphs, "long")
     # Round 1 maps the chunks; the summary then comes from their joined summaries.
+    # The tiny model's output re-tokenizes to about three times its length (broken
+    # UTF-8): the rounds must still merge, well before max_rounds, without falling back.
     assert "summary round 1" in caplog.text
+    assert summarizer.last_fallback is None
+    assert len(re.findall(r"summary round \d", caplog.text)) <= summarizer.max_rounds // 2
     assert summary.strip()
 
 
@@ -480,6 +574,14 @@ def test_corpus_key_points_are_three_to_five_verbatim_sentences(corpus_dir):
         for point in points:
             assert all(1 < i <= len(article.paragraphs) for i in point.paragraphs)
             assert any(point.text in translation_of(article, i) for i in point.paragraphs)
+
+
+def test_corpus_key_points_do_not_repeat_the_extractive_summary(corpus_dir):
+    for article in corpus_translations(corpus_dir):
+        summary = extractive_summary(article, "medium")
+        points = key_points(article, exclude=(summary,))
+        assert 3 <= len(points) <= 5
+        assert all(point.text not in summary for point in points)
 
 
 def test_corpus_medium_summaries_stay_within_two_to_four_sentences(corpus_dir):

@@ -25,7 +25,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Callable, Literal, Sequence
+from typing import Callable, Collection, Literal, Sequence
 
 import pysbd
 
@@ -182,6 +182,12 @@ class _Ranked:
     sentences: list[Sentence]
     vectors: list[dict[str, float]]
     order: list[int]  # sentence indexes, best first
+    idf: dict[str, float]
+
+    def vector(self, text: str) -> dict[str, float]:
+        """TF-IDF vector of any text, with the article's weights (unseen terms: the rarest)."""
+        unseen = math.log(1 + len(self.sentences)) + 1.0
+        return {t: c * self.idf.get(t, unseen) for t, c in Counter(_terms(text)).items()}
 
 
 def _rank(sentences: list[Sentence], title: str | None = None) -> _Ranked:
@@ -224,7 +230,7 @@ def _rank(sentences: list[Sentence], title: str | None = None) -> _Ranked:
             score *= 0.6  # a question (often the interviewer's) informs less than the answer
         scores[i] = score
     order = sorted(scores, key=lambda i: (-round(scores[i], 12), i))
-    return _Ranked(sentences, vectors, order)
+    return _Ranked(sentences, vectors, order, idf)
 
 
 # Near-duplicates: above MERGE the two sentences say the same thing, so the kept one
@@ -266,7 +272,60 @@ def _pick(
     return picks, cited
 
 
-def key_points(translated: TranslatedArticle, count: int = 5) -> tuple[KeyPoint, ...]:
+# With `exclude`, fewer points than this come back only when the article has no more.
+_MIN_POINTS = 3
+
+
+def _excluded(ranked: _Ranked, exclude: Collection[str]) -> set[int]:
+    """Indexes of the sentences that say what a sentence of `exclude` says."""
+    said = [t for text in exclude if text.strip() for t in _split_text(text)]
+    normalized = {_normalized(t) for t in said}
+    vectors = [v for v in (ranked.vector(t) for t in said) if v]
+    return {
+        i
+        for i, sentence in enumerate(ranked.sentences)
+        if _normalized(sentence.text) in normalized
+        or (
+            ranked.vectors[i]
+            and any(_cosine(ranked.vectors[i], v) >= _REDUNDANT_SIMILARITY for v in vectors)
+        )
+    }
+
+
+def _key_points(
+    paragraphs: Sequence[tuple[int, str]], title: str | None, count: int, exclude: Collection[str]
+) -> tuple[KeyPoint, ...]:
+    if count < 1:
+        raise ValueError(f"count must be at least 1, got {count}")
+    if isinstance(exclude, str):
+        exclude = (exclude,)  # one summary, not a set of its characters
+    sentences = _sentences_of(paragraphs)
+    if not sentences:
+        return ()
+    ranked = _rank(sentences, title)
+    excluded = _excluded(ranked, exclude)
+    if excluded:
+        # What the summary already says goes to the end of the ranking: it is taken only
+        # to reach the minimum number of points when nothing else is left.
+        ranked = replace(
+            ranked,
+            order=[i for i in ranked.order if i not in excluded]
+            + [i for i in ranked.order if i in excluded],
+        )
+    floor = min(_MIN_POINTS, count)
+
+    def accept(picks: list[int], i: int) -> bool:
+        return i not in excluded or len(picks) < floor
+
+    picks, cited = _pick(ranked, accept, lambda picks: len(picks) >= count)
+    return tuple(
+        KeyPoint(sentences[i].text, tuple(sorted(cited[i]))) for i in sorted(picks)
+    )
+
+
+def key_points(
+    translated: TranslatedArticle, count: int = 5, exclude: Collection[str] = ()
+) -> tuple[KeyPoint, ...]:
     """The `count` most informative sentences of the translation, in document order.
 
     Each key point's text is a sentence of the English translation, verbatim; its
@@ -274,17 +333,23 @@ def key_points(translated: TranslatedArticle, count: int = 5) -> tuple[KeyPoint,
     word for word or nearly, in a later paragraph is one key point citing both (the
     text is verbatim in one of them). Fewer points come back when the article has fewer
     usable sentences. The title is never a key point.
+
+    `exclude` holds texts the reader already has, typically the summary (a string or
+    its sentences): sentences they contain, and near-duplicates of those, are left out,
+    unless that would leave fewer than three points (or `count`, if lower); then the
+    best of them fill up to three.
     """
-    if count < 1:
-        raise ValueError(f"count must be at least 1, got {count}")
-    sentences = split_sentences(translated)
-    if not sentences:
-        return ()
-    ranked = _rank(sentences, translated.title)
-    picks, cited = _pick(ranked, lambda picks, i: True, lambda picks: len(picks) >= count)
-    return tuple(
-        KeyPoint(sentences[i].text, tuple(sorted(cited[i]))) for i in sorted(picks)
-    )
+    return _key_points(_body(translated), translated.title, count, exclude)
+
+
+def key_points_text(
+    paragraphs: Sequence[str], count: int = 5, exclude: Collection[str] = ()
+) -> tuple[KeyPoint, ...]:
+    """Like `key_points`, for plain English paragraphs (none is a title).
+
+    Paragraphs are numbered from 1 in the order given; empty ones keep their number.
+    """
+    return _key_points(list(enumerate(paragraphs, start=1)), None, count, exclude)
 
 
 @dataclass(frozen=True)
@@ -435,13 +500,30 @@ _LENGTH_SCALES: dict[str, _LengthScale] = {
 }
 
 
+# A chunk summary, re-tokenized with its special tokens, should take at most this share
+# of the input limit, so that three of them and the joins between them fit: decoded text
+# re-tokenizes to more tokens than were generated (special tokens, the "\n\n" join,
+# merges that differ), and at exactly half the limit two never fit. Three per chunk
+# rather than two saves rounds: a 128-position model finishes 2,000 tokens in 3 rounds
+# instead of 5. Real summarizers are far from it (distilbart: 142 of 1,024 tokens).
+_MAP_SHARE = 0.3
+
+# The fallback reasons `AbstractiveSummarizer.last_fallback` reports.
+TOO_SHORT = "article too short for an abstractive summary"
+EMPTY_OUTPUT = "the model returned an empty summary"
+
+
 class AbstractiveSummarizer:
     """Summarize English text of any length with a sequence-to-sequence engine.
 
     Text over the engine's input limit is summarized chunk by chunk and the chunk
     summaries are summarized again (map-reduce) until they fit in one input. When a
-    round fails to shrink the text, or after `max_rounds` rounds, the summary falls
-    back to the extractive one, with a warning in the log: it terminates, always.
+    round fails to shrink the text, after `max_rounds` rounds, when the model returns
+    nothing, or when the text is too short to summarize (fewer tokens than twice the
+    summary's minimum length, which would make the model invent), the summary falls
+    back to the extractive one: it terminates, always. `last_fallback` then holds the
+    reason, in a few words, and is None after an abstractive summary; it describes the
+    latest `summarize` call only, so share one summarizer between threads only with a lock.
     """
 
     def __init__(
@@ -453,9 +535,11 @@ class AbstractiveSummarizer:
     ) -> None:
         self.engine = engine
         self.options = options if options is not None else engine.default_options()
-        # Each round at least halves the number of chunks (see `_map_options`), so 8
-        # rounds cover 256 chunks; the cap only bites when a model barely shrinks text.
+        # Each round at least thirds the number of chunks (see `_MAP_SHARE`), so 8
+        # rounds cover thousands of chunks; the cap only bites when a model barely
+        # shrinks text.
         self.max_rounds = max_rounds
+        self.last_fallback: str | None = None
 
     def options_for(self, length: Length = "medium") -> DecodeOptions:
         """Decoding options for a summary of `length`, scaled from the model's own."""
@@ -473,20 +557,30 @@ class AbstractiveSummarizer:
             base, min_new_tokens=max(0, minimum), max_new_tokens=maximum, max_length_ratio=None
         )
 
-    def _map_options(self, options: DecodeOptions) -> DecodeOptions:
-        # A chunk summary at most half the input limit means any two fit together in
-        # the next round, so every reduce round merges chunks.
-        half = max(1, self.engine.max_input_tokens // 2)
-        if options.max_new_tokens <= half:
-            return options
-        return replace(
-            options,
-            max_new_tokens=half,
-            min_new_tokens=min(options.min_new_tokens, half - 1),
-        )
+    def _target(self) -> int:
+        """Most tokens a re-tokenized chunk summary should take (special tokens included)."""
+        return max(1, int(self.engine.max_input_tokens * _MAP_SHARE))
+
+    def _map_cap(self) -> int:
+        """Most new tokens for a chunk summary, before any drift is measured."""
+        specials = self.engine.count_tokens([""])[0]
+        return max(1, self._target() - specials)
+
+    @staticmethod
+    def _capped(options: DecodeOptions, cap: int, shortest_input: int) -> DecodeOptions:
+        # A forced minimum longer than half the input makes the model invent text:
+        # the last chunk of a text is often short.
+        maximum = min(options.max_new_tokens, cap)
+        minimum = min(options.min_new_tokens, maximum - 1, shortest_input // 2)
+        return replace(options, max_new_tokens=maximum, min_new_tokens=max(0, minimum))
 
     def _tokens(self, texts: Sequence[str]) -> int:
         return self.engine.count_tokens([_PARAGRAPH_JOIN.join(texts)])[0]
+
+    def _fallback(self, reason: str, paragraphs: Sequence[str], length: Length) -> str:
+        logger.warning("%s; using the extractive summary", reason)
+        self.last_fallback = reason
+        return extractive_summary_text(paragraphs, length)
 
     def summarize(
         self,
@@ -497,8 +591,10 @@ class AbstractiveSummarizer:
         """A summary of the paragraphs (English), whatever their total length.
 
         `progress` is called with the number of model inputs just finished, across
-        every round. Empty input gives "".
+        every round. Empty input gives "". Sets `last_fallback` to None, or to the
+        reason the summary is the extractive one.
         """
+        self.last_fallback = None
         options = self.options_for(length)
         texts = [p.strip() for p in text_paragraphs if p.strip()]
         if not texts:
@@ -506,14 +602,18 @@ class AbstractiveSummarizer:
         limit = self.engine.max_input_tokens
         count = self.engine.count_tokens
         size = self._tokens(texts)
+        if size < 2 * options.min_new_tokens:
+            return self._fallback(TOO_SHORT, text_paragraphs, length)
+        cap = self._map_cap()
+        may_retry = True
         # Round 0 is the plain case; each later round is one map step over chunks.
         for round_number in range(self.max_rounds + 1):
             if size <= limit:
-                summary = self.engine.generate([_PARAGRAPH_JOIN.join(texts)], options, progress)[0]
+                final = options if round_number == 0 else self._capped(options, limit, size)
+                summary = self.engine.generate([_PARAGRAPH_JOIN.join(texts)], final, progress)[0]
                 if summary.strip():
                     return summary.strip()
-                logger.warning("the summarizer returned an empty summary; using the extractive one")
-                return extractive_summary_text(text_paragraphs, length)
+                return self._fallback(EMPTY_OUTPUT, text_paragraphs, length)
             if round_number == self.max_rounds:
                 break
             chunks = split_to_fit(texts, count, limit)
@@ -521,20 +621,57 @@ class AbstractiveSummarizer:
                 "summary round %d: %d tokens over the %d-token limit, %d chunks",
                 round_number + 1, size, limit, len(chunks),
             )
-            summaries = self.engine.generate(chunks, self._map_options(options), progress)
+            summaries, cap, may_retry = self._map(chunks, options, cap, may_retry, progress)
             texts = [s.strip() for s in summaries if s.strip()]
             new_size = self._tokens(texts) if texts else 0
             if not texts or new_size >= size:
-                logger.warning(
-                    "chunk summaries did not shrink the text (%d -> %d tokens); "
-                    "using the extractive summary",
-                    size, new_size,
+                return self._fallback(
+                    f"text did not shrink under the {limit}-token limit "
+                    f"({size} -> {new_size} tokens)",
+                    text_paragraphs, length,
                 )
-                return extractive_summary_text(text_paragraphs, length)
             size = new_size
-        logger.warning(
-            "text still over the %d-token limit after %d summary rounds; "
-            "using the extractive summary",
-            limit, self.max_rounds,
+        return self._fallback(
+            f"text still over the {limit}-token limit after {self.max_rounds} summary rounds",
+            text_paragraphs, length,
         )
-        return extractive_summary_text(text_paragraphs, length)
+
+    def _map(
+        self,
+        chunks: list[str],
+        options: DecodeOptions,
+        cap: int,
+        may_retry: bool,
+        progress: ProgressCallback | None,
+    ) -> tuple[list[str], int, bool]:
+        """Summaries of `chunks`, each within the target size when the model allows.
+
+        Returns the summaries, the new-token cap for later rounds and whether a retry
+        may still help. A summary that re-tokenizes over the target (the model's text
+        drifts to more tokens than it generated) is generated again once, with the cap
+        scaled down by the drift measured; if that does not help, the model ignores the
+        cap and later rounds do not retry.
+        """
+        shortest = min(self.engine.count_tokens(chunks))
+        first = self._capped(options, cap, shortest)
+        cap = first.max_new_tokens
+        summaries = self.engine.generate(chunks, first, progress)
+        target = self._target()
+        sizes = self.engine.count_tokens([s.strip() for s in summaries])
+        over = [i for i, n in enumerate(sizes) if n > target]
+        if not over or not may_retry or cap <= 1:
+            return summaries, cap, may_retry
+        worst = max(sizes[i] for i in over)
+        smaller = max(1, cap * target // worst)
+        logger.info(
+            "chunk summaries re-tokenize to up to %d tokens (target %d); cap %d -> %d new tokens",
+            worst, target, cap, smaller,
+        )
+        redo = self.engine.generate(
+            [chunks[i] for i in over], self._capped(options, smaller, shortest), progress
+        )
+        redone = self.engine.count_tokens([s.strip() for s in redo])
+        summaries = list(summaries)
+        for i, summary in zip(over, redo):
+            summaries[i] = summary
+        return summaries, smaller, max(redone) < worst
