@@ -229,6 +229,29 @@ def test_key_points_text_numbers_plain_paragraphs_from_one():
         assert all(point.text in BODY[i - 1] for i in point.paragraphs[:1])
 
 
+@pytest.mark.parametrize(
+    "dangling",
+    [
+        "The same applies to the footbridge, which will cost Riverside four million dollars.",
+        "Such a footbridge will cost Riverside four million dollars over the next two years.",
+        "While one study put the cost of the Riverside footbridge at four million dollars, "
+        "another put it at six.",
+        "Another footbridge will cost Riverside four million dollars over the next two years.",
+    ],
+)
+def test_a_sentence_that_refers_back_loses_the_first_pick_to_one_that_stands_alone(dangling):
+    plain = "The regional government of Ontario will pay two thirds of the cost of the footbridge."
+    points = key_points(make_article([dangling, plain], title=None), count=1)
+    assert [p.text for p in points] == [plain]
+
+
+def test_a_sentence_that_names_someone_outranks_the_same_sentence_without_a_name():
+    unnamed = "The mayor opened the new bridge on the river this morning after a long debate."
+    named = "Mayor Helen Park opened the new bridge on the river this morning after a long debate."
+    points = key_points(make_article([unnamed, named], title=None), count=1)
+    assert [p.text for p in points] == [named]
+
+
 def test_key_points_reject_a_count_below_one():
     with pytest.raises(ValueError):
         key_points(make_article(BODY), count=0)

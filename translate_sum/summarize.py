@@ -4,8 +4,14 @@ abstractive summarizer that map-reduces long texts through a sequence-to-sequenc
 Extractive (no model): the English sentences are ranked for news by three signals —
 position (the lead carries the story), similarity to the whole article (TF-IDF cosine
 against the article and its headline), and a length prior (fragments and run-on
-sentences make poor bullets) — and the picks are returned in document order. Every
-key point is a sentence of the translation, verbatim, with the paragraph(s) it came from.
+sentences make poor bullets) — then lowered for sentences that cannot stand alone
+(openers that point back: "The same applies to...", "Such...", "However...") and for
+sentences that name nobody and nothing; the picks are returned in document order. Every
+key point is a sentence of the translation, verbatim, with the paragraph(s) it came from;
+key points can leave out what the summary already says (`exclude`).
+
+Plain English text, without a TranslatedArticle: `extractive_summary_text(paragraphs)`
+and `key_points_text(paragraphs)`.
 
 Abstractive (through an engine passed in): a text longer than the engine's input limit
 is cut at paragraph boundaries (then sentences, then words, then characters — never
@@ -128,6 +134,20 @@ _ANAPHORIC = re.compile(
     r"enough|what is more|then|still|instead|even so)\b",
     re.IGNORECASE,
 )
+# Openers that cannot be read without the sentence before: a comparison or a reference
+# to something just said ("The same applies to...", "Such cases...", "While one study
+# found X, another found Y"). Out of context they mislead, so they rank far lower.
+_DANGLING = re.compile(
+    r"^(?:the same|such|these|those|both|another|the other|the opposite|the former|"
+    r"the latter|likewise|similarly|enough|here|next|now,|particularly|especially|"
+    r"in this case|in that case|in this sense|that is why|this is why|"
+    r"for (?:this|that) reason|"
+    r"while (?:one|some|the first)\b.*\b(?:another|others|the other|the second))(?!\w)",
+    re.IGNORECASE,
+)
+# A capitalized word after the first: a name, a place, an organisation. The lead of a
+# summary should say who or where; "I" and "I'm" are not names.
+_NAMED = re.compile(r"(?<=[\s(\"“«'-])(?!I\b)[A-Z][\w'’-]*")
 _ENDS_LIKE_SENTENCE = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 
@@ -224,8 +244,13 @@ def _rank(sentences: list[Sentence], title: str | None = None) -> _Ranked:
             + 0.35 * lead
             + 0.20 * _length_prior(len(s.text.split()))
         )
-        if _ANAPHORIC.match(s.text.lstrip("\"'“«( ")):
+        opening = s.text.lstrip("\"'“«( ")
+        if _DANGLING.match(opening):
+            score *= 0.6
+        elif _ANAPHORIC.match(opening):
             score *= 0.85
+        if not _NAMED.search(s.text):
+            score *= 0.9  # no name, place or organisation: says less about the story
         if s.text.rstrip("\"'”’») ").endswith("?"):
             score *= 0.6  # a question (often the interviewer's) informs less than the answer
         scores[i] = score
