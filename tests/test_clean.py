@@ -18,6 +18,8 @@ MUST_SKIP: dict[str, list[str]] = {
         "© Le Monde 2025",
         "© La Gazette du Val 2024. Tous droits réservés.",
         "Copyright AFP 2025",
+        "© 2025 La Gazette du Val",
+        "(c) AFP 2024",
         "Tous droits réservés",
         "Tous droits de reproduction réservés.",
     ],
@@ -37,6 +39,8 @@ MUST_SKIP: dict[str, list[str]] = {
         "Des manifestants à Lyon, samedi. (Thomas Samson/AFP)",
         "La ministre lors de son discours, le 12 mars. © Reuters",
         "Des pompiers devant l'usine, le 3 juin 2025. STEPHANE DE SAKUTIN / AFP",
+        "Des pompiers devant l'usine, le 3 juin 2025 (Photo : Jean Mercier)",
+        "Des pompiers devant l'usine, le 3 juin 2025 (AFP/Getty Images)",
     ],
     "read_also": [
         "À lire également : Les bus électriques arrivent sur la ligne 12",
@@ -71,7 +75,7 @@ MUST_SKIP: dict[str, list[str]] = {
         "Mis à jour il y a 2 heures",
         "Publié aujourd’hui à 13h30",
         "Le 12/03/2025 à 13:30",
-        "Mardi 12 mars 2025",
+        "Le 12 mars 2025 à 13h30",
     ],
     "reading_time": ["Temps de lecture : 4 min", "Lecture 3 min.", "5 min de lecture"],
     "hashtags": ["#Tramway #Villebrune #Transports", "#Municipales2026, #Lyon"],
@@ -89,6 +93,7 @@ MUST_SKIP: dict[str, list[str]] = {
         "Abonnez-vous à notre lettre d'information hebdomadaire",
         "Abonnez-vous",
         "Il vous reste 80 % de cet article à lire.",
+        "Il vous reste 80% de l’article à lire. La suite est réservée aux abonnés.",
         "Cet article est réservé aux abonnés.",
     ],
 }
@@ -98,6 +103,8 @@ MUST_KEEP: dict[str, list[str]] = {
     "copyright": [
         "Le droit d'auteur, ou copyright, protège les œuvres pendant soixante-dix ans après la mort de l'auteur.",
         "Tous droits réservés : la mention ne suffit pas à protéger une photo, rappelle la juriste.",
+        "(c) la réforme entrera en vigueur le 1er janvier 2027.",
+        "(c) Le Sénat examinera le texte en 2026.",
     ],
     "photo_credit": [
         "Photos de vacances : les Français en publient de moins en moins sur les réseaux.",
@@ -109,12 +116,21 @@ MUST_KEEP: dict[str, list[str]] = {
         "Trois personnes ont été arrêtées samedi à Lyon, selon la préfecture (AFP).",
         "Il a déclaré à l'Agence France-Presse (AFP) qu'il ne se représenterait pas.",
         "Le ministre a publié une photo : on y voit le chantier à l'arrêt depuis mars.",
+        # A slash pair in parentheses is a party list, a source or a poll, not a credit.
+        "Le texte a été soutenu par la majorité et une partie de l'opposition (LR/UDI).",
+        "Ces mesures coûteront 3 milliards (Bercy/Insee).",
+        "Le candidat recueille 31 % des intentions de vote (Reuters/Ipsos).",
+        "Le maire a répondu aux critiques dans un message (vidéo YouTube).",
     ],
     "read_also": [
         "Lire le rapport de la Cour des comptes prend une journée entière, reconnaît un élu.",
         "Voir Naples et mourir, disait le proverbe que cite volontiers le maire.",
         "À voir le nombre de chantiers ouverts, la métropole a changé de rythme.",
         "Lire, écrire et compter restent les priorités du ministre de l'éducation.",
+        "Voir aussi : le rapport de la commission, publié en mars, qui détaille les surcoûts.",
+        "Voir aussi : le rapport de la commission, publié en mars, qui détaille…",
+        "Lire aussi : le maire a démissionné. Son adjoint assure l'intérim jusqu'en juin.",
+        "À voir également : le musée des Beaux-Arts, rouvert après deux ans de travaux.",
     ],
     "agency_byline": [
         "PARIS (Reuters) - Le gouvernement a annoncé mardi une hausse des taxes sur le tabac.",
@@ -128,6 +144,11 @@ MUST_KEEP: dict[str, list[str]] = {
         "Le 12 mars 2025, le conseil a voté la mesure à l'unanimité.",
         "Mis à jour chaque année, le classement place Lyon en tête.",
         "Il y a 2 heures, les pompiers maîtrisaient encore l'incendie.",
+        # A bare date is a dateline or a subhead; a weekday with a time announces an event.
+        "Mardi 3 juin",
+        "Le 14 juillet 2025.",
+        "Mardi 12 mars 2025",
+        "Samedi 14 juin à 20h30",
     ],
     "reading_time": ["La lecture de 3 minutes du règlement a suffi à convaincre le jury."],
     "hashtags": ["#MeToo a profondément changé la façon dont les entreprises traitent le harcèlement."],
@@ -140,6 +161,7 @@ MUST_KEEP: dict[str, list[str]] = {
         "Inscrivez-vous avant le 15 mars sur les listes électorales, rappelle la mairie.",
         "Abonnés au gaz, les ménages verront leur facture baisser de 10 % en juillet.",
         "Recevez-vous des appels frauduleux ? La police conseille de raccrocher.",
+        "Il vous reste 20 % du budget à dépenser, a-t-il lancé aux élus.",
     ],
 }
 
@@ -197,6 +219,63 @@ def test_near_duplicate_with_changed_quotes_and_final_period_is_marked():
 def test_duplicate_differing_in_case_and_spacing_is_marked():
     variant = "  " + BODY.upper().replace(" ", "\u00a0 ")
     assert find_furniture([BODY, variant])[1] == "duplicate of paragraph 1"
+
+
+# Paragraphs that repeat an earlier one but for a single word: each states its own fact.
+ONE_WORD_APART = [
+    (
+        "Le chiffre d'affaires du groupe a progressé de 4 % au deuxième trimestre, porté par l'export.",
+        "Le chiffre d'affaires du groupe a progressé de 4 % au troisième trimestre, porté par l'export.",
+    ),
+    (
+        "Le Sénat a adopté le texte en première lecture mardi soir, par 201 voix contre 120.",
+        "Le Sénat a rejeté le texte en première lecture mardi soir, par 201 voix contre 120.",
+    ),
+    (
+        "Lundi, la fréquentation du réseau de tramways a baissé de 30 % par rapport à l'an dernier.",
+        "Mardi, la fréquentation du réseau de tramways a baissé de 30 % par rapport à l'an dernier.",
+    ),
+    (
+        "La température est descendue à -8 °C dans la nuit de lundi à mardi sur le plateau.",
+        "La température est descendue à 8 °C dans la nuit de lundi à mardi sur le plateau.",
+    ),
+    (
+        "Le tarif du ticket à l'unité passera de 1,90 € à 2,10 € au 1er juillet prochain.",
+        "Le tarif du ticket à l'unité passera de 1,90 % à 2,10 % au 1er juillet prochain.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), ONE_WORD_APART)
+def test_paragraphs_one_word_apart_are_both_kept(first, second):
+    assert find_furniture([first, BODY, second]) == [None, None, None]
+
+
+def test_same_words_in_another_order_are_not_duplicates():
+    first = "L'équipe du Sénat a battu celle de l'Assemblée nationale lors du match caritatif de samedi."
+    second = "L'équipe de l'Assemblée nationale a battu celle du Sénat lors du match caritatif de samedi."
+    assert find_furniture([first, second]) == [None, None]
+
+
+def test_statement_repeating_a_question_is_kept():
+    question = "La fréquentation a-t-elle vraiment baissé depuis la réforme des tarifs de janvier ?"
+    statement = "La fréquentation a vraiment baissé depuis la réforme des tarifs de janvier."
+    assert find_furniture([question, question.replace(" ?", ".")]) == [None, None]
+    assert find_furniture([question, statement]) == [None, None]
+
+
+def test_caption_pasted_again_without_its_credit_is_a_duplicate():
+    assert find_furniture([CAPTION + " (Photo Jean Mercier)", BODY, CAPTION]) == [
+        REASON["photo_caption"],
+        None,
+        "duplicate of paragraph 1",
+    ]
+
+
+def test_paragraph_wholly_contained_in_an_earlier_one_is_a_duplicate():
+    pull_quote = "« Nous ne céderons pas sur la sécurité des piétons », a martelé le maire."
+    article = "Devant le conseil, l'élu a tenu bon. " + pull_quote + " La séance a duré cinq heures."
+    assert find_furniture([article, BODY, pull_quote]) == [None, None, "duplicate of paragraph 1"]
 
 
 def test_paragraphs_with_different_numbers_are_not_duplicates():

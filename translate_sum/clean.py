@@ -14,20 +14,20 @@ word in it belongs to their vocabulary.
 Limits:
 - French (and a little English) furniture only; other newsrooms' wording is missed.
 - A photo caption without a credit is only caught when it is repeated (duplicates).
-- Near duplicates are found among paragraphs of at least `NEAR_DUPLICATE_MIN_CHARS`
-  characters: nearly equal with the same numbers and at most one word more, or wholly
-  contained in an earlier paragraph (a caption pasted again without its credit, a pull
-  quote). Very short repeats ("Non.") are kept.
+- Duplicates have the same words in the same order as an earlier paragraph (case,
+  punctuation other than ? and !, spacing, apostrophe style and a trailing photo credit
+  aside), or are wholly contained in an earlier paragraph (a caption pasted again
+  without its credit, a pull quote; at least `NEAR_DUPLICATE_MIN_CHARS` characters).
+  Any differing word keeps the paragraph: a near-repeat that updates one fact is missed
+  rather than a fact lost. Repeats under `EXACT_DUPLICATE_MIN_WORDS` words ("Non.") are kept.
 """
 
 from __future__ import annotations
 
 import dataclasses
-
-import difflib
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,13 +35,10 @@ from translate_sum.document import Article
 
 # Furniture is short: past this length a paragraph is article text, whatever it starts with.
 MAX_FURNITURE_CHARS = 300
-# Near-duplicate detection: similarity (difflib ratio) and the shortest paragraph
-# considered. Shorter paragraphs are only compared exactly.
-NEAR_DUPLICATE_RATIO = 0.9
-NEAR_DUPLICATE_MIN_CHARS = 40
-# A near duplicate may add at most this many words to the paragraph it repeats.
-NEAR_DUPLICATE_MAX_NEW_WORDS = 1
+# Duplicates: the fewest words a repeated paragraph needs ("Non." said twice is kept),
+# and the shortest paragraph looked for inside earlier, longer ones.
 EXACT_DUPLICATE_MIN_WORDS = 4
+NEAR_DUPLICATE_MIN_CHARS = 40
 _SHINGLE_WORDS = 3
 # A shingle shared by many paragraphs ("de la commission") says nothing about duplication;
 # ignoring long posting lists keeps the search linear on long inputs.
@@ -85,6 +82,27 @@ _CREDIT_LEAD = (
     r"infographie|image|vid[ée]o|ph\.?)"
 )
 _SENTENCE_END = r"[.!?…]['\"»”)\]]*"
+# Leads that may stand without a colon inside parentheses: "(Photo Thomas Samson/AFP)".
+# "(vidéo YouTube)" or "(image satellite)" at the end of a sentence are article text.
+_PHOTO_LEAD = r"(?i:photos?|cr[ée]dits?(?:\s+photos?)?|ph\.?)"
+# A person's name: at least two name words ("Thomas Samson", "STEPHANE DE SAKUTIN").
+_PERSON = rf"{_NAME_WORD}(?:\s+(?:{_NAME_LINK}\s+|d['’])?{_NAME_WORD}){{1,4}}"
+# The credit that ends a caption. A bare slash pair is not enough: "(LR/UDI)" and
+# "(Bercy/Insee)" end real sentences, so the credit needs a photo lead, ©, or an
+# agency after the slash with a photographer or an agency before it.
+_CREDIT_TAIL = (
+    rf"(?:(?<=[.!?…»”)]\s)|(?<=\s[-–—|]\s)){_CREDIT_LEAD}\s*:\s*{_CREDIT}"
+    rf"|\(\s*{_CREDIT_LEAD}\s*:\s*{_CREDIT}\s*\)"
+    rf"|\(\s*{_PHOTO_LEAD}\s+{_CREDIT}\s*\)"
+    rf"|\(\s*(?:{_PHOTO_LEAD}\s*:?\s*)?(?:{_PERSON}|{_AGENCY})\s*/\s*{_AGENCIES}\s*\)"
+    rf"|©\s*{_CREDIT}"
+    rf"|(?<=[.,]\s){_CREDIT}\s*/\s*{_AGENCY}"
+)
+
+_COPYRIGHT_MARK = r"(?:©|\([cC]\)|(?i:copyright))"
+_YEARS = r"(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?"
+_RESERVED_REQUIRED = r"(?i:tous droits réservés|all rights reserved)\.?"
+_RESERVED = rf"(?:\s*{_RESERVED_REQUIRED})?"
 
 # --- Vocabulary rules: every word must belong to the vocabulary ------------------------
 
@@ -117,8 +135,14 @@ def _is_timestamp(text: str) -> bool:
         if word in _TIMESTAMP_WORDS or word.isdigit() or _CLOCK.fullmatch(word) or _DATE_NUMBER.fullmatch(word):
             continue
         return False
-    # A lone number or clock time is not enough: it needs a publication word or a date.
-    return any(w in _TIMESTAMP_LEADS or w in _MONTHS or _DATE_NUMBER.fullmatch(w) for w in words)
+    # A bare date ("Mardi 3 juin", "Le 14 juillet 2025.") is a dateline or a subhead, and
+    # "Mardi 12 mars à 20h30" announces an event: without a publication word, only the
+    # sites' "Le 12/03/2025 à 13:30" form (le or a numeric date first, then a time) counts.
+    if any(w in _TIMESTAMP_LEADS for w in words):
+        return True
+    has_date = any(w in _MONTHS or _DATE_NUMBER.fullmatch(w) for w in words)
+    starts_like_stamp = words[0] == "le" or bool(_DATE_NUMBER.fullmatch(words[0]))
+    return has_date and starts_like_stamp and any(_CLOCK.fullmatch(w) for w in words)
 
 
 _SHARE_ACTIONS = {
@@ -147,14 +171,49 @@ def _is_share_bar(text: str) -> bool:
     )
 
 
+_READ_ALSO_LEAD = re.compile(
+    r"[►▶>»→•*·\-–—\s]*"
+    # "À lire aussi" is a link; "À voir également : le musée..." is a travel tip.
+    r"(?:(?:(?i:à|a)\s+)?(?i:lire|relire)\s+(?i:aussi|également|encore)"
+    r"|(?i:voir|revoir|écouter|regarder)\s+(?i:aussi|également|encore)"
+    r"|(?i:lire)(?:\s+(?i:notre\s+\w+|nos\s+\w+|l['’]\w+|la\s+suite))?|LIRE)"
+    r"(?:\s*(?::|>>|»|→|►|\||-|–|—)\s*(?P<title>.{1,200}))?"
+    r"|(?i:sur le même sujet|pour aller plus loin|nos articles sur le sujet|à lire sur le même sujet)\s*:?"
+)
+# A linked headline is short and has no sentence inside: "Voir aussi : le rapport de la
+# commission, publié en mars, qui détaille..." is the writer's own sentence.
+_MAX_TITLE_WORDS = 15
+_INNER_SENTENCE_MARK = re.compile(r"[.!?…;](?=.*\w)")
+
+
+def _is_read_also(text: str) -> bool:
+    """'Lire aussi : Ce que contient le budget', 'À lire également', 'Sur le même sujet'."""
+    match = _READ_ALSO_LEAD.fullmatch(text)
+    if match is None:
+        return False
+    title = match.group("title")
+    if title is None:
+        return True
+    return (
+        len(title.split()) <= _MAX_TITLE_WORDS
+        and title.count(",") <= 1
+        and not _INNER_SENTENCE_MARK.search(title.rstrip(".!?…»” "))
+        and not title.rstrip().endswith("…")
+    )
+
+
 # --- The table ----------------------------------------------------------------------
 
 RULES: tuple[Rule, ...] = (
     Rule(
         "copyright",
+        # © or (c) followed only by a year and an owner: "(c) la réforme entrera en
+        # vigueur..." is a list item, whose lower-case words no owner pattern accepts.
         _whole(
-            r"(?:©|\([cC]\)|(?i:copyright))\s*(?:\d{4}\s*)?[^.!?]{0,60}?\d{4}\.?(?:\s*(?i:tous droits réservés)\.?)?"
-            r"|(?:©|\([cC]\)|(?i:copyright))\s*[^.!?]{1,60}?\.?\s*(?i:tous droits réservés|all rights reserved)\.?"
+            # A year is what tells "© Le Monde 2025" from the photo credit "© Reuters".
+            rf"{_COPYRIGHT_MARK}\s*{_YEARS}(?:\s*,?\s*{_NAME})?\.?{_RESERVED}"
+            rf"|{_COPYRIGHT_MARK}\s*{_NAME}\s*,?\s*{_YEARS}\.?{_RESERVED}"
+            rf"|{_COPYRIGHT_MARK}\s*{_NAME}\.?\s*{_RESERVED_REQUIRED}"
             r"|(?i:tous droits (?:de reproduction )?réservés|reproduction interdite)\.?"
         ),
         "copyright line",
@@ -173,26 +232,10 @@ RULES: tuple[Rule, ...] = (
         "photo_caption",
         # A short caption whose last words are a credit: "Une rame à l'arrêt, le 3 juin.
         # Photo : Jean Mercier / AFP", "... samedi. (Thomas Samson/AFP)", "... © Reuters".
-        _whole(
-            rf".{{1,250}}?\s(?:{_CREDIT_LEAD}\s*:\s*{_CREDIT}"
-            rf"|\(\s*(?:{_CREDIT_LEAD}\s*:?\s*)?{_CREDIT}\s*/\s*{_CREDIT}\s*\)"
-            rf"|\(\s*{_CREDIT_LEAD}\s*:?\s*{_CREDIT}\s*\)"
-            rf"|©\s*{_CREDIT}"
-            rf"|(?<=[.,]\s){_CREDIT}\s*/\s*{_AGENCY})\.?"
-        ),
+        _whole(rf".{{1,250}}?\s(?:{_CREDIT_TAIL})\.?"),
         "photo caption with credit",
     ),
-    Rule(
-        "read_also",
-        _whole(
-            r"[►▶>»→•*·\-–—\s]*(?:(?i:à|a)\s+)?"
-            r"(?:(?i:lire|relire|voir|revoir|écouter|regarder)\s+(?i:aussi|également|encore)"
-            r"|(?i:lire)(?:\s+(?i:notre\s+\w+|nos\s+\w+|l['’]\w+|la\s+suite))?|LIRE)"
-            r"(?:\s*(?::|>>|»|→|►|\||-|–|—)\s*.{1,200})?"
-            r"|(?i:sur le même sujet|pour aller plus loin|nos articles sur le sujet|à lire sur le même sujet)\s*:?"
-        ),
-        "related-article link",
-    ),
+    Rule("read_also", _is_read_also, "related-article link"),
     Rule(
         "agency_byline",
         _whole(
@@ -224,7 +267,9 @@ RULES: tuple[Rule, ...] = (
             r"je m['’]abonne|découvrez)\b.{0,150}?(?:newsletters?|lettres? d['’]information|infolettre|"
             r"alertes? e-?mail)\b.{0,100}"
             r"|(?:abonnez-vous|je m['’]abonne|s['’]abonner|newsletters?)\s*[.!]?"
-            r"|cet article est réservé aux abonnés.{0,80}|il vous reste \d+\s*%.{0,60}|"
+            # "Il vous reste 80 % de cet article à lire", not "... 20 % du budget à dépenser".
+            r"|cet article est réservé aux abonnés.{0,80}"
+            r"|il vous reste \d+\s*% de (?:cet |l['’])article à (?:lire|découvrir)\.?(?:\s.{0,80})?|"
             r"déjà abonné\s*\?.{0,60})"
         ),
         "newsletter or subscription prompt",
@@ -263,34 +308,53 @@ def find_furniture(paragraphs: Sequence[str]) -> list[str | None]:
 
 # --- Duplicates -----------------------------------------------------------------------
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Tokens that carry meaning: words and numbers, symbols (%, €, °), a minus sign before a
+# digit, and ? and ! ("Il est parti ?" asks what "Il est parti." states). Other
+# punctuation, case, spacing and apostrophe style do not make two paragraphs differ.
+_TOKEN = re.compile(r"[-−]\d+|\w+|[^\w\s]")
+_QUESTION_MARKS = {"?", "!"}
+_CAPTION_CREDIT = re.compile(rf"\s*(?:{_CREDIT_TAIL})\.?$")
 
 
-def _comparable(paragraph: str) -> str:
-    """Case, accents of quotes and punctuation spacing do not make two paragraphs differ."""
-    text = normalize(paragraph).casefold().replace("’", "'")
-    return " ".join(re.findall(r"\w+(?:'\w+)*|[^\w\s]", text))
+def _words(paragraph: str) -> tuple[str, ...]:
+    """The paragraph as the words that make its meaning, without a trailing photo credit."""
+    text = normalize(paragraph)
+    text = _CAPTION_CREDIT.sub("", text) if len(text) <= MAX_FURNITURE_CHARS else text
+    words: list[str] = []
+    for token in _TOKEN.findall(text.casefold()):
+        if token in _QUESTION_MARKS and words:
+            # Glued to the word it closes, so that the statement "... des tarifs." is
+            # neither equal to nor contained in the question "... des tarifs ?".
+            words[-1] += token
+        elif token in _QUESTION_MARKS or not unicodedata.category(token[-1]).startswith("P"):
+            words.append(token)
+    return tuple(words)
 
 
 def _duplicates(paragraphs: Sequence[str]) -> dict[int, int]:
-    """Map index of a repeated paragraph → index of its first occurrence."""
+    """Map index of a repeated paragraph → index of its first occurrence.
+
+    A repeat has exactly the same words in the same order (a swapped word, "deuxième"
+    for "troisième" or "adopté" for "rejeté", is a different fact, and the same words in
+    another order can be one too: "le Sénat a battu l'Assemblée"), or is wholly contained
+    in an earlier paragraph: a caption pasted again without its credit, a pull quote.
+    """
     found: dict[int, int] = {}
-    first_exact: dict[str, int] = {}
+    first: dict[tuple[str, ...], int] = {}
     # Shingle → paragraphs holding it; None once it is too common to tell anything.
     postings: dict[tuple[str, ...], list[int] | None] = {}
-    keys: list[str] = []
+    joined: list[str] = []
     for index, paragraph in enumerate(paragraphs):
-        key = _comparable(paragraph)
-        keys.append(key)
-        words = key.split()
-        if len(words) >= EXACT_DUPLICATE_MIN_WORDS and key in first_exact:
-            found[index] = first_exact[key]
+        words = _words(paragraph)
+        joined.append(" " + " ".join(words) + " ")
+        if len(words) >= EXACT_DUPLICATE_MIN_WORDS and words in first:
+            found[index] = first[words]
             continue
-        first_exact.setdefault(key, index)
-        if len(key) < NEAR_DUPLICATE_MIN_CHARS:
+        first.setdefault(words, index)
+        if len(words) < EXACT_DUPLICATE_MIN_WORDS or len(joined[index]) < NEAR_DUPLICATE_MIN_CHARS:
             continue
-        shingles = {tuple(words[i : i + _SHINGLE_WORDS]) for i in range(len(words) - _SHINGLE_WORDS + 1)}
-        original = _near_original(key, shingles, postings, keys)
+        shingles = {words[i : i + _SHINGLE_WORDS] for i in range(len(words) - _SHINGLE_WORDS + 1)}
+        original = _container(joined[index], shingles, postings, joined)
         if original is not None:
             found[index] = original
         for shingle in shingles:
@@ -302,14 +366,13 @@ def _duplicates(paragraphs: Sequence[str]) -> dict[int, int]:
     return found
 
 
-def _near_original(
+def _container(
     key: str,
     shingles: set[tuple[str, ...]],
     postings: dict[tuple[str, ...], list[int] | None],
-    keys: list[str],
+    joined: list[str],
 ) -> int | None:
-    """The earliest earlier paragraph this one repeats: contained in it, or nearly equal
-    to it with the same numbers."""
+    """The earliest earlier paragraph that holds all of `key`'s words, in order."""
     shared: dict[int, int] = defaultdict(int)
     informative = 0
     for shingle in shingles:
@@ -319,26 +382,10 @@ def _near_original(
         informative += 1
         for candidate in holders:
             shared[candidate] += 1
-    candidates = sorted(c for c, n in shared.items() if n * 3 >= informative)
-    numbers = _NUMBER.findall(key)
+    # A container holds every shingle of the contained paragraph.
+    candidates = sorted(c for c, n in shared.items() if n == informative)
     for candidate in candidates[:_MAX_COMPARISONS]:
-        other = keys[candidate]
-        # A caption pasted again without its credit, a pull quote: all of it is in an earlier one.
-        if f" {key} " in f" {other} ":
-            return candidate
-        # "438 voix contre 86" and "86 voix contre 438" are different facts, never duplicates.
-        if _NUMBER.findall(other) != numbers:
-            continue
-        # A later version that says more ("... rejetés par le volcan.") is kept: skipping it
-        # would lose those words.
-        if sum((Counter(key.split()) - Counter(other.split())).values()) > NEAR_DUPLICATE_MAX_NEW_WORDS:
-            continue
-        matcher = difflib.SequenceMatcher(None, other, key, autojunk=False)
-        if (
-            matcher.real_quick_ratio() >= NEAR_DUPLICATE_RATIO
-            and matcher.quick_ratio() >= NEAR_DUPLICATE_RATIO
-            and matcher.ratio() >= NEAR_DUPLICATE_RATIO
-        ):
+        if key in joined[candidate]:
             return candidate
     return None
 
