@@ -162,6 +162,8 @@ MUST_KEEP: dict[str, list[str]] = {
         "Abonnés au gaz, les ménages verront leur facture baisser de 10 % en juillet.",
         "Recevez-vous des appels frauduleux ? La police conseille de raccrocher.",
         "Il vous reste 20 % du budget à dépenser, a-t-il lancé aux élus.",
+        "Inscrivez-vous à la newsletter de la mairie, a conseillé le maire aux habitants.",
+        "« Abonnez-vous à notre lettre d'information », répète-t-elle aux visiteurs.",
     ],
 }
 

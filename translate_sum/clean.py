@@ -282,10 +282,20 @@ def normalize(paragraph: str) -> str:
     return " ".join(unicodedata.normalize("NFC", paragraph).split())
 
 
+# Reported speech ("..., a-t-il lancé", "..., a conseillé le maire", "..., selon la
+# préfecture") is the article quoting someone, whatever words the quote uses.
+_REPORTED_SPEECH = re.compile(
+    r"\b\w+-t-(?:il|elle|ils|elles|on)\b"
+    r"|[,»]\s*(?:a|ont|avait|avaient)\s+(?:\w+é|dit|écrit|fait savoir)\b"
+    r"|[,»]\s*(?:selon|estime|explique|affirme|déclare|assure|souligne|rappelle|précise|ajoute|indique)\b",
+    re.IGNORECASE,
+)
+
+
 def furniture_reason(paragraph: str) -> str | None:
     """The reason this paragraph alone is page furniture, or None when it is article text."""
     text = normalize(paragraph)
-    if not text or len(text) > MAX_FURNITURE_CHARS:
+    if not text or len(text) > MAX_FURNITURE_CHARS or _REPORTED_SPEECH.search(text):
         return None
     for rule in RULES:
         if rule.test(text):
