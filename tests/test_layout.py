@@ -70,6 +70,43 @@ def test_dash_at_the_start_of_a_wrapped_line_inside_a_sentence_does_not_split_it
     assert paragraphs_from_lines(lines) == [paragraph]
 
 
+# A wrapped article whose paragraphs are separated by single line breaks, with a
+# headline and a subhead of 44 to 72 characters and no final punctuation.
+HEADLINED = [
+    "Trottinettes : le Conseil d'État suspend l'arrêté de Villebrune",
+    PARAGRAPHS[0],
+    PARAGRAPHS[1],
+    "Les opérateurs promettent des zones de stationnement réservées",
+    PARAGRAPHS[3],
+]
+
+
+@pytest.mark.parametrize("width", [72, 80])
+def test_wrapped_headline_without_final_punctuation_ends_its_paragraph(width):
+    lines = _wrapped(HEADLINED, width)
+    assert 44 <= len(lines[0]) <= width  # a headline that fills much of the line
+    assert paragraphs_from_lines(lines) == HEADLINED
+
+
+def test_subhead_after_a_paragraph_ending_on_a_full_line_is_its_own_paragraph():
+    paragraphs = [PARAGRAPHS[0], "Un recours sur le fond", PARAGRAPHS[3]]
+    lines = _wrapped(paragraphs, 63)
+    full_last_line = textwrap.wrap(PARAGRAPHS[0], 63)[-1]
+    assert len(full_last_line) + len(" Un") > 63  # the subhead's first word would not have fitted
+    assert paragraphs_from_lines(lines) == paragraphs
+
+
+def test_compound_broken_at_its_hyphen_by_the_wrapper_is_glued_back():
+    paragraph = (
+        "« Nous ne ferons pas appel de cette décision du Conseil d'État », a-t-il"
+        " déclaré mercredi soir, entouré de ses adjoints et des représentants des"
+        " associations de cyclistes de la métropole."
+    )
+    lines = textwrap.wrap(paragraph, 70)
+    assert lines[0].endswith("a-t-")  # textwrap breaks inside the compound
+    assert paragraphs_from_lines(lines) == [paragraph]
+
+
 def test_long_pasted_line_cut_mid_sentence_continues_on_the_next_line():
     lines = [
         "Le Conseil d'État a suspendu mercredi l'arrêté municipal qui interdisait les trottinettes électriques",
@@ -100,6 +137,17 @@ def test_ten_thousand_wrapped_lines_without_blank_lines_are_fast_and_rejoined():
     paragraphs = paragraphs_from_lines(lines)
     assert time.perf_counter() - start < 5
     assert paragraphs == PARAGRAPHS * 1000
+
+
+def test_ten_thousand_full_lines_without_final_periods_are_joined_in_linear_time():
+    # Judged hard-wrapped and joined into one paragraph of about 800 KB; joining must not
+    # rescan the growing paragraph at each line.
+    line = "le conseil municipal a voté la mesure lundi soir en séance publique et les élus"
+    lines = [line] * 10_000
+    start = time.perf_counter()
+    paragraphs = paragraphs_from_lines(lines)
+    assert time.perf_counter() - start < 5
+    assert paragraphs == [" ".join(lines)]
 
 
 def test_ten_thousand_pasted_lines_without_blank_lines_stay_one_paragraph_each():

@@ -11,18 +11,23 @@ habits produce single line breaks:
 A block is judged hard-wrapped when its lines are narrow (the 90th percentile of
 their lengths is at most `MAX_WRAP_WIDTH`), most of them fill that width, and many
 end mid-sentence. In a hard-wrapped block a line ends its paragraph when the next
-line's first word would have fitted on it (the wrapper would have put it there) and
-the line is sentence-final or short, or when the next line is indented or a bullet.
+line's first word would have fitted on it (the wrapper would have put it there; a
+line without final punctuation needs a few characters to spare, which catches
+headlines of any length), when it is a short unpunctuated subhead between a full
+stop and a capital, or when the next line is indented or a bullet.
 Otherwise every line is a paragraph, except that a line without final punctuation
 followed by one starting in lower case continues it (when it is not short).
 
-Known limit: in hard-wrapped text, a paragraph whose last line happens to fill the
+Known limits: in hard-wrapped text, a paragraph whose last line happens to fill the
 width looks like a sentence ending mid-paragraph; it is joined to the next paragraph
-(nothing is lost, the translation only gets a longer paragraph).
+(nothing is lost, the translation only gets a longer paragraph). So is a subhead that
+follows a paragraph ending without a full stop (a URL). Of the nine corpus articles
+wrapped at 72 columns with single line breaks, six come back exactly.
 
-Lines are stripped and joined with one space; no character other than whitespace is
-ever added or dropped, so hyphenated words broken across lines stay "exem- ple".
-Runs in linear time (one sort per block for the percentile).
+Lines are stripped and joined with one space, or with none after a word's hyphen
+("dit-" + "il" gives "dit-il", "exem-" + "ple" gives "exem-ple"); no character other
+than whitespace is ever added or dropped. Runs in linear time (one sort per block for
+the percentile; each line is looked at with its neighbours only).
 """
 
 from __future__ import annotations
@@ -41,10 +46,15 @@ _MIN_MIDSENTENCE_SHARE = 0.3
 # line or a heading, even without final punctuation.
 _SHORT_LINE = 0.6
 
+# In a wrapped block, room left on a line without final punctuation beyond the next
+# word before its break is taken as deliberate (a headline).
+_FIT_MARGIN = 4
+
 # In pasted text, only a line at least this long can run on into the next one.
 _MIN_CONTINUED_CHARS = 40
 
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"»”’)\]]*$")
+_FULL_STOP = re.compile(r"[.!?…]['\"»”’)\]]*$")
 _BULLET = re.compile(r"[-–—•*·▪►]\s|\d{1,3}[.)]\s")
 
 
@@ -84,6 +94,7 @@ def _block_paragraphs(raw_lines: list[str]) -> list[str]:
         if wrapped:
             new_paragraph = (
                 _ends_wrapped_paragraph(previous, line, width)
+                or _is_heading_after_paragraph(lines, i, width)
                 or indents[i] > usual_indent
                 # A list item; a dash after a mid-sentence break is an incise, not an item.
                 or bool(_BULLET.match(line) and _SENTENCE_END.search(previous))
@@ -91,12 +102,30 @@ def _block_paragraphs(raw_lines: list[str]) -> list[str]:
         else:
             new_paragraph = not _continues(previous, line)
         if new_paragraph:
-            paragraphs.append(" ".join(current))
+            paragraphs.append(_join(current))
             current = [line]
         else:
             current.append(line)
-    paragraphs.append(" ".join(current))
+    paragraphs.append(_join(current))
     return paragraphs
+
+
+_BROKEN_AT_HYPHEN = re.compile(r"\w-$")
+
+
+def _join(lines: list[str]) -> str:
+    """The lines as one paragraph: a space between lines, none after a word's hyphen.
+
+    Wrappers that break at hyphens (Python's textwrap, browsers) turn "dit-il" into
+    "dit-" + "il"; gluing them back keeps the compound whole ("exem-" + "ple" gives
+    "exem-ple", no worse for a translator than "exem- ple").
+    """
+    parts = [lines[0]]
+    for previous, line in zip(lines, lines[1:]):
+        if not (_BROKEN_AT_HYPHEN.search(previous[-2:]) and line[:1].isalnum()):
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts)
 
 
 def _wrap_width(lines: list[str]) -> int:
@@ -115,12 +144,46 @@ def _is_hard_wrapped(lines: list[str], width: int) -> bool:
 
 
 def _ends_wrapped_paragraph(previous: str, line: str, width: int) -> bool:
-    """In hard-wrapped text: did the writer end `previous` on purpose?"""
-    first_word = line.split(maxsplit=1)[0]
-    would_fit = len(previous) + 1 + len(first_word) <= width
-    if not would_fit or _starts_lower(line):
+    """In hard-wrapped text: did the writer end `previous` on purpose?
+
+    The wrapper only breaks a line when the next word does not fit, so a line that had
+    room for the next line's first word ended on purpose: at a sentence's end, on a
+    short last line, or on a headline ("Scandales immobiliers au Québec" followed by
+    "Des fonctionnaires..."). Without final punctuation the room must exceed the word by
+    `_FIT_MARGIN`, in case the width is misjudged (wrappers that count bytes, not
+    characters, leave accented lines a little short).
+    """
+    needed = len(previous) + 1 + len(_first_chunk(line))
+    if needed > width or _starts_lower(line):
         return False
-    return bool(_SENTENCE_END.search(previous)) or len(previous) < _SHORT_LINE * width
+    if _SENTENCE_END.search(previous) or len(previous) < _SHORT_LINE * width:
+        return True
+    return needed <= width - _FIT_MARGIN
+
+
+def _is_heading_after_paragraph(lines: list[str], i: int, width: int) -> bool:
+    """Is `lines[i]` a subhead standing between two paragraphs?
+
+    A short line without final punctuation, after a line that ends a sentence and
+    before a capitalized line, is a subhead ("Prévenir la maladie") even when the
+    paragraph above ends on a full line and so seems to run on.
+    """
+    line = lines[i]
+    return (
+        i + 1 < len(lines)
+        and len(line) < _SHORT_LINE * width
+        and not _SENTENCE_END.search(line)
+        and not _starts_lower(line)
+        # A full stop, not a colon: "Titre : \n La suite du titre" is one headline.
+        and bool(_FULL_STOP.search(lines[i - 1]))
+        and lines[i + 1][:1].isupper()
+    )
+
+
+def _first_chunk(line: str) -> str:
+    """The first word as a wrapper sees it: up to an ASCII space or tab, so that a
+    non-breaking space ("«\u00a0Nous") does not split it."""
+    return re.match(r"[^ \t]*", line).group(0)
 
 
 def _continues(previous: str, line: str) -> bool:
