@@ -14,6 +14,7 @@ import pytest
 from translate_sum.audit import (
     audit_texts,
     check_paragraph,
+    flag_summary,
     report_to_dict,
     report_to_markdown,
     split_paragraphs,
@@ -30,6 +31,19 @@ MUST_FLAG = [
     ("number-word-changed", "Trois ministres ont démissionné mardi.", "Four ministers resigned on Tuesday.", "number"),
     ("number-century-changed", "Cette église date du XIIe siècle.", "This church dates from the 13th century.", "number"),
     ("number-added", "Le club a gagné son dernier match.", "The club won its last 12 matches.", "number"),
+    ("number-ordinal-premiere-changed", "Pour la première fois, le club descend.", "For the second time, the club goes down.", "number"),
+    ("number-ordinal-premier-changed", "Le premier jour, la file était longue.", "On the second day, the queue was long.", "number"),
+    ("number-ordinal-digits-changed", "Elle a fini 1re de sa classe.", "She finished 3rd in her class.", "number"),
+    ("number-ordinal-deuxieme-changed", "C'est la deuxième grève du mois.", "It is the third strike this month.", "number"),
+    ("number-word-repeated-one-changed", "Trois hommes et trois femmes ont été blessés.",
+     "Four men and three women were injured.", "number"),
+    ("number-word-changed-beside-couple", "Le couple a deux enfants, Paul et Léa.",
+     "The couple has three children, Paul and Lea.", "number"),
+    ("number-word-dropped", "Trois hommes ont été arrêtés.", "Men were arrested.", "number"),
+    ("number-time-kept-french-changed", "Le train part à 6h30.", "The train leaves at 6h40.", "number"),
+    ("name-union-europeenne-dropped", "L'Union européenne a saisi l'ONU.", "The matter was referred to the UN.", "name"),
+    ("name-commission-europeenne-dropped", "La Commission européenne propose une taxe.", "The government proposes a tax.", "name"),
+    ("name-nations-unies-dropped", "Les Nations unies ont condamné l'attaque.", "The assembly condemned the attack.", "name"),
     ("name-person-dropped", "Selon Martine Lefebvre, la réforme est prête.", "According to the minister, the reform is ready.", "name"),
     ("name-country-dropped", "Les exportations vers l'Allemagne ont baissé.", "Exports to the neighbour have fallen.", "name"),
     ("name-acronym-dropped", "La décision de l'OTAN surprend les experts.", "The alliance's decision surprises experts.", "name"),
@@ -77,6 +91,23 @@ MUST_NOT_FLAG = [
     ("number-word-rephrased", "Les deux équipes ont fait match nul.", "Both teams drew."),
     ("number-century-roman", "Cette église date du XIIe siècle.", "This church dates from the 12th century."),
     ("number-ordinal", "Il a terminé 3e de la course.", "He finished third in the race."),
+    ("number-ordinal-premier-ministre", "Le Premier ministre a parlé mardi.", "The Prime Minister spoke on Tuesday."),
+    ("number-ordinal-premier-leading", "C'est le premier exportateur de blé du pays.", "It is the country's leading wheat exporter."),
+    ("number-ordinal-premier-former", "Paul et Marc ont parlé ; le premier a convaincu.", "Paul and Marc spoke; the former was convincing."),
+    ("number-ordinal-en-premier-lieu", "En premier lieu, il faut payer.", "Firstly, one must pay."),
+    ("number-ordinal-premiere-first", "Pour la première fois, le club descend.", "For the first time, the club goes down."),
+    ("number-ordinal-1er-date", "La loi entre en vigueur le 1er mars.", "The law comes into force on March 1."),
+    ("number-ordinal-dropped-only", "C'est la deuxième grève du mois.", "It is another strike this month."),
+    ("number-ordinal-vingtieme", "Il fête son vingtième anniversaire.", "He celebrates his twentieth birthday."),
+    ("number-word-repeated-kept", "Trois hommes et trois femmes ont été blessés.", "Three men and three women were injured."),
+    ("number-word-repeated-once", "Trois hommes et trois femmes ont été blessés.", "Three men and as many women were injured."),
+    ("number-word-decade", "Tout a changé dans les années soixante.", "Everything changed in the Sixties."),
+    ("number-word-world-war-ii", "La Seconde Guerre mondiale a tout changé.", "World War II changed everything."),
+    ("number-word-pour-cent", "Trente pour cent des votes sont nuls.", "Thirty percent of the votes are void."),
+    ("number-time-kept-h", "Le train part à 6h30.", "The train leaves at 6h30."),
+    ("number-time-british-dot", "Le train part à 6h30.", "The train leaves at 6.30."),
+    ("number-time-colon", "Le train part à 6h30.", "The train leaves at 6:30."),
+    ("number-time-dot-am", "Le train part à 6h30.", "The train leaves at 6.30am."),
     ("number-decade", "Le quartier a changé dans les années 1990.", "The neighbourhood changed in the 1990s."),
     ("number-approximate", "Une vingtaine de personnes attendaient.", "Some 20 people were waiting."),
     ("name-same-spelling", "Selon Martine Lefebvre, la réforme est prête.", "According to Martine Lefebvre, the reform is ready."),
@@ -85,6 +116,10 @@ MUST_NOT_FLAG = [
     ("name-table-country", "Les exportations vers l'Allemagne ont baissé.", "Exports to Germany have fallen."),
     ("name-table-etats-unis", "Les Etats-Unis ont réagi.", "The United States reacted."),
     ("name-table-union-europeenne", "L'Union européenne a voté.", "The European Union voted."),
+    ("name-table-union-europeenne-eu", "L'Union européenne a saisi l'ONU.", "The EU referred the matter to the UN."),
+    ("name-table-nations-unies-un", "Les Nations unies ont condamné l'attaque.", "The UN condemned the attack."),
+    ("name-table-commission-brussels", "La Commission européenne propose une taxe.", "Brussels proposes a tax."),
+    ("name-lowercase-union-europeenne", "On parle d'une union européenne des banques.", "There is talk of a European banking union."),
     ("name-acronym-onu", "L'ONU a publié un rapport.", "The UN published a report."),
     ("name-acronym-reordered", "La décision de l'OTAN surprend les experts.", "NATO's decision surprises experts."),
     ("name-fuzzy", "Le sommet s'est tenu à Moscou.", "The summit was held in Moscow."),
@@ -162,6 +197,70 @@ def test_missing_paragraph_is_flagged_where_it_is_missing() -> None:
     assert flagged == [(2, "paragraphs")]
 
 
+# An article whose paragraphs have nearly the same length, so only the names and
+# numbers they share with their translation tell neighbours apart.
+ARTICLE_FR = [
+    "Grenoble ouvre une patinoire de 1 800 places au bord de l'Isère cet hiver.",
+    "Le chantier a coûté 14 millions d'euros, selon l'adjointe Claire Dufour.",
+    "Les écoles de Fontaine pourront réserver la glace chaque mardi matin.",
+    "Le club de hockey des Brûleurs y jouera ses matchs dès le 9 janvier.",
+    "La Métropole compte sur 120 000 entrées par an pour équilibrer le budget.",
+    "Des riverains de Saint-Égrève craignent le bruit des soirées du samedi.",
+    "Le maire Éric Piolle promet des navettes gratuites depuis la gare SNCF.",
+    "Une fête d'ouverture avec Philippe Candeloro aura lieu le 21 décembre.",
+]
+ARTICLE_EN = [
+    "Grenoble is opening an 1,800-seat ice rink on the banks of the Isère this winter.",
+    "The works cost 14 million euros, according to deputy mayor Claire Dufour.",
+    "Schools in Fontaine will be able to book the ice every Tuesday morning.",
+    "The Brûleurs hockey club will play its games there from January 9.",
+    "The Métropole is counting on 120,000 visits a year to balance the budget.",
+    "Residents of Saint-Égrève fear the noise of Saturday evening events.",
+    "Mayor Éric Piolle promises free shuttles from the SNCF railway station.",
+    "An opening party with Philippe Candeloro will be held on December 21.",
+]
+
+
+def _paragraph_flags(report) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    return [(p.index, f.kind) for p in report.paragraphs for f in p.flags]
+
+
+def test_faithful_article_has_no_flags() -> None:
+    assert _paragraph_flags(audit_texts(ARTICLE_FR, ARTICLE_EN)) == []
+
+
+def test_one_deleted_paragraph_is_reported_where_it_was() -> None:
+    report = audit_texts(ARTICLE_FR, ARTICLE_EN[:4] + ARTICLE_EN[5:])
+    assert _paragraph_flags(report) == [(5, "paragraphs")]
+
+
+def test_two_adjacent_deleted_paragraphs_are_both_reported_and_the_rest_stays_paired() -> None:
+    report = audit_texts(ARTICLE_FR, ARTICLE_EN[:3] + ARTICLE_EN[5:])
+    assert _paragraph_flags(report) == [(4, "paragraphs"), (5, "paragraphs")]
+
+
+def test_inserted_translation_paragraph_is_reported_and_the_rest_stays_paired() -> None:
+    extra = "Subscribe to our newsletter to receive the best of the local news."
+    report = audit_texts(ARTICLE_FR, ARTICLE_EN[:3] + [extra] + ARTICLE_EN[3:])
+    flags = [(p.index, f.kind, f.detail) for p in report.paragraphs for f in p.flags]
+    assert [(i, kind) for i, kind, _ in flags] == [(3, "paragraphs")]
+    assert "translation paragraph 4" in flags[0][2]
+
+
+def test_two_source_paragraphs_merged_in_the_translation_are_one_warning() -> None:
+    merged = ARTICLE_EN[:2] + [ARTICLE_EN[2] + " " + ARTICLE_EN[3]] + ARTICLE_EN[4:]
+    report = audit_texts(ARTICLE_FR, merged)
+    flags = [(p.index, f.kind, f.severity) for p in report.paragraphs for f in p.flags]
+    assert flags == [(3, "paragraphs", "warning")]
+
+
+def test_source_paragraph_split_in_the_translation_is_one_warning() -> None:
+    long_fr = ARTICLE_FR[:1] + [ARTICLE_FR[1] + " " + ARTICLE_FR[2]] + ARTICLE_FR[3:]
+    report = audit_texts(long_fr, ARTICLE_EN)
+    flags = [(p.index, f.kind, f.severity) for p in report.paragraphs for f in p.flags]
+    assert flags == [(2, "paragraphs", "warning")]
+
+
 def test_extra_translation_paragraph_is_flagged() -> None:
     report = audit_texts(["Il pleut."], ["It is raining.", "Subscribe to our newsletter for more weather news."])
     kinds = [f.kind for p in report.paragraphs for f in p.flags]
@@ -172,6 +271,31 @@ def test_markdown_lists_flags_with_paragraph_references() -> None:
     markdown = report_to_markdown(audit_texts(["Bonjour.", "Il y a 40 élèves."], ["Hello.", "There are 14 pupils."]))
     assert "## Check these" in markdown
     assert "¶2" in markdown and "¶1 " not in markdown
+
+
+def test_markdown_has_one_line_per_flagged_paragraph_with_short_details() -> None:
+    markdown = report_to_markdown(
+        audit_texts(["Bonjour.", "Selon BTP Conseil, 3,5 % des chantiers ferment."], ["Hello.", "According to experts, few sites close."])
+    )
+    section = markdown.split("## Check these", 1)[1].strip().splitlines()
+    assert section == ["- ¶2: number (3,5 missing), name ('BTP Conseil' missing)"]
+
+
+def test_markdown_summary_counts_are_singular_for_one() -> None:
+    markdown = report_to_markdown(audit_texts(["La croissance atteint 3,5 %."], ["Growth is strong."]))
+    assert "1 of 1 paragraph flagged (0 errors, 1 warning)." in markdown
+
+
+def test_flag_summary_groups_details_by_kind() -> None:
+    flags = check_paragraph("Il y a 40 élèves à Lyon.", "There are 14 pupils.")
+    assert flag_summary(flags) == "number (40 missing; 14 added), name ('Lyon' missing)"
+
+
+def test_dropped_number_word_is_a_warning_and_a_changed_one_an_error() -> None:
+    dropped = check_paragraph("Trois hommes ont été arrêtés.", "Men were arrested.")
+    changed = check_paragraph("Trois hommes ont été arrêtés.", "Four men were arrested.")
+    assert [(f.kind, f.severity) for f in dropped] == [("number", "warning")]
+    assert {(f.kind, f.severity) for f in changed} == {("number", "error")}
 
 
 def test_markdown_says_nothing_to_check_when_clean() -> None:
