@@ -183,10 +183,8 @@ class Translator:
         The retry decodes the paragraph's segments again with `stricter` settings and
         keeps whichever translation has fewer flags (the first on a tie).
         """
-        from translate_sum.audit import check_paragraph
-
         flagged = [
-            [_with_flags(p, check_paragraph(p.source, p.translation)) if _auditable(p) and not english else p for p in paragraphs]
+            [_with_flags(p, _check(p)) if _auditable(p) and not english else p for p in paragraphs]
             for paragraphs, english in zip(articles, passthrough)
         ]
         retry = [
@@ -202,10 +200,39 @@ class Translator:
             for a, i in retry:
                 first = flagged[a][i]
                 again = _fill(first, tuple(Segment(s.source, next(outputs)) for s in first.segments))
-                again = _with_flags(again, check_paragraph(again.source, again.translation))
+                again = _with_flags(again, _check(again))
                 if len(again.flags) < len(first.flags):
                     flagged[a][i] = again
         return [tuple(paragraphs) for paragraphs in flagged]
+
+
+AUDIT_WHOLE_CHARS = 5000
+"""Paragraphs longer than this are audited segment by segment: the checks' sentence
+splitting grows faster than linearly, and a 10,000-line paste is one paragraph."""
+
+
+PER_KIND_SHOWN = 3
+
+
+def _check(paragraph: Paragraph) -> list[Flag]:
+    from translate_sum.audit import check_paragraph
+
+    if len(paragraph.source) <= AUDIT_WHOLE_CHARS:
+        return check_paragraph(paragraph.source, paragraph.translation)
+    by_kind: dict[str, list[Flag]] = {}
+    for segment in paragraph.segments:
+        for flag in check_paragraph(segment.source, segment.translation):
+            by_kind.setdefault(flag.kind, []).append(flag)
+    flags: list[Flag] = []
+    for kind_flags in by_kind.values():
+        # A few of each kind say what to look at; hundreds would bury them.
+        shown = kind_flags[:PER_KIND_SHOWN]
+        if len(kind_flags) > PER_KIND_SHOWN:
+            last = shown[-1]
+            more = len(kind_flags) - PER_KIND_SHOWN
+            shown[-1] = Flag(last.kind, f"{last.detail} (and {more} more like this)", last.severity)
+        flags.extend(shown)
+    return flags
 
 
 def _auditable(paragraph: Paragraph) -> bool:
@@ -264,19 +291,32 @@ class Briefer:
         return {**self.translator.models, "summary": summary}
 
     def brief(self, translated: TranslatedArticle, length: str = "medium") -> Brief:
-        """The brief of an already translated article."""
+        """The brief of an already translated article.
+
+        When the abstractive summarizer gives up (article too short, text that will
+        not shrink under the model's limit), the summary is extractive and `models`
+        says so: the footer never credits a model with a summary it did not write.
+        """
         from translate_sum.summarize import extractive_summary, key_points
 
         started = time.perf_counter()
+        models = self.models
+        summary = ""
         if self.summarizer is not None:
             body = [p.translation for p in translated.paragraphs if not p.skipped and not p.is_title]
             summary = self.summarizer.summarize(body, length)  # type: ignore[arg-type]
-        else:
+            if self.summarizer.last_fallback:
+                log.warning("summary is extractive: %s", self.summarizer.last_fallback)
+                models = {**models, "summary": f"extractive (fallback: {self.summarizer.last_fallback})"}
+                summary = ""
+        if not summary:
+            # With the headline, as the extractive ranking uses it.
             summary = extractive_summary(translated, length)  # type: ignore[arg-type]
-        points = key_points(translated, self.key_point_count)
+        # Key points say what the summary does not: its sentences are left out.
+        points = key_points(translated, self.key_point_count, exclude=(summary,))
         seconds = translated.stats.seconds + time.perf_counter() - started
         stats = dataclasses.replace(translated.stats, seconds=round(seconds, 3))
-        return Brief(translated.title, summary, points, translated, self.models, stats)
+        return Brief(translated.title, summary, points, translated, models, stats)
 
     def brief_article(self, article: Article, length: str = "medium", progress: Progress | None = None) -> Brief:
         """Translate `article`, then brief it."""
