@@ -206,6 +206,14 @@ _ROMAN_EN = re.compile(r"(?<=[A-Z][a-z]\s)([IVX]{2,})\b")
 _WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ]+(?:-[A-Za-zÀ-ÖØ-öø-ÿœŒ]+)*")
 
 
+# French words ending in -s or -x that are no plural noun: "quoi de neuf dans ...".
+_FUNCTION_WORDS_FR = set(
+    """dans les des mes tes ses nos vos ces leurs aux pas plus moins sous sans vers puis
+    depuis alors tous nous vous ils elles dont mais jamais toujours tres après près
+    ailleurs parfois hors sus ceux""".split()
+)
+
+
 def _scale(word: str | None, table: dict[str, float], raw: str) -> float | None:
     if not word:
         return None
@@ -335,8 +343,15 @@ def _word_mentions(text: str, lang: str, taken: list[tuple[int, int]]) -> list[M
             mentions.append(Mention(surface, frozenset({_num(value * scale)}), False))
             j += 1
         # "un", "une", "a", "one" on their own are articles or pronouns, not numbers;
-        # "neuf" is more often "new" than 9.
-        elif len(run) == 1 and run[0] in articles | {"neuf", "a", "an"}:
+        # "neuf" is more often "new" than 9, except before a plural ("neuf ans").
+        elif len(run) == 1 and run[0] in articles | {"a", "an"}:
+            pass
+        elif run == ["neuf"] and not (
+            j < len(parts)
+            and parts[j][0][-1:] in ("s", "x")
+            and parts[j][0] not in _FUNCTION_WORDS_FR
+            and _joined(text, parts[j - 1], parts[j])
+        ):
             pass
         # "46 cents" (the coin) and "trente pour cent" (the cent of a percentage).
         elif run == ["cents"] or (run == ["cent"] and i > 0 and parts[i - 1][0] == "pour"):
