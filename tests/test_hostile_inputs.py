@@ -84,3 +84,31 @@ def test_ten_thousand_lines_without_blank_lines_are_read_quickly(tmp_path: Path)
     source.write_text("\n".join(f"{line} ({i})" for i in range(10_000)), encoding="utf-8")
     article = read_article(source)
     assert sum(len(p.source.split()) for p in article.paragraphs) == 10_000 * (len(line.split()) + 1)
+
+
+def test_short_article_made_mostly_of_a_url_is_translated(tmp_path: Path, tiny_marian_short_dir: Path) -> None:
+    source = tmp_path / "link.txt"
+    source.write_text("Lien : https://exemple.fr/" + "a1b2c3d4e5" * 40 + "\n", encoding="utf-8")
+    result = translate(source, tmp_path / "out.json", "--translation-model", str(tiny_marian_short_dir))
+    assert result.exit_code == 0, result.output
+
+
+def test_damaged_model_is_one_line_not_a_traceback(tmp_path: Path, tiny_marian_dir: Path) -> None:
+    import shutil
+
+    damaged = tmp_path / "damaged"
+    shutil.copytree(tiny_marian_dir, damaged)
+    (damaged / "model.safetensors").write_bytes(b"\x00" * 100)
+    source = tmp_path / "article.txt"
+    source.write_text(FRENCH, encoding="utf-8")
+    for engine in ("transformers", "auto"):
+        result = CliRunner().invoke(main, ["translate", str(source), "--translation-model", str(damaged), "--engine", engine])
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and result.output.strip().splitlines()[-1].startswith("Error: ")
+
+
+def test_unknown_output_extension_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text(FRENCH, encoding="utf-8")
+    result = translate(source, tmp_path / "out.html")
+    assert result.exit_code == 1 and "--format" in result.output

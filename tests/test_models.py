@@ -78,3 +78,10 @@ def test_wheel_carries_the_registry(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         assert "translate_sum/models.txt" in archive.namelist()
         assert archive.read("translate_sum/models.txt") == (ROOT / "models.txt").read_bytes()
+
+
+def test_download_while_offline_says_downloads_are_off() -> None:
+    from translate_sum.models import download_model
+
+    with pytest.raises(ModelError, match="downloads are off"):
+        download_model("nobody/absent")

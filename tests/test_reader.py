@@ -162,3 +162,16 @@ def test_arbitrary_text_keeps_every_non_space_character_in_order(text: str) -> N
         return  # markup is extracted, not kept; NUL-laden text can pass for UTF-16
     kept = "".join("".join(p.source.split()) for p in article.paragraphs)
     assert kept == "".join(text.removeprefix("\ufeff").split())
+
+
+def test_utf8_with_a_stray_cp1252_byte_is_read_not_refused(tmp_path: Path) -> None:
+    data = ARTICLE.encode("utf-8").replace(b"C'est", b"C\x92est")
+    article = read_article(write(tmp_path, data))
+    assert article.source.encoding == "utf-8"
+    assert "C’est un effort" in article.paragraphs[2].source
+
+
+def test_mostly_undecodable_bytes_name_the_problem(tmp_path: Path) -> None:
+    data = bytes(range(0x80, 0x100)) * 8 + b" abc"
+    with pytest.raises(InputError, match="binary|not UTF-8"):
+        read_article(write(tmp_path, data))

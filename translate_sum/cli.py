@@ -104,6 +104,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default="auto",
             show_default=True,
             envvar="TRANSLATE_SUM_ENGINE",
+            show_envvar=True,
             help="Inference engine; auto picks CTranslate2 when it is installed.",
         ),
         click.option(
@@ -112,6 +113,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default="auto",
             show_default=True,
             envvar="TRANSLATE_SUM_DEVICE",
+            show_envvar=True,
             help="Where the models run; auto uses a CUDA GPU when one is present.",
         ),
         click.option(
@@ -127,6 +129,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
             default=5_000_000,
             show_default=True,
             envvar="TRANSLATE_SUM_MAX_BYTES",
+            show_envvar=True,
             help="Refuse input files larger than this.",
         ),
         click.option(
@@ -209,13 +212,13 @@ def translate(
 
     with user_errors():
         _refuse_overwriting_input(input_path, output)
+        fmt = fmt or format_for_path(output)
         options = run.translate_options()
         # Bad input fails before a model is loaded.
         article = prepare_article(read_article(input_path, max_bytes=run.max_bytes), options)
         translator = load_translator(run.translation_model, engine=run.engine, device=run.device, options=options)
         with progress_bar(run.quiet, "Translating") as progress:
             result = translator.translate(article, progress)
-        fmt = fmt or format_for_path(output)
         _emit(render_translation(result, fmt, bilingual=bilingual, show_skipped=run.show_skipped), output)
         if not run.quiet:
             click.echo(f"Translated {_paragraph_count(result)} in {result.stats.seconds:.1f} s.", err=True)
@@ -284,6 +287,7 @@ def brief(
 
     with user_errors():
         _refuse_overwriting_input(input_path, output)
+        fmt = fmt or format_for_path(output, default="md")
         options = run.translate_options()
         article = prepare_article(read_article(input_path, max_bytes=run.max_bytes), options)
         briefer = load_briefer(
@@ -297,7 +301,6 @@ def brief(
         with progress_bar(run.quiet, "Translating") as progress:
             translated = briefer.translator.translate(article, progress)
         result = briefer.brief(translated, summary.length)
-        fmt = fmt or format_for_path(output, default="md")
         text = render_brief(
             result, fmt, with_translation=with_translation or bilingual, bilingual=bilingual, show_skipped=run.show_skipped
         )
@@ -582,7 +585,8 @@ def models_convert(names: tuple[str, ...], device: str, quantization: str | None
 def _paragraph_count(result: Any) -> str:
     """'12 paragraphs (845 French words)', with how many were skipped as furniture."""
     skipped = sum(1 for p in result.paragraphs if p.skipped)
-    text = f"{result.stats.paragraphs} paragraphs ({result.stats.source_words} French words)"
+    count = result.stats.paragraphs
+    text = f"{count} paragraph{'s' if count != 1 else ''} ({result.stats.source_words} French words)"
     if skipped:
         text += f", {skipped} skipped as page furniture or duplicates"
     return text

@@ -80,6 +80,9 @@ class LanguageVerdict:
         return self.code == "en"
 
 
+NO_LANGUAGE = "zxx"  # ISO 639 for "no linguistic content"
+
+
 def language_name(code: str) -> str:
     """English name of a language code: "de" → "German"; unknown codes as "language 'xx'"."""
     return LANGUAGE_NAMES.get(code, f"language '{code}'")
@@ -115,6 +118,9 @@ def judge_language(text: str) -> LanguageVerdict:
         return LanguageVerdict("fr", language_name("fr"), french, reliable=False)
     if french >= FRENCH_MIN_SHARE:
         return LanguageVerdict("fr", language_name("fr"), french, reliable=True)
+    if code == NO_LANGUAGE:
+        # URLs, codes, base64: no language to judge by, so nothing to refuse.
+        return LanguageVerdict("fr", language_name("fr"), french, reliable=False)
     return LanguageVerdict(code, language_name(code), share, reliable=True)
 
 

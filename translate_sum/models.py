@@ -144,6 +144,11 @@ def download_model(model_id: str, role: str = "translation") -> Path:
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HFValidationError, RepositoryNotFoundError
 
+    if is_offline():
+        raise ModelError(
+            f"cannot download {role} model '{model_id}': downloads are off (HF_HUB_OFFLINE=1); "
+            "unset HF_HUB_OFFLINE on a connected machine and run the command again"
+        )
     log.warning("Downloading %s model %s into the Hugging Face cache (once)...", role, model_id)
     try:
         folder = Path(snapshot_download(model_id, allow_patterns=_CONFIG_FILES + _SAFETENSORS))

@@ -141,8 +141,9 @@ def decode(data: bytes, path: str = "-") -> tuple[str, str]:
     try:
         text = data.decode("utf-8")
         encoding = "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = _detect(data, path)
+    except UnicodeDecodeError as exc:
+        mostly = _mostly_utf8(data, path, exc)
+        text, encoding = mostly if mostly else _detect(data, path)
     _reject_binary_text(text, path)
     return text, encoding
 
@@ -194,13 +195,39 @@ _C1_BYTES = re.compile(rb"[\x80-\x9f]")
 _ISO_8859_15_ONLY = re.compile(rb"[\xa4\xbc\xbd]")  # €, Œ, œ there; ¤, ¼, ½ in cp1252
 
 
+# Text pasted from several sources is UTF-8 with a stray Windows-1252 byte or two
+# (a ’ or an œ); rejecting the whole article for one byte would help nobody.
+_STRAY_BYTES_PER_MILLE = 1
+
+
+def _mostly_utf8(data: bytes, path: str, first_error: UnicodeDecodeError) -> tuple[str, str] | None:
+    """UTF-8 with a few stray cp1252 bytes, decoded; None when it is not that."""
+    stray = []
+
+    def from_cp1252(error: UnicodeError) -> tuple[str, int]:
+        assert isinstance(error, UnicodeDecodeError)
+        bad = error.object[error.start : error.end]
+        stray.append(error.start)
+        return bad.decode("cp1252", errors="replace"), error.end
+
+    codecs.register_error("translate_sum_cp1252", from_cp1252)
+    text = data.decode("utf-8", errors="translate_sum_cp1252")
+    if len(stray) * 1000 > max(len(data), 1000) * _STRAY_BYTES_PER_MILLE:
+        return None
+    log.warning(
+        "%s: UTF-8 with %d stray byte(s) (first at byte %d), read as Windows-1252 characters",
+        path, len(stray), first_error.start,
+    )
+    return text, "utf-8"
+
+
 def _detect(data: bytes, path: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     matches = from_bytes(data, cp_isolation=_LEGACY_CANDIDATES)
     best = matches.best()
     if best is None:
-        raise InputError(f"{path}: cannot tell the text encoding; re-save it as UTF-8")
+        raise InputError(f"{path}: not UTF-8 and no legacy French encoding fits; re-save it as UTF-8")
     encoding = best.encoding
     # cp1252 and ISO-8859-15 decode the same bytes equally well; they differ on œ and €,
     # which French uses and ¼, ½, ¤ (their cp1252 readings) which it hardly does.

@@ -24,7 +24,10 @@ def format_for_path(path: str | Path | None, default: str = "txt") -> str:
     """The output format a file name implies (`.md` → md); `default` otherwise."""
     if path is None or str(path) == "-":
         return default
-    return _EXTENSIONS.get(Path(path).suffix.lower(), default)
+    suffix = Path(path).suffix.lower()
+    if suffix and suffix not in _EXTENSIONS:
+        raise OutputError(f"cannot tell the output format from '{suffix}'; name the file .txt, .md or .json, or pass --format")
+    return _EXTENSIONS.get(suffix, default)
 
 
 def source_to_dict(source: SourceInfo) -> dict[str, Any]:
@@ -113,10 +116,11 @@ CHECK_HEADING = "Check these"
 
 def render_flags(paragraphs: list[Paragraph]) -> str:
     """A short Markdown "Check these" section: one line per flagged paragraph."""
+    from translate_sum.audit import flag_summary
+
     lines = [f"## {CHECK_HEADING}", ""]
     for paragraph in paragraphs:
-        details = "; ".join(f"{flag.kind} ({flag.detail})" for flag in paragraph.flags)
-        lines.append(f"- ¶{paragraph.index}: {details}")
+        lines.append(f"- ¶{paragraph.index}: {flag_summary(paragraph.flags)}")
     return "\n".join(lines)
 
 

@@ -47,7 +47,8 @@ def load_engine(model: ResolvedModel, engine: str = "auto", device: str = "auto"
         except (ModelError, EngineUnavailable) as exc:  # a broken install, too
             if engine != "auto":
                 raise
-            log.warning("%s; using the transformers engine instead", exc)
+            reason = str(exc).split("; use --engine transformers")[0].split(", or use --engine transformers")[0]
+            log.warning("%s; using the transformers engine instead", reason)
     from translate_sum.engines.transformers_engine import TransformersEngine
 
     return TransformersEngine(model.path, model_name=model.name, device=device)

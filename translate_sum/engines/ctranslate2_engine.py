@@ -87,7 +87,7 @@ def load_tokenizer(model_dir: Path) -> Any:
         tokenizer_class = transformers.AutoTokenizer
     try:
         return tokenizer_class.from_pretrained(str(model_dir))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:  # a missing or corrupt tokenizer file surfaces as anything
         raise ModelError(f"cannot load the tokenizer of {model_dir}: {_first_line(exc)}") from exc
 
 
@@ -129,7 +129,7 @@ class CTranslate2Engine:
                 inter_threads=1,
                 intra_threads=self.threads if self.device == "cpu" else 0,
             )
-        except (RuntimeError, ValueError) as exc:
+        except Exception as exc:
             raise ModelError(f"cannot load the CTranslate2 model of {self.model_name}: {_first_line(exc)}") from exc
 
         positions = config.get("max_position_embeddings") or _NO_LIMIT

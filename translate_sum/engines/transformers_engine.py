@@ -52,8 +52,11 @@ class TransformersEngine:
             # Half precision halves memory and is much faster on a GPU; CPUs gain nothing.
             dtype = torch.float16 if self.device == "cuda" else torch.float32
             self.model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=dtype)
-        except (OSError, ValueError, KeyError) as exc:
-            raise ModelError(f"cannot load model {self.model_name}: {_first_line(exc)}; is it a seq2seq checkpoint?") from exc
+        except Exception as exc:  # corrupt weights, missing tokenizer files, wrong architecture...
+            raise ModelError(
+                f"cannot load model {self.model_name} ({type(exc).__name__}: {_first_line(exc)}); "
+                "is the download complete? `translate-sum models download` fetches it again"
+            ) from exc
         finally:
             if bars_were_on:
                 hf_logging.enable_progress_bar()
