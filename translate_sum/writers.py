@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from translate_sum.document import Brief, Paragraph, SourceInfo, TranslatedArticle
+from translate_sum.document import Brief, Paragraph, SourceInfo, Stats, TranslatedArticle
 from translate_sum.errors import OutputError
 
 FORMATS = ("txt", "md", "json")
@@ -53,6 +53,10 @@ def paragraph_to_dict(paragraph: Paragraph) -> dict[str, Any]:
     return data
 
 
+def stats_to_dict(stats: Stats) -> dict[str, Any]:
+    return {"paragraphs": stats.paragraphs, "source_words": stats.source_words, "seconds": stats.seconds}
+
+
 def translation_to_dict(translated: TranslatedArticle) -> dict[str, Any]:
     """The translate command's JSON document (field names are a public contract)."""
     return {
@@ -60,11 +64,7 @@ def translation_to_dict(translated: TranslatedArticle) -> dict[str, Any]:
         "title": translated.title,
         "paragraphs": [paragraph_to_dict(p) for p in translated.paragraphs],
         "models": dict(translated.models),
-        "stats": {
-            "paragraphs": translated.stats.paragraphs,
-            "source_words": translated.stats.source_words,
-            "seconds": translated.stats.seconds,
-        },
+        "stats": stats_to_dict(translated.stats),
     }
 
 
@@ -175,11 +175,7 @@ def brief_to_dict(brief: Brief) -> dict[str, Any]:
         "key_points": [{"text": k.text, "paragraphs": list(k.paragraphs)} for k in brief.key_points],
         "paragraphs": translation["paragraphs"],
         "models": dict(brief.models),
-        "stats": {
-            "paragraphs": brief.stats.paragraphs,
-            "source_words": brief.stats.source_words,
-            "seconds": brief.stats.seconds,
-        },
+        "stats": stats_to_dict(brief.stats),
     }
 
 
