@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from translate_sum.document import Article, Brief, Flag, Paragraph, Segment, Stats, TranslatedArticle
 from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
 from translate_sum.errors import InputError
-from translate_sum.reader import parse_article, read_article
+from translate_sum.reader import parse_article, read_article, where
 from translate_sum.segment import segment_paragraph
 
 if TYPE_CHECKING:
@@ -81,10 +81,10 @@ def prepare_article(article: Article, options: TranslateOptions | None = None) -
     path = article.source.path
     if verdict.is_english:
         if options.strict_language:
-            raise InputError(f"{path}: the text is in English, not French; drop --strict to pass it through untranslated")
+            raise InputError(f"{where(path)}: the text is in English, not French; drop --strict to pass it through untranslated")
         log.warning("%s: the text is in English; passing it through untranslated", path)
     elif not verdict.is_french:
-        raise InputError(f"{path}: the text looks {verdict.name}, not French; give a French article")
+        raise InputError(f"{where(path)}: the text looks {verdict.name}, not French; give a French article")
     return dataclasses.replace(article, source=dataclasses.replace(article.source, language=verdict.code))
 
 

@@ -90,7 +90,7 @@ def parse_article(data: bytes | str, *, path: str = "-", markdown: bool = False,
         text = "\n".join(_MARKDOWN_HEADING.sub("", line) for line in text.splitlines())
     blocks = split_paragraphs(text)
     if not blocks:
-        raise InputError(f"{path}: the file is empty or holds only whitespace; give an article with text")
+        raise InputError(f"{where(path)}: empty, or only whitespace; give an article with text")
     has_title = len(blocks) > 1 and looks_like_title(blocks[0])
     paragraphs = tuple(
         Paragraph(index=i, source=block, is_title=(i == 1 and has_title))
@@ -111,7 +111,7 @@ def _article_from_html(text: str, path: str, encoding: str) -> Article:
     try:
         page = extract_article(text)
     except InputError as exc:
-        raise InputError(f"{path}: {exc}") from exc
+        raise InputError(f"{where(path)}: {exc}") from exc
     blocks = ([page.title] if page.title else []) + page.paragraphs
     paragraphs = tuple(
         Paragraph(index=i, source=block, is_title=(i == 1 and page.title is not None))
@@ -137,7 +137,7 @@ def decode(data: bytes, path: str = "-") -> tuple[str, str]:
     if utf16:
         return _decode_with(data, utf16, path), utf16
     if b"\x00" in data:
-        raise InputError(f"{path}: looks like a binary file (it contains NUL bytes), not text; give a .txt, .md or .html article")
+        raise InputError(f"{where(path)}: looks like a binary file (it contains NUL bytes), not text; give a .txt, .md or .html article")
     try:
         text = data.decode("utf-8")
         encoding = "utf-8"
@@ -160,6 +160,11 @@ def looks_like_title(paragraph: str) -> bool:
     return len(stripped.split()) <= TITLE_MAX_WORDS and not stripped.endswith((".", ":", ";", ","))
 
 
+def where(path: str) -> str:
+    """How messages name an input: its path, or "standard input" for "-"."""
+    return "standard input" if path == "-" else path
+
+
 def _check_size(data: bytes, name: str, max_bytes: int) -> None:
     if len(data) > max_bytes:
         raise InputError(f"{name}: input is over the {max_bytes:,}-byte limit; split it or raise --max-bytes")
@@ -169,7 +174,7 @@ def _decode_with(data: bytes, encoding: str, path: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not valid {encoding} text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") from exc
+        raise InputError(f"{where(path)}: not valid {encoding} text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") from exc
     _reject_binary_text(text, path)
     return text
 
@@ -227,7 +232,7 @@ def _detect(data: bytes, path: str) -> tuple[str, str]:
     matches = from_bytes(data, cp_isolation=_LEGACY_CANDIDATES)
     best = matches.best()
     if best is None:
-        raise InputError(f"{path}: not UTF-8 and no legacy French encoding fits; re-save it as UTF-8")
+        raise InputError(f"{where(path)}: not UTF-8 and no legacy French encoding fits; re-save it as UTF-8")
     encoding = best.encoding
     # cp1252 and ISO-8859-15 decode the same bytes equally well; they differ on œ and €,
     # which French uses and ¼, ½, ¤ (their cp1252 readings) which it hardly does.
@@ -244,4 +249,4 @@ def _canonical_encoding(name: str) -> str:
 def _reject_binary_text(text: str, path: str) -> None:
     sample = text[:20000]
     if sample and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
-        raise InputError(f"{path}: looks like a binary file (control characters), not text; give a .txt, .md or .html article")
+        raise InputError(f"{where(path)}: looks like a binary file (control characters), not text; give a .txt, .md or .html article")
