@@ -20,10 +20,17 @@ from typing import Any, Callable, Iterator
 import click
 
 from translate_sum import __version__
-from translate_sum.errors import TranslateSumError
+from translate_sum.errors import TranslateSumError, flag_namer
 
 ENGINE_CHOICES = ("auto", "transformers", "ctranslate2")
 DEVICE_CHOICES = ("auto", "cpu", "cuda")
+
+FLAGS = {
+    "strict_language": "--strict",
+    "max_segment_tokens": "--segment-tokens",
+    "output": "-o/--output",
+}
+"""Library setting names (errors' hints) whose flag is not `--` plus the name dashed."""
 
 
 @contextlib.contextmanager
@@ -32,7 +39,7 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except TranslateSumError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise click.ClickException(exc.describe(flag_namer(FLAGS))) from exc
     except KeyboardInterrupt:
         click.echo("Interrupted; nothing partial was written.", err=True)
         sys.exit(130)
