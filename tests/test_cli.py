@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -81,6 +82,30 @@ def test_missing_model_directory_is_one_line_and_exit_1(article: Path, tmp_path:
     result = run("translate", str(article), "--translation-model", str(tmp_path / "nope"))
     assert result.exit_code == 1
     assert "does not exist" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_library_hints_are_spelled_as_flags(article: Path, tmp_path: Path) -> None:
+    missing = run("translate", str(article), "--translation-model", str(tmp_path / "nope"))
+    assert "check --translation-model or give a Hub id" in missing.output
+    english = tmp_path / "english.txt"
+    english.write_text("The city council voted the budget on Tuesday evening after a long debate.\n", encoding="utf-8")
+    strict = run("translate", str(english), "--strict")
+    assert strict.exit_code == 1 and "drop --strict to pass it through untranslated" in strict.output
+    too_big = run("audit", str(article), str(english), "--max-bytes", "10")
+    assert too_big.exit_code == 2 and "raise --max-bytes" in too_big.output
+
+
+def test_flag_defaults_are_the_library_defaults() -> None:
+    from translate_sum import options
+    from translate_sum.cli import translate
+
+    defaults = {p.name: p.default for p in translate.params}
+    assert defaults["max_bytes"] == options.DEFAULT_MAX_BYTES
+    assert defaults["max_segment_tokens"] == options.DEFAULT_SEGMENT_TOKENS
+    assert (defaults["engine"], defaults["device"]) == (options.DEFAULT_ENGINE, options.DEFAULT_DEVICE)
+    # The settings keep the library's field names, so nothing is renamed on the way down.
+    names = {f.name for f in dataclasses.fields(options.TranslateOptions)} - {"decode"}
+    assert names <= set(defaults)
 
 
 def test_output_onto_the_input_is_refused_and_input_kept(article: Path) -> None:

@@ -190,6 +190,30 @@ def test_auto_engine_falls_back_to_transformers_when_conversion_fails(
         load_engine(model, engine="ctranslate2", device="cpu")
 
 
+def test_auto_fallback_warns_with_the_reason_only(
+    tiny_marian_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from translate_sum.engines import ctranslate2_engine, load_engine
+    from translate_sum.engines.core import USE_TRANSFORMERS
+    from translate_sum.models import ResolvedModel
+
+    def refuse(*args: object, **kwargs: object) -> Path:
+        raise ModelError("cannot convert tiny for CTranslate2 (unsupported)", USE_TRANSFORMERS)
+
+    monkeypatch.setattr(ctranslate2_engine, "convert_model", refuse)
+    caplog.set_level("WARNING", logger="translate_sum.engines")
+    load_engine(ResolvedModel("tiny", tiny_marian_dir), engine="auto", device="cpu")
+    warnings = [r.getMessage() for r in caplog.records if r.name == "translate_sum.engines"]
+    assert warnings == ["cannot convert tiny for CTranslate2 (unsupported); using the transformers engine instead"]
+
+
+def test_missing_ctranslate2_offers_the_transformers_engine_by_setting(tiny_marian_dir, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ctranslate2", None)
+    with pytest.raises(EngineUnavailable) as raised:
+        convert.import_ctranslate2()
+    assert (raised.value.hint.option, raised.value.hint.value) == ("engine", "transformers")
+
+
 def test_conversion_cache_is_the_same_however_the_path_is_spelled(
     tiny_marian_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

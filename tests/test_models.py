@@ -60,6 +60,13 @@ def test_missing_local_directory_is_named() -> None:
         resolve_model("./no/such/model", "summary")
 
 
+def test_errors_name_the_setting_by_its_field_not_a_flag() -> None:
+    with pytest.raises(ModelError) as raised:
+        resolve_model("./no/such/model", "summary")
+    assert raised.value.hint is not None and raised.value.hint.option == "summary_model"
+    assert "check summary_model" in str(raised.value) and "--" not in str(raised.value)
+
+
 def test_directory_without_config_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="no config.json"):
         resolve_model(str(tmp_path))

@@ -21,9 +21,21 @@ import click
 
 from translate_sum import __version__
 from translate_sum.errors import TranslateSumError, flag_namer
-
-ENGINE_CHOICES = ("auto", "transformers", "ctranslate2")
-DEVICE_CHOICES = ("auto", "cpu", "cuda")
+from translate_sum.options import (
+    DEFAULT_DEVICE,
+    DEFAULT_ENGINE,
+    DEFAULT_LENGTH,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_SEGMENT_TOKENS,
+    DEFAULT_SUMMARIZER,
+    DEVICES,
+    ENGINES,
+    LENGTHS,
+    QUANTIZATIONS,
+    SEGMENT_TOKENS_RANGE,
+    SUMMARIZERS,
+    TranslateOptions,
+)
 
 FLAGS = {
     "strict_language": "--strict",
@@ -52,21 +64,20 @@ class RunSettings:
     translation_model: str | None
     engine: str
     device: str
-    segment_tokens: int
+    max_segment_tokens: int
     max_bytes: int
     keep_all: bool
-    strict: bool
+    strict_language: bool
     audit: bool
     show_skipped: bool
     quiet: bool
 
-    def translate_options(self) -> Any:
-        from translate_sum.pipeline import TranslateOptions
-
+    def translate_options(self) -> TranslateOptions:
+        """The library's options, field for field under the same names."""
         return TranslateOptions(
-            max_segment_tokens=self.segment_tokens,
+            max_segment_tokens=self.max_segment_tokens,
             keep_all=self.keep_all,
-            strict_language=self.strict,
+            strict_language=self.strict_language,
             audit=self.audit,
         )
 
@@ -107,8 +118,8 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--engine",
-            type=click.Choice(ENGINE_CHOICES),
-            default="auto",
+            type=click.Choice(ENGINES),
+            default=DEFAULT_ENGINE,
             show_default=True,
             envvar="TRANSLATE_SUM_ENGINE",
             show_envvar=True,
@@ -116,8 +127,8 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--device",
-            type=click.Choice(DEVICE_CHOICES),
-            default="auto",
+            type=click.Choice(DEVICES),
+            default=DEFAULT_DEVICE,
             show_default=True,
             envvar="TRANSLATE_SUM_DEVICE",
             show_envvar=True,
@@ -125,15 +136,16 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--segment-tokens",
-            type=click.IntRange(8, 1024),
-            default=128,
+            "max_segment_tokens",
+            type=click.IntRange(*SEGMENT_TOKENS_RANGE),
+            default=DEFAULT_SEGMENT_TOKENS,
             show_default=True,
             help="Most model tokens per segment (capped by the model's input limit).",
         ),
         click.option(
             "--max-bytes",
             type=click.IntRange(1),
-            default=5_000_000,
+            default=DEFAULT_MAX_BYTES,
             show_default=True,
             envvar="TRANSLATE_SUM_MAX_BYTES",
             show_envvar=True,
@@ -146,6 +158,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--strict",
+            "strict_language",
             is_flag=True,
             help="Fail on English input instead of passing it through untranslated.",
         ),
@@ -215,7 +228,7 @@ def translate(
     """
     from translate_sum.pipeline import load_translator, prepare_article
     from translate_sum.reader import read_article
-    from translate_sum.writers import format_for_path, render_translation, write_atomic
+    from translate_sum.writers import format_for_path, render_translation
 
     with user_errors():
         _refuse_overwriting_input(input_path, output)
@@ -236,8 +249,8 @@ def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
     decorators = [
         click.option(
             "--summarizer",
-            type=click.Choice(["abstractive", "extractive"]),
-            default="abstractive",
+            type=click.Choice(SUMMARIZERS),
+            default=DEFAULT_SUMMARIZER,
             show_default=True,
             help="abstractive: a summary model writes the summary; extractive: the best "
             "sentences of the translation, no model needed.",
@@ -252,8 +265,8 @@ def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option(
             "--length",
-            type=click.Choice(["short", "medium", "long"]),
-            default="medium",
+            type=click.Choice(LENGTHS),
+            default=DEFAULT_LENGTH,
             show_default=True,
             help="Summary length. Extractive: short 1-2 sentences, medium 2-4 (about "
             "60-120 words), long 3-5. Abstractive: 0.6x, 1x, 1.5x the model's own length.",
@@ -484,7 +497,7 @@ class AuditFailed(click.ClickException):
 @click.argument("translation", type=click.Path(dir_okay=True, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), help="Report format. Default: from the -o extension, else md.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
-@click.option("--max-bytes", type=click.IntRange(1), default=5_000_000, show_default=True, help="Refuse files larger than this.")
+@click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse files larger than this.")
 def audit(source: str, translation: str, fmt: str | None, output: str | None, max_bytes: int) -> None:
     """Audit any English TRANSLATION of a French SOURCE, paragraph by paragraph.
 
@@ -510,7 +523,7 @@ def audit(source: str, translation: str, fmt: str | None, output: str | None, ma
         fmt = fmt or format_for_path(output, default="md")
         _emit(to_json(report_to_dict(report)) if fmt == "json" else report_to_markdown(report), output)
     except TranslateSumError as exc:
-        raise AuditFailed(str(exc)) from exc
+        raise AuditFailed(exc.describe(flag_namer(FLAGS))) from exc
     sys.exit(1 if report.flagged else 0)
 
 
@@ -557,8 +570,8 @@ def models_download(names: tuple[str, ...]) -> None:
 @click.argument("names", nargs=-1, metavar="[ROLE|ID|DIR]...")
 @click.option(
     "--device",
-    type=click.Choice(["auto", "cpu", "cuda"]),
-    default="auto",
+    type=click.Choice(DEVICES),
+    default=DEFAULT_DEVICE,
     show_default=True,
     envvar="TRANSLATE_SUM_DEVICE",
     help="The device the conversion is for (int8 weights for cpu, float16 for cuda); "
@@ -566,7 +579,7 @@ def models_download(names: tuple[str, ...]) -> None:
 )
 @click.option(
     "--quantization",
-    type=click.Choice(["int8", "int8_float16", "int8_float32", "float16", "bfloat16", "float32"]),
+    type=click.Choice(QUANTIZATIONS),
     help="Override the device's default quantization.",
 )
 def models_convert(names: tuple[str, ...], device: str, quantization: str | None) -> None:
@@ -576,16 +589,15 @@ def models_convert(names: tuple[str, ...], device: str, quantization: str | None
     going offline). With no argument, the default translation and summary models.
     The conversions are cached under the user cache directory.
     """
-    from translate_sum.engines.convert import convert_model
-    from translate_sum.engines.ctranslate2_engine import pick_device
+    from translate_sum.engines import conversion_device, prepare_conversion
     from translate_sum.models import ROLES, default_model, resolve_model
 
     with user_errors():
-        device = pick_device(device)
+        device = conversion_device(device)  # no GPU for --device cuda: fail before any download
         for name in names or ROLES:
             role = name if name in ROLES else "translation"
             resolved = resolve_model(default_model(name) if name in ROLES else name, role)
-            folder = convert_model(resolved.path, resolved.name, device=device, quantization=quantization)
+            folder = prepare_conversion(resolved, device=device, quantization=quantization)
             click.echo(f"{resolved.name}: {folder}")
 
 

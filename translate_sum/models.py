@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from translate_sum.errors import ModelError
+from translate_sum.errors import Hint, ModelError
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,8 @@ ROLE_ENV = {
     "translation": "TRANSLATE_SUM_TRANSLATION_MODEL",
     "summary": "TRANSLATE_SUM_SUMMARY_MODEL",
 }
-ROLE_OPTION = {"translation": "--translation-model", "summary": "--summary-model"}
+ROLE_SETTING = {"translation": "translation_model", "summary": "summary_model"}
+"""The setting that names each role's model (errors' hints name it; the CLI spells it as a flag)."""
 
 _CONFIG_FILES = [
     "config.json",
@@ -92,7 +93,7 @@ def default_model(role: str) -> str:
     for entry in load_registry():
         if entry.role == role:
             return entry.model_id
-    raise ModelError(f"models.txt names no {role} model; add one or pass {ROLE_OPTION[role]}")
+    raise ModelError(f"models.txt names no {role} model", Hint("add one or pass {option}", ROLE_SETTING[role]))
 
 
 def is_offline() -> bool:
@@ -121,8 +122,8 @@ def resolve_model(spec: str, role: str = "translation") -> ResolvedModel:
         return ResolvedModel(spec, cached)
     if is_offline():
         raise ModelError(
-            f"{role} model '{spec}' is not in the local cache and downloads are off (HF_HUB_OFFLINE=1); "
-            f"run `translate-sum models download {spec}` while online, or pass {ROLE_OPTION[role]} DIR"
+            f"{role} model '{spec}' is not in the local cache and downloads are off (HF_HUB_OFFLINE=1)",
+            Hint(f"run `translate-sum models download {spec}` while online, or pass {{option}}", ROLE_SETTING[role], "DIR"),
         )
     return ResolvedModel(spec, download_model(spec, role))
 
@@ -157,11 +158,13 @@ def download_model(model_id: str, role: str = "translation") -> Path:
     except RepositoryNotFoundError as exc:
         raise ModelError(f"{role} model '{model_id}' does not exist on the Hugging Face Hub; check the id (`translate-sum models` lists known ones)") from exc
     except HFValidationError as exc:
-        raise ModelError(f"'{model_id}' is neither a local directory nor a valid Hub id; check {ROLE_OPTION[role]}") from exc
+        raise ModelError(
+            f"'{model_id}' is neither a local directory nor a valid Hub id", Hint("check {option}", ROLE_SETTING[role])
+        ) from exc
     except Exception as exc:  # network errors come in many types (httpx, OSError, ...)
         raise ModelError(
-            f"cannot download {role} model '{model_id}' ({type(exc).__name__}); check the network, "
-            f"or copy the model to this machine and pass {ROLE_OPTION[role]} DIR"
+            f"cannot download {role} model '{model_id}' ({type(exc).__name__})",
+            Hint("check the network, or copy the model to this machine and pass {option}", ROLE_SETTING[role], "DIR"),
         ) from exc
     if not _is_complete(folder):
         raise ModelError(f"{role} model '{model_id}' has no config.json or weights on the Hub; it is not a usable seq2seq checkpoint")
@@ -171,7 +174,9 @@ def download_model(model_id: str, role: str = "translation") -> Path:
 def _local_directory(spec: str, role: str) -> Path:
     path = Path(spec).expanduser()
     if not path.exists():
-        raise ModelError(f"{role} model directory {spec} does not exist; check {ROLE_OPTION[role]} or give a Hub id")
+        raise ModelError(
+            f"{role} model directory {spec} does not exist", Hint("check {option} or give a Hub id", ROLE_SETTING[role])
+        )
     if not path.is_dir():
         raise ModelError(f"{role} model {spec} is a file; give the directory that save_pretrained wrote")
     if not (path / "config.json").is_file():

@@ -12,13 +12,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from translate_sum.document import Article, Brief, Flag, Paragraph, Segment, Stats, TranslatedArticle
 from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
-from translate_sum.errors import InputError
+from translate_sum.errors import Hint, InputError
+# DEFAULT_SEGMENT_TOKENS and TranslateOptions are re-exported: they used to live here.
+from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SUMMARIZERS, TranslateOptions  # noqa: F401
 from translate_sum.reader import parse_article, read_article, where
 from translate_sum.segment import segment_paragraph
 
@@ -29,22 +30,6 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 """Called as segments finish with (segments done, segments in all)."""
-
-DEFAULT_SEGMENT_TOKENS = 128
-"""OPUS-MT models were trained on single sentences: long multi-sentence inputs make
-them drop sentences. Short sentences are still packed together up to this budget."""
-
-
-@dataclass(frozen=True)
-class TranslateOptions:
-    """Settings of a translation run, carried together."""
-
-    max_segment_tokens: int = DEFAULT_SEGMENT_TOKENS
-    decode: DecodeOptions | None = None  # None: the model's own generation config
-    keep_all: bool = False  # translate page furniture and duplicates too
-    strict_language: bool = False  # English input is an error instead of passed through
-    audit: bool = True  # flag paragraphs to double-check, retry loops and bad lengths
-
 
 RETRY_KINDS = frozenset({"repetition", "length"})
 """Flags that stricter decoding can fix: a loop, or output far too long or short."""
@@ -81,7 +66,7 @@ def prepare_article(article: Article, options: TranslateOptions | None = None) -
     path = article.source.path
     if verdict.is_english:
         if options.strict_language:
-            raise InputError(f"{where(path)}: the text is in English, not French; drop --strict to pass it through untranslated")
+            raise InputError(f"{where(path)}: the text is in English, not French", Hint("drop {option} to pass it through untranslated", "strict_language"))
         log.warning("%s: the text is in English; passing it through untranslated", path)
     elif not verdict.is_french:
         raise InputError(f"{where(path)}: the text looks {verdict.name}, not French; give a French article")
@@ -261,9 +246,6 @@ def load_translator(
 
     resolved = resolve_model(model or default_model("translation"), "translation")
     return Translator(load_engine(resolved, engine=engine, device=device), options)
-
-
-SUMMARIZERS = ("abstractive", "extractive")
 
 
 class Briefer:

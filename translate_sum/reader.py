@@ -22,13 +22,13 @@ import sys
 from pathlib import Path
 
 from translate_sum.document import Article, Paragraph, SourceInfo
-from translate_sum.errors import InputError
+from translate_sum.errors import Hint, InputError
 from translate_sum.layout import paragraphs_from_lines
+from translate_sum.options import DEFAULT_MAX_BYTES
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 5_000_000
-"""A news article is a few tens of kilobytes; five megabytes is surely something else."""
+RAISE_MAX_BYTES = Hint("split it or raise {option}", "max_bytes")
 
 TITLE_MAX_WORDS = 25
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -61,10 +61,7 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Art
     try:
         size = file.stat().st_size
         if size > max_bytes:
-            raise InputError(
-                f"{name}: file is {size:,} bytes, over the {max_bytes:,}-byte limit; "
-                "split it or raise --max-bytes"
-            )
+            raise InputError(f"{name}: file is {size:,} bytes, over the {max_bytes:,}-byte limit", RAISE_MAX_BYTES)
         data = file.read_bytes()
     except OSError as exc:
         raise InputError(f"{name}: cannot read the file ({exc.strerror or exc}); check its permissions") from exc
@@ -167,7 +164,7 @@ def where(path: str) -> str:
 
 def _check_size(data: bytes, name: str, max_bytes: int) -> None:
     if len(data) > max_bytes:
-        raise InputError(f"{name}: input is over the {max_bytes:,}-byte limit; split it or raise --max-bytes")
+        raise InputError(f"{name}: input is over the {max_bytes:,}-byte limit", RAISE_MAX_BYTES)
 
 
 def _decode_with(data: bytes, encoding: str, path: str) -> str:

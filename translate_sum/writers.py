@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from translate_sum.document import Brief, Paragraph, SourceInfo, Stats, TranslatedArticle
-from translate_sum.errors import OutputError
+from translate_sum.errors import Hint, OutputError
 
 FORMATS = ("txt", "md", "json")
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json"}
@@ -26,7 +26,7 @@ def format_for_path(path: str | Path | None, default: str = "txt") -> str:
         return default
     suffix = Path(path).suffix.lower()
     if suffix and suffix not in _EXTENSIONS:
-        raise OutputError(f"cannot tell the output format from '{suffix}'; name the file .txt, .md or .json, or pass --format")
+        raise OutputError(f"cannot tell the output format from '{suffix}'", Hint("name the file .txt, .md or .json, or pass {option}", "format"))
     return _EXTENSIONS.get(suffix, default)
 
 

@@ -7,38 +7,14 @@ Engines own batching: callers hand over all texts at once and get outputs in ord
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
+
+from translate_sum.options import DecodeOptions
+
+__all__ = ["DecodeOptions", "ProgressCallback", "Seq2SeqEngine", "length_sorted_batches"]
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of inputs just finished."""
-
-
-@dataclass(frozen=True)
-class DecodeOptions:
-    """How to decode; defaults come from the model's generation config.
-
-    The output length is bounded relative to the input (`max_length_ratio` times the
-    input tokens plus `max_length_offset`, never above `max_new_tokens`) so that a
-    model caught in a loop stops early instead of running to the model's maximum.
-    """
-
-    num_beams: int = 4
-    max_new_tokens: int = 512
-    min_new_tokens: int = 0
-    max_length_ratio: float | None = 1.5
-    max_length_offset: int = 10
-    length_penalty: float = 1.0
-    no_repeat_ngram_size: int = 0
-    repetition_penalty: float = 1.0
-    batch_tokens: int = 2048  # source tokens per batch, padding included
-
-    def output_limit(self, input_tokens: int) -> int:
-        """Most new tokens allowed for an input of `input_tokens` tokens."""
-        if self.max_length_ratio is None:
-            return self.max_new_tokens
-        bound = int(self.max_length_ratio * input_tokens) + self.max_length_offset
-        return max(self.min_new_tokens + 1, min(self.max_new_tokens, bound))
 
 
 class Seq2SeqEngine(Protocol):

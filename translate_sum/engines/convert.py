@@ -32,12 +32,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Iterator
 
+from translate_sum.engines.core import USE_TRANSFORMERS, first_line, with_fallback
 from translate_sum.errors import EngineUnavailable, ModelError
+from translate_sum.options import QUANTIZATIONS
 
 log = logging.getLogger(__name__)
 
-INSTALL_HINT = "CTranslate2 is not installed: pip install ctranslate2, or use --engine transformers"
-QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 _MARKER = "translate_sum.json"  # written last inside the temporary directory
 _STALE_SECONDS = 24 * 3600
 _SNAPSHOT = re.compile(r"^[0-9a-f]{40}$")
@@ -48,11 +48,11 @@ def import_ctranslate2() -> ModuleType:
     try:
         import ctranslate2
     except ModuleNotFoundError as exc:
-        raise EngineUnavailable(INSTALL_HINT) from exc
+        raise EngineUnavailable("CTranslate2 is not installed: pip install ctranslate2", USE_TRANSFORMERS) from exc
     except (ImportError, OSError) as exc:  # installed, but a library it needs is missing
         raise EngineUnavailable(
-            f"CTranslate2 is installed but cannot load ({_first_line(exc)}); "
-            "reinstall it (pip install --force-reinstall ctranslate2) or use --engine transformers"
+            f"CTranslate2 is installed but cannot load ({first_line(exc)})",
+            with_fallback("reinstall it (pip install --force-reinstall ctranslate2)"),
         ) from exc
     return ctranslate2
 
@@ -138,7 +138,7 @@ def convert_model(
     model_name = model_name or str(model_dir)
     quantization = quantization or default_quantization(device)
     if quantization not in QUANTIZATIONS:
-        raise ModelError(f"unknown quantization '{quantization}'; choose one of {', '.join(QUANTIZATIONS)}")
+        raise ModelError(f"unknown quantization '{quantization}'", f"choose one of {', '.join(QUANTIZATIONS)}")
     target = converted_path(model_dir, model_name, device, quantization)
     if is_converted(target):
         log.debug("Using the CTranslate2 conversion of %s cached in %s", model_name, target)
@@ -170,8 +170,7 @@ def convert_model(
         if isinstance(exc, (EngineUnavailable, ModelError)) or not isinstance(exc, Exception):
             raise
         raise ModelError(
-            f"cannot convert {model_name} for CTranslate2 ({type(exc).__name__}: {_first_line(exc)}); "
-            "use --engine transformers"
+            f"cannot convert {model_name} for CTranslate2 ({type(exc).__name__}: {first_line(exc)})", USE_TRANSFORMERS
         ) from exc
     log.warning("Converted %s in %.0f s", model_name, time.monotonic() - started)
     return target
@@ -232,8 +231,3 @@ def _remove_stale_temporaries(root: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             continue
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

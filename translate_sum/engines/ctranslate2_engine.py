@@ -17,39 +17,30 @@ transformers engine's up to int8 rounding, not token for token.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from pathlib import Path
 from typing import Any, Sequence
 
 from translate_sum.engines.base import DecodeOptions, ProgressCallback, length_sorted_batches
 from translate_sum.engines.convert import convert_model, default_quantization, import_ctranslate2
-from translate_sum.engines.transformers_engine import options_from_generation_config
+from translate_sum.engines.core import (
+    USE_TRANSFORMERS,
+    first_line,
+    machine_threads,
+    options_from_generation_config,
+    read_json,
+    refuse_long_inputs,
+    resolve_device,
+    token_limits,
+)
 from translate_sum.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-_NO_LIMIT = 1_000_000
-
-
-def machine_threads() -> int:
-    """CPU cores this process may use (the affinity mask, where the OS has one)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS and Windows have no affinity mask
-        return max(1, os.cpu_count() or 1)
-
 
 def pick_device(device: str) -> str:
     """Resolve "auto" to "cuda" when CTranslate2 sees a CUDA GPU, else "cpu"."""
-    ct2 = import_ctranslate2()
-    gpus = ct2.get_cuda_device_count()
-    if device == "auto":
-        return "cuda" if gpus > 0 else "cpu"
-    if device == "cuda" and gpus == 0:
-        raise ModelError("--device cuda was asked for but CTranslate2 sees no CUDA GPU; use --device cpu or auto")
-    return device
+    return resolve_device(device, import_ctranslate2().get_cuda_device_count(), "CTranslate2")
 
 
 # Tokenizer classes of the model families we run, for checkpoints whose
@@ -74,9 +65,9 @@ def load_tokenizer(model_dir: Path) -> Any:
     """
     import transformers
 
-    class_name = _read_json(model_dir / "tokenizer_config.json").get("tokenizer_class")
+    class_name = read_json(model_dir / "tokenizer_config.json").get("tokenizer_class")
     if not class_name:
-        class_name = _TOKENIZER_BY_MODEL_TYPE.get(_read_json(model_dir / "config.json").get("model_type", ""))
+        class_name = _TOKENIZER_BY_MODEL_TYPE.get(read_json(model_dir / "config.json").get("model_type", ""))
     tokenizer_class = None
     if class_name:
         tokenizer_class = getattr(transformers, class_name, None) or getattr(
@@ -88,7 +79,7 @@ def load_tokenizer(model_dir: Path) -> Any:
     try:
         return tokenizer_class.from_pretrained(str(model_dir))
     except Exception as exc:  # a missing or corrupt tokenizer file surfaces as anything
-        raise ModelError(f"cannot load the tokenizer of {model_dir}: {_first_line(exc)}") from exc
+        raise ModelError(f"cannot load the tokenizer of {model_dir}: {first_line(exc)}") from exc
 
 
 class CTranslate2Engine:
@@ -115,9 +106,11 @@ class CTranslate2Engine:
         self.device = pick_device(device)
         self.quantization = quantization or default_quantization(self.device)
         self.threads = threads or machine_threads()
-        config = _read_json(model_dir / "config.json")
+        config = read_json(model_dir / "config.json")
         if not config:
-            raise ModelError(f"model directory {model_dir} has no config.json; give a directory that save_pretrained wrote")
+            raise ModelError(
+                f"model directory {model_dir} has no config.json", "give a directory that save_pretrained wrote"
+            )
         self.tokenizer = load_tokenizer(model_dir)
         converted = convert_model(model_dir, self.model_name, self.device, self.quantization)
         try:
@@ -130,14 +123,14 @@ class CTranslate2Engine:
                 intra_threads=self.threads if self.device == "cpu" else 0,
             )
         except Exception as exc:
-            raise ModelError(f"cannot load the CTranslate2 model of {self.model_name}: {_first_line(exc)}") from exc
+            raise ModelError(
+                f"cannot load the CTranslate2 model of {self.model_name}: {first_line(exc)}", USE_TRANSFORMERS
+            ) from exc
 
-        positions = config.get("max_position_embeddings") or _NO_LIMIT
-        tokenizer_limit = getattr(self.tokenizer, "model_max_length", _NO_LIMIT) or _NO_LIMIT
-        self.max_input_tokens: int = int(min(positions, tokenizer_limit))
-        # The decoder's first position holds the start token.
-        self.max_output_tokens: int = int(positions) - 1
-        generation = _read_json(model_dir / "generation_config.json") or config
+        self.max_input_tokens, self.max_output_tokens = token_limits(
+            config.get("max_position_embeddings"), getattr(self.tokenizer, "model_max_length", None)
+        )
+        generation = read_json(model_dir / "generation_config.json") or config
         self._generation = generation
         # BART-style models must begin with <s> (forced_bos_token_id); Marian has none.
         forced_bos = generation.get("forced_bos_token_id")
@@ -175,10 +168,7 @@ class CTranslate2Engine:
             return []
         encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
         lengths = [len(ids) for ids in encoded]
-        too_long = [n for n in lengths if n > self.max_input_tokens]
-        if too_long:
-            # Segmentation guarantees this never happens; silent truncation would lose text.
-            raise ValueError(f"input of {max(too_long)} tokens exceeds the model's {self.max_input_tokens}")
+        refuse_long_inputs(lengths, self.max_input_tokens)
         outputs: list[str] = [""] * len(texts)
         for batch in length_sorted_batches(lengths, options.batch_tokens):
             sources = [self.tokenizer.convert_ids_to_tokens(encoded[i]) for i in batch]
@@ -206,17 +196,3 @@ class CTranslate2Engine:
             if progress:
                 progress(len(batch))
         return outputs
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot read {path}: {_first_line(exc)}; the model directory looks damaged") from exc
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

@@ -13,23 +13,23 @@ from pathlib import Path
 from typing import Sequence
 
 from translate_sum.engines.base import DecodeOptions, ProgressCallback, length_sorted_batches
+from translate_sum.engines.core import (
+    first_line,
+    options_from_generation_config,
+    refuse_long_inputs,
+    resolve_device,
+    token_limits,
+)
 from translate_sum.errors import ModelError
 
 log = logging.getLogger(__name__)
 
-# Tokenizers of old checkpoints report a huge sentinel when they know no limit.
-_NO_LIMIT = 1_000_000
-
 
 def pick_device(device: str) -> str:
-    """Resolve "auto" to "cuda" when a CUDA GPU is usable, else "cpu"."""
+    """Resolve "auto" to "cuda" when PyTorch sees a CUDA GPU, else "cpu"."""
     import torch
 
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ModelError("--device cuda was asked for but PyTorch sees no CUDA GPU; use --device cpu or auto")
-    return device
+    return resolve_device(device, torch.cuda.device_count() if torch.cuda.is_available() else 0, "PyTorch")
 
 
 class TransformersEngine:
@@ -54,19 +54,17 @@ class TransformersEngine:
             self.model = AutoModelForSeq2SeqLM.from_pretrained(model_dir, dtype=dtype)
         except Exception as exc:  # corrupt weights, missing tokenizer files, wrong architecture...
             raise ModelError(
-                f"cannot load model {self.model_name} ({type(exc).__name__}: {_first_line(exc)}); "
-                "is the download complete? `translate-sum models download` fetches it again"
+                f"cannot load model {self.model_name} ({type(exc).__name__}: {first_line(exc)})",
+                "is the download complete? `translate-sum models download` fetches it again",
             ) from exc
         finally:
             if bars_were_on:
                 hf_logging.enable_progress_bar()
         self.model.to(self.device).eval()
-        config = self.model.config
-        positions = getattr(config, "max_position_embeddings", None) or _NO_LIMIT
-        tokenizer_limit = getattr(self.tokenizer, "model_max_length", _NO_LIMIT) or _NO_LIMIT
-        self.max_input_tokens: int = int(min(positions, tokenizer_limit))
-        # The decoder's first position holds the start token.
-        self.max_output_tokens: int = int(positions) - 1
+        self.max_input_tokens, self.max_output_tokens = token_limits(
+            getattr(self.model.config, "max_position_embeddings", None),
+            getattr(self.tokenizer, "model_max_length", None),
+        )
         log.info("Loaded %s on %s (input limit %d tokens)", self.model_name, self.device, self.max_input_tokens)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -89,10 +87,7 @@ class TransformersEngine:
         import torch
 
         lengths = self.count_tokens(texts)
-        too_long = [n for n in lengths if n > self.max_input_tokens]
-        if too_long:
-            # Segmentation guarantees this never happens; silent truncation would lose text.
-            raise ValueError(f"input of {max(too_long)} tokens exceeds the model's {self.max_input_tokens}")
+        refuse_long_inputs(lengths, self.max_input_tokens)
         outputs: list[str] = [""] * len(texts)
         for batch in length_sorted_batches(lengths, options.batch_tokens):
             encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True)
@@ -116,22 +111,3 @@ class TransformersEngine:
             if progress:
                 progress(len(batch))
         return outputs
-
-
-def options_from_generation_config(config: dict) -> DecodeOptions:
-    """Map a Hugging Face generation config (as a dict) onto `DecodeOptions`."""
-    defaults = DecodeOptions()
-    max_length = config.get("max_length") or defaults.max_new_tokens
-    return DecodeOptions(
-        num_beams=int(config.get("num_beams") or 1),
-        max_new_tokens=int(config.get("max_new_tokens") or max_length),
-        min_new_tokens=int(config.get("min_new_tokens") or config.get("min_length") or 0),
-        length_penalty=float(config.get("length_penalty") if config.get("length_penalty") is not None else 1.0),
-        no_repeat_ngram_size=int(config.get("no_repeat_ngram_size") or 0),
-        repetition_penalty=float(config.get("repetition_penalty") or 1.0),
-    )
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

@@ -1,0 +1,103 @@
+"""What every engine does the same way: device choice, limits, settings, error wording.
+
+The transformers and CTranslate2 engines and the converter differ in the library that
+runs the model, not in how a device is chosen, how a checkpoint's limits and
+generation config are read, or how their errors are worded; those live here, once.
+
+Limits: no model library is imported here; callers pass what their library reports
+(the number of CUDA devices, a loaded config as a dict).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Sequence
+
+from translate_sum.engines.base import DecodeOptions
+from translate_sum.errors import Hint, ModelError
+
+NO_LIMIT = 1_000_000
+"""Tokenizers of old checkpoints report a huge sentinel when they know no limit."""
+
+USE_TRANSFORMERS = Hint("use {option}", "engine", "transformers")
+"""The way out when CTranslate2 cannot run a model."""
+
+
+def with_fallback(text: str) -> Hint:
+    """A hint that says `text`, then offers the transformers engine."""
+    return Hint(f"{text}, or use {{option}}", "engine", "transformers")
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (libraries' messages run long), else its type."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def read_json(path: Path) -> dict:
+    """A checkpoint's JSON file as a dict; {} when the file is absent, ModelError when damaged."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read {path}: {first_line(exc)}", "the model directory looks damaged") from exc
+
+
+def machine_threads() -> int:
+    """CPU cores this process may use (the affinity mask, where the OS has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS and Windows have no affinity mask
+        return max(1, os.cpu_count() or 1)
+
+
+def resolve_device(device: str, cuda_devices: int, runtime: str) -> str:
+    """Resolve "auto" to "cuda" when `runtime` sees a CUDA GPU, else "cpu".
+
+    `cuda_devices` is how many GPUs `runtime` (PyTorch, CTranslate2) reports; asking
+    for "cuda" where it sees none is a `ModelError` that offers the CPU.
+    """
+    if device == "auto":
+        return "cuda" if cuda_devices > 0 else "cpu"
+    if device == "cuda" and cuda_devices == 0:
+        raise ModelError(
+            f"a CUDA GPU was asked for but {runtime} sees none", Hint("use {option} or auto", "device", "cpu")
+        )
+    return device
+
+
+def token_limits(max_positions: int | None, tokenizer_limit: int | None) -> tuple[int, int]:
+    """(most input tokens, most output tokens) of a checkpoint.
+
+    Inputs are bounded by both the position embeddings and the tokenizer's
+    `model_max_length`; outputs by the positions less the decoder's start token.
+    """
+    positions = max_positions or NO_LIMIT
+    return int(min(positions, tokenizer_limit or NO_LIMIT)), int(positions) - 1
+
+
+def refuse_long_inputs(lengths: Sequence[int], limit: int) -> None:
+    """ValueError when an input is over the model's limit.
+
+    Segmentation guarantees this never happens; silent truncation would lose text.
+    """
+    too_long = [n for n in lengths if n > limit]
+    if too_long:
+        raise ValueError(f"input of {max(too_long)} tokens exceeds the model's {limit}")
+
+
+def options_from_generation_config(config: dict) -> DecodeOptions:
+    """Map a Hugging Face generation config (as a dict) onto `DecodeOptions`."""
+    defaults = DecodeOptions()
+    max_length = config.get("max_length") or defaults.max_new_tokens
+    return DecodeOptions(
+        num_beams=int(config.get("num_beams") or 1),
+        max_new_tokens=int(config.get("max_new_tokens") or max_length),
+        min_new_tokens=int(config.get("min_new_tokens") or config.get("min_length") or 0),
+        length_penalty=float(config.get("length_penalty") if config.get("length_penalty") is not None else 1.0),
+        no_repeat_ngram_size=int(config.get("no_repeat_ngram_size") or 0),
+        repetition_penalty=float(config.get("repetition_penalty") or 1.0),
+    )
