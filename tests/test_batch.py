@@ -530,6 +530,7 @@ def test_exit_status_is_0_when_all_succeed_1_when_any_failed_130_when_interrupte
 # ---------------------------------------------------------------------------
 
 CORPUS = os.environ.get("TRANSLATE_SUM_CORPUS")
+CORPUS_ARTICLES = Path(CORPUS) / "articles" / "fr" if CORPUS else None
 
 
 @pytest.fixture
@@ -544,11 +545,16 @@ def one_torch_thread():
 
 
 @pytest.mark.skipif(not CORPUS, reason="set TRANSLATE_SUM_CORPUS to the shared corpus folder")
+@pytest.mark.skipif(
+    CORPUS_ARTICLES is not None and not CORPUS_ARTICLES.is_dir(),
+    reason=f"TRANSLATE_SUM_CORPUS has no articles/fr folder ({CORPUS_ARTICLES})",
+)
 def test_a_corpus_folder_with_two_bad_files_completes_and_a_rerun_skips_it_all(tmp_path: Path, one_torch_thread: None) -> None:
     from tests.tiny_models import build_tiny_marian
     from translate_sum.pipeline import load_translator
 
-    articles = Path(CORPUS) / "articles" / "fr"
+    assert CORPUS_ARTICLES is not None
+    articles = CORPUS_ARTICLES
     source = tmp_path / "in"
     shutil.copytree(articles, source)
     (source / "empty.txt").write_bytes(b"")

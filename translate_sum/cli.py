@@ -384,19 +384,20 @@ def batch(
                  1 any article failed (see report.json),
                  2 usage error, 130 interrupted.
     """
-    from translate_sum.batch import DEFAULT_PATTERNS, BatchOptions, exit_status, run_batch
-    from translate_sum.models import default_model
-    from translate_sum.pipeline import load_briefer, load_translator
+    from translate_sum.batch import DEFAULT_PATTERNS, BatchOptions, ModelSpec, exit_status, run_batch
 
     if output_dir.resolve() == input_dir.resolve():
         raise click.UsageError("the output folder is the input folder; choose another -o so inputs and outputs stay apart")
     with user_errors():
-        # Named, not loaded: a rerun with nothing left to do never loads a model.
-        translate_options = run.translate_options()
-        models = {"translation": run.translation_model or default_model("translation")}
-        if not translate_only:
-            extractive = summary.summarizer == "extractive"
-            models["summary"] = "extractive" if extractive else (summary.summary_model or default_model("summary"))
+        spec = ModelSpec(
+            translation_model=run.translation_model,
+            summary_model=summary.summary_model,
+            summarizer=summary.summarizer,
+            translate_only=translate_only,
+            engine=run.engine,
+            device=run.device,
+            options=run.translate_options(),
+        )
         options = BatchOptions(
             patterns=patterns or DEFAULT_PATTERNS,
             recursive=recursive,
@@ -407,19 +408,11 @@ def batch(
             show_skipped=run.show_skipped,
             summarizer=summary.summarizer,
             max_bytes=run.max_bytes,
-            models=models,
-            translate_options=translate_options,
+            models=spec.names(),  # named, not loaded: a rerun with nothing to do loads nothing
+            translate_options=spec.options,
         )
-
-        def load() -> tuple[Any, Any]:
-            engine = {"engine": run.engine, "device": run.device, "options": translate_options}
-            if translate_only:
-                return load_translator(run.translation_model, **engine), None
-            briefer = load_briefer(run.translation_model, summary.summary_model, summarizer=summary.summarizer, **engine)
-            return briefer.translator, briefer
-
         with BatchProgress(run.quiet) as progress:
-            report = run_batch(input_dir, output_dir, options, progress=progress, load=load)
+            report = run_batch(input_dir, output_dir, options, progress=progress, load=spec.load)
     if report.total == 0:
         click.echo(f"No articles matching {' '.join(options.patterns)} in {input_dir}.", err=True)
     elif not run.quiet:

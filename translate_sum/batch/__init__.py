@@ -1,0 +1,29 @@
+"""Folder runs: many articles in, translations, briefs, a report and a digest out.
+
+The package splits a run by responsibility, data flowing one way:
+
+- `discover`: which files to read and where each one's outputs go;
+- `options`: the run's settings and the models it names (`ModelSpec`);
+- `state`: what a previous run finished (hashes, options fingerprint), for resuming;
+- `work`: one group of articles read, translated, briefed and written;
+- `run`: the local driver (`run_batch`) that ties them together;
+- `report`: the results, `report.json`'s rows and the exit status.
+
+The digest (`index.md`) is rendered by `writers.render_index`, with the other writers.
+
+Limits: see `run` (one machine) and `state` (how resume decides).
+"""
+
+from translate_sum.batch.discover import DEFAULT_PATTERNS, HTML_PATTERNS, INDEX_NAME, REPORT_NAME, TEXT_PATTERNS, discover, output_paths
+from translate_sum.batch.options import GROUP_SIZE, BatchOptions, BriefMaker, ModelLoader, Models, ModelSpec
+from translate_sum.batch.report import ArticleResult, BatchReport, Status, exit_status
+from translate_sum.batch.run import BatchProgress, run_batch
+from translate_sum.batch.state import file_sha256, options_fingerprint
+from translate_sum.batch.work import ENGLISH_NOTE
+
+__all__ = [
+    "DEFAULT_PATTERNS", "HTML_PATTERNS", "INDEX_NAME", "REPORT_NAME", "TEXT_PATTERNS", "discover", "output_paths",
+    "GROUP_SIZE", "BatchOptions", "BriefMaker", "ModelLoader", "Models", "ModelSpec",
+    "ArticleResult", "BatchReport", "Status", "exit_status",
+    "BatchProgress", "run_batch", "file_sha256", "options_fingerprint", "ENGLISH_NOTE",
+]

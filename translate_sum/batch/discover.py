@@ -1,0 +1,104 @@
+"""Which files a folder run reads, and where each one's outputs go.
+
+Pure path work: no file is opened here except to list folders. The order of the
+inputs is sorted, so a run, its report and its resume are the same on every machine.
+
+Limits: symbolic links to folders are not followed; patterns match names with
+`fnmatch` (no `**`), case-insensitively.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:
+    from translate_sum.batch.options import BatchOptions
+
+log = logging.getLogger(__name__)
+
+TEXT_PATTERNS = ("*.txt", "*.md")
+HTML_PATTERNS = ("*.html", "*.htm")
+DEFAULT_PATTERNS = TEXT_PATTERNS + HTML_PATTERNS
+"""What a folder run reads by default; HTML pages go through the reader's HTML path."""
+
+REPORT_NAME = "report.json"
+INDEX_NAME = "index.md"
+
+# Our own output names: never read back as input, even from a folder we don't know.
+OUTPUT_SUFFIXES = (".en.md", ".brief.md", ".en.json", ".brief.json", ".tmp")
+
+
+def discover(
+    input_dir: Path,
+    patterns: Sequence[str] = DEFAULT_PATTERNS,
+    *,
+    recursive: bool = True,
+    exclude: Sequence[Path] = (),
+) -> list[Path]:
+    """Input files under `input_dir`, relative to it, in a stable sorted order.
+
+    Skipped: hidden files and folders (names starting with "."; this covers our own
+    temporary files), the folders in `exclude` (the output folder), any folder holding
+    a previous run's report.json and index.md, and files named like our outputs.
+    Patterns match the file name, case-insensitively (`*.txt` finds `A.TXT`); a
+    pattern with a "/" matches the path relative to `input_dir`.
+    """
+    root = input_dir.resolve()
+    excluded = {p.resolve() for p in exclude}
+    lowered = [p.lower() for p in patterns]
+    found: list[Path] = []
+    for folder, dirnames, filenames in os.walk(root):
+        here = Path(folder)
+        kept = []
+        for name in dirnames:
+            sub = here / name
+            if name.startswith(".") or sub.resolve() in excluded or _is_output_folder(sub):
+                log.debug("not reading %s: hidden, or an output folder", sub)
+                continue
+            kept.append(name)
+        dirnames[:] = sorted(kept) if recursive else []
+        for name in filenames:
+            if name.startswith(".") or name.lower().endswith(OUTPUT_SUFFIXES):
+                continue
+            relative = (here / name).relative_to(root)
+            if not (here / name).is_file():
+                continue
+            if _matches(relative, lowered):
+                found.append(relative)
+    return sorted(found, key=lambda p: p.parts)
+
+
+def _matches(relative: Path, patterns: Sequence[str]) -> bool:
+    name = relative.name.lower()
+    posix = relative.as_posix().lower()
+    return any(fnmatch.fnmatchcase(posix if "/" in p else name, p) for p in patterns)
+
+
+def _is_output_folder(folder: Path) -> bool:
+    return (folder / REPORT_NAME).is_file() and (folder / INDEX_NAME).is_file()
+
+
+def output_paths(inputs: Sequence[Path], options: BatchOptions) -> dict[Path, list[Path]]:
+    """Each input's outputs, relative to the output folder: translation first.
+
+    `sub/name.txt` gives `sub/name.en.md` and `sub/name.brief.md`. When two inputs of
+    a folder share a stem (`a.txt`, `a.md`) their whole names are used instead
+    (`a.txt.en.md`, `a.md.en.md`) so neither overwrites the other.
+    """
+    stems: dict[tuple[Path, str], int] = {}
+    for path in inputs:
+        key = (path.parent, path.stem.lower())
+        stems[key] = stems.get(key, 0) + 1
+    extension = "json" if options.fmt == "json" else "md"
+    outputs: dict[Path, list[Path]] = {}
+    for path in inputs:
+        base = path.stem if stems[(path.parent, path.stem.lower())] == 1 else path.name
+        names = [f"{base}.en.{extension}"]
+        if not options.translate_only:
+            names.append(f"{base}.brief.{extension}")
+        outputs[path] = [path.parent / n for n in names]
+    return outputs

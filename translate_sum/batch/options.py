@@ -1,0 +1,94 @@
+"""What a folder run is asked to do: its settings, and the models it names.
+
+`ModelSpec` names the models as the user gave them and knows how to load them, so
+the CLI only parses and a Ray worker can load the same models from the same spec.
+
+Limits: a spec names models; whether they exist is found when they are loaded
+(`resolve_model` raises with the choices).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from translate_sum.batch.discover import DEFAULT_PATTERNS
+from translate_sum.document import Brief, TranslatedArticle
+from translate_sum.pipeline import TranslateOptions, Translator
+from translate_sum.reader import DEFAULT_MAX_BYTES
+
+GROUP_SIZE = 8
+"""Articles per `translate_many` call: enough segments to keep the engine's batches
+full, few enough that finished outputs appear often and an interrupt loses little."""
+
+
+class BriefMaker(Protocol):
+    """What a folder run needs to brief an article (pipeline.Briefer is one)."""
+
+    def brief(self, translated: TranslatedArticle, length: str = "medium") -> Brief:
+        ...
+
+
+Models = tuple[Translator, "BriefMaker | None"]
+ModelLoader = Callable[[], Models]
+"""Loads the translator and briefer; called only when some article needs them."""
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Settings of a folder run, carried together."""
+
+    patterns: tuple[str, ...] = DEFAULT_PATTERNS
+    recursive: bool = True
+    translate_only: bool = False
+    force: bool = False
+    fmt: str = "md"  # md or json
+    length: str = "medium"
+    show_skipped: bool = False  # list skipped paragraphs (furniture, duplicates) in translations
+    summarizer: str = "abstractive"  # recorded in the options fingerprint only
+    group_size: int = GROUP_SIZE
+    max_bytes: int = DEFAULT_MAX_BYTES
+    # The models (as the user named them) and translation settings the outputs come
+    # from. Needed when models load lazily (`run_batch(load=...)`); None takes them
+    # from the loaded translator and briefer.
+    models: dict[str, str] | None = None
+    translate_options: TranslateOptions | None = None
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """The models of a run as the user named them (None: the registry's default).
+
+    `names()` goes into the options fingerprint without loading anything, so a rerun
+    with nothing left to do never loads a model; `load()` loads them.
+    """
+
+    translation_model: str | None = None
+    summary_model: str | None = None
+    summarizer: str = "abstractive"  # or "extractive": no summary model
+    translate_only: bool = False  # no briefer at all
+    engine: str = "auto"
+    device: str = "auto"
+    options: TranslateOptions = field(default_factory=TranslateOptions)
+
+    def names(self) -> dict[str, str]:
+        """The models by role, as the report and the fingerprint name them."""
+        from translate_sum.models import default_model
+
+        names = {"translation": self.translation_model or default_model("translation")}
+        if not self.translate_only:
+            if self.summarizer == "extractive":
+                names["summary"] = "extractive"
+            else:
+                names["summary"] = self.summary_model or default_model("summary")
+        return names
+
+    def load(self) -> Models:
+        """Load the translator and, unless translate-only, the briefer."""
+        from translate_sum.pipeline import load_briefer, load_translator
+
+        engine = {"engine": self.engine, "device": self.device, "options": self.options}
+        if self.translate_only:
+            return load_translator(self.translation_model, **engine), None
+        briefer = load_briefer(self.translation_model, self.summary_model, summarizer=self.summarizer, **engine)
+        return briefer.translator, briefer

@@ -1,0 +1,100 @@
+"""What a folder run did: one result per input, the totals, and the exit status.
+
+These are the rows of `report.json`; `writers.render_index` turns a report into the
+`index.md` digest.
+
+Limits: a report holds every reached input in memory (a few hundred bytes each).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["done", "skipped", "failed"]
+
+
+@dataclass
+class ArticleResult:
+    """One input's line in the report; paths are relative to the input/output folder."""
+
+    input: str
+    status: Status
+    error: str | None = None
+    outputs: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    sha256: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    # The audit's flags, each with the paragraph it is about: what to double-check.
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    # Something the reader should know about a finished article (English passed through).
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input": self.input,
+            "status": self.status,
+            "error": self.error,
+            "outputs": list(self.outputs),
+            "seconds": round(self.seconds, 3),
+            "sha256": self.sha256,
+            "title": self.title,
+            "summary": self.summary,
+            "flags": list(self.flags),
+            "note": self.note,
+        }
+
+
+@dataclass
+class BatchReport:
+    """What a folder run did: one result per input reached, in input order."""
+
+    input_dir: str
+    output_dir: str
+    options: dict[str, Any]
+    articles: list[ArticleResult]
+    total: int  # inputs discovered
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    def count(self, status: Status) -> int:
+        return sum(1 for a in self.articles if a.status == status)
+
+    @property
+    def pending(self) -> int:
+        """Inputs this run did not reach (only after an interrupt)."""
+        return self.total - len(self.articles)
+
+    @property
+    def totals(self) -> dict[str, Any]:
+        return {
+            "articles": self.total,
+            "done": self.count("done"),
+            "skipped": self.count("skipped"),
+            "failed": self.count("failed"),
+            "pending": self.pending,
+            "seconds": round(self.seconds, 3),
+            "interrupted": self.interrupted,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": [a.to_dict() for a in self.articles],
+            "totals": self.totals,
+            "options": self.options,
+        }
+
+    def summary_line(self) -> str:
+        """One line for the end of a run: counts and seconds."""
+        parts = [f"{self.count('done')} done", f"{self.count('skipped')} skipped", f"{self.count('failed')} failed"]
+        if self.interrupted:
+            parts.append(f"{self.pending} not reached (interrupted)")
+        return f"{self.total} articles: {', '.join(parts)} in {self.seconds:.1f} s; report in {self.output_dir}"
+
+
+def exit_status(report: BatchReport) -> int:
+    """The CLI's exit status: 0 all succeeded (or skipped), 1 any failed, 130 interrupted."""
+    if report.interrupted:
+        return 130
+    return 1 if report.count("failed") else 0

@@ -1,0 +1,194 @@
+"""One group of articles: read, translate together, brief, write, and say how it went.
+
+The same code runs in the local batch and in a Ray worker, so both write the same
+bytes. Nothing here decides what to skip or keeps a report: it takes the work items
+the driver hands it and yields one `ArticleResult` per item, each as soon as that
+article's outputs are written.
+
+Limits: a group is translated in one engine call, so an article is done (and written)
+when its whole group is; groups are small (`BatchOptions.group_size`) for that reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from translate_sum import writers
+from translate_sum.batch.options import BatchOptions, BriefMaker, Models
+from translate_sum.batch.report import ArticleResult
+from translate_sum.document import Article, TranslatedArticle
+from translate_sum.errors import InputError, TranslateSumError
+from translate_sum.pipeline import TranslateOptions, Translator, prepare_article
+from translate_sum.reader import read_article
+
+log = logging.getLogger(__name__)
+
+ENGLISH_NOTE = "The text is in English: passed through untranslated."
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One input to do: where it is, what its bytes hash to, where its outputs go."""
+
+    input: str  # relative to the input folder, "/"-separated
+    sha256: str
+    outputs: tuple[str, ...]  # relative to the output folder, translation first
+
+
+@dataclass(frozen=True)
+class Workplace:
+    """The folders and settings every work item of a run shares."""
+
+    input_dir: Path
+    output_dir: Path
+    options: BatchOptions
+    translate_options: TranslateOptions
+
+
+@dataclass
+class _Read:
+    item: WorkItem
+    article: Article
+    seconds: float
+
+
+def process_group(
+    place: Workplace,
+    group: Iterable[WorkItem],
+    models: Callable[[], Models],
+    tell: Callable[[str], None] | None = None,
+) -> Iterator[ArticleResult]:
+    """Read, translate (one engine call), brief and write a group; one result per item.
+
+    Unreadable inputs are yielded as failed before anything is translated; `models`
+    is called only when some article of the group needs translating. A
+    KeyboardInterrupt leaves no half-written article behind and propagates.
+    """
+    ready: list[_Read] = []
+    for item in group:
+        read = read_item(place, item)
+        if isinstance(read, ArticleResult):
+            yield read
+        else:
+            ready.append(read)
+        if tell:
+            tell(item.input)
+    if not ready:
+        return
+    translator, briefer = models()
+    if not place.options.translate_only and briefer is None:
+        raise ValueError("the model loader gave no briefer; set options.translate_only or return one")
+    if tell:
+        more = f" (+{len(ready) - 1} more)" if len(ready) > 1 else ""
+        tell(f"translating {ready[0].item.input}{more}")
+    for read, translated in zip(ready, translate_group(translator, ready)):
+        yield finish(place, read, translated, briefer)
+
+
+def read_item(place: Workplace, item: WorkItem) -> _Read | ArticleResult:
+    """Read and prepare one input; a failed result when it cannot be used."""
+    started = time.perf_counter()
+    name = item.input
+    path = place.input_dir / name
+
+    def failed(error: str) -> ArticleResult:
+        return ArticleResult(name, "failed", error, [], time.perf_counter() - started, item.sha256)
+
+    try:
+        article = read_article(path, max_bytes=place.options.max_bytes)
+        # Cleaning and the language check now, so a page in another language fails
+        # alone here instead of failing its whole translation group later.
+        article = prepare_article(article, place.translate_options)
+    except InputError as exc:
+        # The reader names the file by the path it was given; the report uses the relative one.
+        return failed(str(exc).replace(str(path), name))
+    except Exception as exc:  # a reader bug must not end the run, but must be seen
+        log.exception("%s: unexpected error while reading", name)
+        return failed(describe(exc))
+    # Outputs name the article by its place in the folder, not by this machine's path.
+    article = dataclasses.replace(article, source=dataclasses.replace(article.source, path=name))
+    return _Read(item, article, time.perf_counter() - started)
+
+
+def translate_group(translator: Translator, group: list[_Read]) -> list[TranslatedArticle | BaseException]:
+    """Translations of the group, in order; an article that fails carries its exception.
+
+    The group goes to the engine in one call. If that call fails, each article is
+    retried alone so that one bad article does not take the others down with it.
+    """
+    try:
+        return list(translator.translate_many([read.article for read in group]))
+    except Exception as exc:
+        if len(group) == 1:
+            log.exception("%s: translation failed", group[0].item.input)
+            return [exc]
+        log.warning("a group of %d articles failed (%s); translating them one by one", len(group), describe(exc))
+    results: list[TranslatedArticle | BaseException] = []
+    for read in group:
+        try:
+            results.append(translator.translate(read.article))
+        except Exception as exc:
+            log.exception("%s: translation failed", read.item.input)
+            results.append(exc)
+    return results
+
+
+def finish(
+    place: Workplace, read: _Read, translated: TranslatedArticle | BaseException, briefer: BriefMaker | None
+) -> ArticleResult:
+    """Brief and write one translated article; its result."""
+    item = read.item
+    name = item.input
+    # Reading time, plus this article's share of its group's translation, plus its own work.
+    started = time.perf_counter()
+    base_seconds = read.seconds
+
+    def failed(error: str) -> ArticleResult:
+        return ArticleResult(name, "failed", error, [], base_seconds + time.perf_counter() - started, item.sha256)
+
+    if isinstance(translated, BaseException):
+        return failed(describe(translated))
+    base_seconds += translated.stats.seconds
+    options = place.options
+    written: list[Path] = []
+    try:
+        texts = [writers.render_translation(translated, options.fmt, show_skipped=options.show_skipped)]
+        title, summary = translated.title, None
+        if not options.translate_only:
+            assert briefer is not None
+            brief = briefer.brief(translated, length=options.length)
+            texts.append(writers.render_brief(brief, options.fmt))
+            title, summary = brief.title, brief.summary
+        for relative, text in zip(item.outputs, texts):
+            path = place.output_dir / relative
+            writers.write_atomic(path, text)
+            written.append(path)
+    except KeyboardInterrupt:
+        # An article is done when all its outputs are: take back the half that was written.
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    except Exception as exc:  # OutputError included: a name too long fails one article
+        log.exception("%s: failed after translation", name)
+        for path in written:
+            path.unlink(missing_ok=True)
+        return failed(describe(exc))
+    return ArticleResult(
+        name, "done", None, list(item.outputs),
+        base_seconds + time.perf_counter() - started, item.sha256, title, summary,
+        [{"paragraph": p.index, **flag.to_dict()} for p in translated.paragraphs for flag in p.flags],
+        ENGLISH_NOTE if translated.source.language == "en" else None,
+    )
+
+
+def describe(exc: BaseException) -> str:
+    """One line for the report: our own errors as they are, others with their type."""
+    if isinstance(exc, TranslateSumError):
+        return str(exc)
+    text = " ".join(str(exc).split()) or "(no message)"
+    return f"{type(exc).__name__}: {text}"
