@@ -174,3 +174,68 @@ def test_all_non_whitespace_characters_are_kept_in_order(lines):
 def test_paragraphs_are_non_empty_and_stripped(lines):
     for paragraph in paragraphs_from_lines(lines):
         assert paragraph and paragraph == paragraph.strip()
+
+
+# --- Pasted wires: a line that cannot end a sentence is joined to the next ----------------
+
+
+def test_line_ending_on_a_preposition_is_joined_to_the_quotation_that_follows():
+    lines = [
+        "« Chaque euro investi ici compte », a affirmé le ministre, qualifiant ces mesures de",
+        '"cruciales pour la sécurité".',
+        "Le vote aura lieu mardi.",
+    ]
+    assert paragraphs_from_lines(lines) == [lines[0] + " " + lines[1], lines[2]]
+
+
+@pytest.mark.parametrize("ending", ["jusqu'au", "toutes les", "avec un train toutes les", "et", "dont l'", "à la fin,"])
+def test_line_ending_on_an_article_preposition_conjunction_or_comma_continues(ending):
+    lines = [f"Les trains circuleront normalement {ending}", "31 août, selon la direction régionale."]
+    assert len(paragraphs_from_lines(lines)) == 1
+
+
+def test_short_quotation_line_closing_before_its_reporting_verb_is_joined():
+    lines = ["« Nous ne céderons pas »", "a déclaré la ministre devant les députés.", PARAGRAPHS[0]]
+    assert paragraphs_from_lines(lines) == [lines[0] + " " + lines[1], lines[2]]
+
+
+def test_unpunctuated_line_followed_by_a_quotation_in_lower_case_is_joined():
+    lines = ["La ministre a indiqué que la situation restait", "« préoccupante mais sous contrôle » autour de la ville."]
+    assert len(paragraphs_from_lines(lines)) == 1
+
+
+def test_pasted_subhead_without_punctuation_stays_its_own_paragraph():
+    lines = [PARAGRAPHS[0], "Un recours sur le fond", PARAGRAPHS[3]]
+    assert paragraphs_from_lines(lines) == lines
+
+
+def test_headline_is_not_joined_to_the_timestamp_below_it():
+    lines = [
+        "Ukraine : le président appelle les Européens à financer la production de drones",
+        "13:325/07/2025, samedi",
+        PARAGRAPHS[0],
+    ]
+    assert paragraphs_from_lines(lines) == lines
+
+
+def test_list_item_after_a_line_ending_on_a_comma_starts_a_paragraph():
+    lines = [PARAGRAPHS[0], "Les mesures annoncées par le gouvernement sont les suivantes,", "- une prime de 300 euros ;"]
+    assert paragraphs_from_lines(lines) == lines
+
+
+def test_lede_longer_than_the_wrap_width_among_short_lines_is_not_glued_to_the_next_sentence():
+    # Short credit and dateline lines make the block look hard-wrapped at ~90 columns.
+    lines = [
+        "Grève des transports en commun : la société prévoit un service très perturbé mardi",
+        "Bruxelles, 21 oct (Belga)",
+        PARAGRAPHS[0],
+        "Seules deux lignes de métro sur quatre devraient circuler, avec un train toutes les",
+        "douze minutes environ, tandis que les trams resteront au dépôt toute la journée.",
+        "© BELGA PHOTO LAURENT DUBOIS",
+        "À Liège et à Charleroi, les bus annoncent également des perturbations importantes.",
+        "Les voyageurs sont invités à consulter l'application de la société de transport.",
+        "(Belga)",
+    ]
+    paragraphs = paragraphs_from_lines(lines)
+    assert PARAGRAPHS[0] in paragraphs
+    assert lines[3] + " " + lines[4] in paragraphs

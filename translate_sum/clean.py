@@ -11,8 +11,16 @@ is kept), no rule looks at paragraphs longer than `MAX_FURNITURE_CHARS`, and the
 vocabulary-based rules (timestamps, share bars) accept a paragraph only when every
 word in it belongs to their vocabulary.
 
+Agency wires pasted from a site are covered: codes, datelines and credits of the big
+French-language wires (AFP, AA/Anadolu, Reuters, AP, Belga, ATS/Keystone, Xinhua/Chine
+nouvelle, Sputnik, TASS, ANSA, EFE, DPA, La Presse canadienne), a site's time and date
+run together ("13:325/07/2025, samedi"), tag lists, notes on how a dispatch was
+produced, and the headline a bare "À lire également :" leaves on the next line.
+
 Limits:
 - French (and a little English) furniture only; other newsrooms' wording is missed.
+- A place or a person's name alone on its line (a dateline "Kiev") is kept, and so is
+  an agency's regional edition ("Sputnik Afrique").
 - A photo caption without a credit is only caught when it is repeated (duplicates).
 - Duplicates have the same words in the same order as an earlier paragraph (case,
   punctuation other than ? and !, spacing, apostrophe style and a trailing photo credit
@@ -69,12 +77,20 @@ _NAME_WORD = rf"[{_UPPER}][\w'’.&-]*"
 _NAME_LINK = r"(?:de|du|des|la|le|les|van|von|der|den|da|di|y|et|pour|for|via|&)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_LINK}\s+|d['’])?{_NAME_WORD}){{0,5}}"
 # "Jean Mercier / La Gazette du Val", "Thomas Samson/AFP", "AFP PHOTO / JOHN DOE".
-_CREDIT = rf"{_NAME}(?:\s*[/|,]\s*{_NAME}){{0,3}}"
+# Parts of a credit are joined by a slash, a bar, a comma or a spaced dash ("Mykola
+# Lysenko - Agence Anadolu"); an unspaced hyphen stays inside a name ("Keystone-ATS").
+_CREDIT = rf"{_NAME}(?:(?:\s*[/|,]\s*|\s+[-–—]\s+){_NAME}){{0,3}}"
+# The wires and photo agencies whose names make up codes, datelines and credits. Short
+# codes ("AA", "PC", "AP") only ever match a whole line or a credit's slot, never a
+# word inside a sentence. Multi-word names take any case: "LA PRESSE CANADIENNE".
 _AGENCY = (
-    r"(?:AFP|Reuters|REUTERS|AP|Associated\s+Press|EPA|EFE|ANSA|DPA|dpa|Xinhua|Belga|ANP|"
+    r"(?:AFP|Reuters|REUTERS|AP|(?:The\s+)?Associated\s+Press|EPA|EFE|Agencia\s+EFE|ANSA|"
+    r"DPA|dpa(?:-AFX)?|Xinhua|XINHUA|(?i:agence\s+)?(?i:chine\s+nouvelle)|Belga|BELGA|ANP|"
+    r"AA|(?:Agence\s+)?Anadolu(?:\s+Agency|\s+Ajans[ıi])?|ANADOLU|Sputnik|SPUTNIK|"
+    r"TASS|Tass|RIA\s+Novosti|Interfax|Kyodo|Yonhap|APS|MAP|TAP|"
     r"Bloomberg|Getty(?:\s+Images)?|Sipa(?:\s+Press)?|SIPA|Maxppp|MAXPPP|Abaca|ABACA|"
-    r"Hans\s+Lucas|IP3|ATS|Keystone|Agence\s+France-Presse|Presse\s+canadienne|PC|"
-    r"Relaxnews|Shutterstock|iStock)"
+    r"Hans\s+Lucas|IP3|ATS|Keystone(?:-ATS)?|KEYSTONE(?:-ATS)?|Agence\s+France-Presse|"
+    r"(?i:(?:la\s+)?presse\s+canadienne)|PC|Relaxnews|Shutterstock|iStock)"
 )
 _AGENCIES = rf"{_AGENCY}(?:\s*(?:,|/|&|et)\s*{_AGENCY})*"
 _CREDIT_LEAD = (
@@ -100,6 +116,9 @@ _CREDIT_TAIL = (
 )
 
 _COPYRIGHT_MARK = r"(?:©|\([cC]\)|(?i:copyright))"
+# A dateline's place and date: "Bruxelles", "Saint-Denis", "New York"; "21 oct", "5 avr.".
+_DATELINE_PLACE = rf"{_NAME_WORD}(?:[\s\-]+{_NAME_WORD}){{0,3}}"
+_DATELINE_DATE = r"\d{1,2}(?:er)?\s+[^\W\d_]{3,9}\.?(?:\s+\d{4})?"
 _YEARS = r"(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?"
 _RESERVED_REQUIRED = r"(?i:tous droits réservés|all rights reserved)\.?"
 _RESERVED = rf"(?:\s*{_RESERVED_REQUIRED})?"
@@ -115,7 +134,10 @@ _MONTHS = {
     "janv", "févr", "fév", "avr", "juil", "sept", "oct", "nov", "déc",
 }
 _DAYS = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"}
-_TIMESTAMP_LEADS = {"publié", "publiée", "mis", "mise", "modifié", "modifiée", "actualisé", "actualisée", "màj", "maj"}
+_TIMESTAMP_LEADS = {
+    "publié", "publiée", "mis", "mise", "modifié", "modifiée", "actualisé", "actualisée", "màj", "maj",
+    "updated", "published", "posted",
+}
 _TIMESTAMP_WORDS = (
     _MONTHS | _DAYS | _TIMESTAMP_LEADS
     | {"le", "la", "l'", "à", "a", "jour", "h", "heure", "heures", "min", "minute", "minutes",
@@ -124,6 +146,10 @@ _TIMESTAMP_WORDS = (
 )
 _DATE_NUMBER = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}")
 _CLOCK = re.compile(r"\d{1,2}(?:h\d{0,2}|:\d{2})")
+# A time glued to a numeric date: sites show "13:32" and "5/07/2025" in two boxes that
+# a copy runs together ("13:325/07/2025, samedi").
+_CLOCK_AND_DATE = re.compile(r"\d{1,2}:\d{2}\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
 def _is_timestamp(text: str) -> bool:
@@ -134,26 +160,36 @@ def _is_timestamp(text: str) -> bool:
     for word in words:
         if word in _TIMESTAMP_WORDS or word.isdigit() or _CLOCK.fullmatch(word) or _DATE_NUMBER.fullmatch(word):
             continue
+        if _CLOCK_AND_DATE.fullmatch(word):
+            continue
         return False
     # A bare date ("Mardi 3 juin", "Le 14 juillet 2025.") is a dateline or a subhead, and
     # "Mardi 12 mars à 20h30" announces an event: without a publication word, only the
     # sites' "Le 12/03/2025 à 13:30" form (le or a numeric date first, then a time) counts.
     if any(w in _TIMESTAMP_LEADS for w in words):
         return True
-    has_date = any(w in _MONTHS or _DATE_NUMBER.fullmatch(w) for w in words)
+    glued = any(_CLOCK_AND_DATE.fullmatch(w) for w in words)
+    numeric_date = glued or any(_DATE_NUMBER.fullmatch(w) for w in words)
+    has_clock = glued or any(_CLOCK.fullmatch(w) for w in words)
+    has_date = numeric_date or any(w in _MONTHS for w in words)
     starts_like_stamp = words[0] == "le" or bool(_DATE_NUMBER.fullmatch(words[0]))
-    return has_date and starts_like_stamp and any(_CLOCK.fullmatch(w) for w in words)
+    # An event is announced in words ("samedi 14 juin à 20h30"); a numeric date beside
+    # a time, in any order, is a site's stamp, and so is a date with its year and a
+    # time ("12 juin 2025 à 16h35"): nobody announces this year's event with the year.
+    full_date = words[0].isdigit() and any(w in _MONTHS for w in words) and any(_YEAR.fullmatch(w) for w in words)
+    return has_clock and ((has_date and starts_like_stamp) or numeric_date or full_date)
 
 
 _SHARE_ACTIONS = {
     "partager", "partagez", "partage", "tweeter", "imprimer", "copier", "envoyer", "réagir",
     "commenter", "sauvegarder", "enregistrer", "offrir", "facebook", "twitter", "linkedin",
     "whatsapp", "messenger", "telegram", "pinterest", "flipboard", "bluesky", "mastodon",
-    "reddit", "threads",
+    "reddit", "threads", "suivez-nous", "rejoignez-nous", "suivez",
 }
 _SHARE_WORDS = _SHARE_ACTIONS | {
     "sur", "x", "e-mail", "email", "mail", "courriel", "par", "le", "lien", "cet", "article",
     "l'article", "à", "mes", "favoris", "ajouter", "commentaires", "commentaire", "sms",
+    "nous", "youtube", "instagram", "tiktok", "google", "actualités", "news",
 }
 
 
@@ -177,7 +213,7 @@ _READ_ALSO_LEAD = re.compile(
     r"(?:(?:(?i:à|a)\s+)?(?i:lire|relire)\s+(?i:aussi|également|encore)"
     r"|(?i:voir|revoir|écouter|regarder)\s+(?i:aussi|également|encore)"
     r"|(?i:lire)(?:\s+(?i:notre\s+\w+|nos\s+\w+|l['’]\w+|la\s+suite))?|LIRE)"
-    r"(?:\s*(?::|>>|»|→|►|\||-|–|—)\s*(?P<title>.{1,200}))?"
+    r"(?:\s*(?::|>>|»|→|►|\||-|–|—)\s*(?P<title>.{0,200}))?"
     r"|(?i:sur le même sujet|pour aller plus loin|nos articles sur le sujet|à lire sur le même sujet)\s*:?"
 )
 # A linked headline is short and has no sentence inside: "Voir aussi : le rapport de la
@@ -192,7 +228,7 @@ def _is_read_also(text: str) -> bool:
     if match is None:
         return False
     title = match.group("title")
-    if title is None:
+    if not title:
         return True
     return (
         len(title.split()) <= _MAX_TITLE_WORDS
@@ -202,7 +238,55 @@ def _is_read_also(text: str) -> bool:
     )
 
 
+def read_also_lead_only(text: str) -> bool:
+    """Whether `text` is a related-article lead with its linked title left for the next
+    line ("À lire également :", "Lire aussi"), as a copy of a link box gives it."""
+    match = _READ_ALSO_LEAD.fullmatch(text)
+    return match is not None and not match.group("title")
+
+
+def is_linked_title(text: str) -> bool:
+    """Whether `text` is shaped like a linked headline: short, no sentence inside and
+    no full stop at its end ("Kharkiv : quatre blessés dans une attaque de drones")."""
+    return (
+        len(text.split()) <= _MAX_TITLE_WORDS
+        and text.count(",") <= 1
+        and not _INNER_SENTENCE_MARK.search(text.rstrip("!?…»” "))
+        and not text.rstrip().endswith((".", "…"))
+    )
+
+
+_TAG_LEAD = re.compile(r"(?i:mots?[- ]cl[ée]s|tags?|[ée]tiquettes?|sujets? li[ée]s|th[ée]matiques?)\s*:\s*(?P<tags>.+)")
+_TAG_WORDS = 4  # a tag is a name or a topic, "réforme des retraites", not a clause
+
+
+def _is_tag_list(text: str) -> bool:
+    """'Mots-clés : grève, STIB, transports', 'Tags : Ukraine · Russie'."""
+    match = _TAG_LEAD.fullmatch(text)
+    if match is None or re.search(r"[.!?;:]", match.group("tags").rstrip(".")):
+        return False
+    tags = [t.strip() for t in re.split(r"[,|·•/]", match.group("tags").rstrip("."))]
+    return all(tags) and all(len(t.split()) <= _TAG_WORDS for t in tags)
+
+
+# "Ce contenu a été produit avec le soutien financier du programme de bourses de ...",
+# "Cet article a été publié automatiquement par l'agence ...": a note about the dispatch.
+# Not "ce texte" or "ce dossier": news writes "ce texte a été publié au Journal officiel".
+_NOTE_LEAD = re.compile(
+    r"(?i:(?:ce|cet|cette)\s+(?:contenu|article|reportage|dépêche)\s+a\s+été\s+"
+    r"(?:produit|produite|réalisé|réalisée|publié|publiée|rédigé|rédigée|traduit|traduite|financé|financée|diffusé|diffusée)\b)"
+)
+_NOTE_SIGN = re.compile(rf"{_AGENCY}|(?i:bourses?\b|soutien financier|aide financière|automatiquement|partenariat)")
+
+
+def _is_agency_note(text: str) -> bool:
+    """A note on how the dispatch was produced, naming an agency or its funding."""
+    return _NOTE_LEAD.match(text) is not None and _NOTE_SIGN.search(text) is not None
+
+
 # --- The table ----------------------------------------------------------------------
+
+_READ_ALSO_REASON = "related-article link"
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -235,7 +319,7 @@ RULES: tuple[Rule, ...] = (
         _whole(rf".{{1,250}}?\s(?:{_CREDIT_TAIL})\.?"),
         "photo caption with credit",
     ),
-    Rule("read_also", _is_read_also, "related-article link"),
+    Rule("read_also", _is_read_also, _READ_ALSO_REASON),
     Rule(
         "agency_byline",
         _whole(
@@ -243,8 +327,18 @@ RULES: tuple[Rule, ...] = (
             rf"|(?:{_NAME}\s+)?(?i:avec)\s+(?:l['’])?{_AGENCIES}\.?"
             rf"|\(\s*(?i:avec)\s+{_AGENCIES}\s*\)"
             rf"|(?i:sources?)\s*:\s*{_AGENCIES}\.?"
-            # Dateline alone on its line: "PARIS (Reuters) -", "PARIS, 12 mars 2025 (AFP) -".
-            rf"|[{_UPPER}][{_UPPER}'’ \-]{{1,40}}(?:,\s*[^()]{{1,40}})?\s*\(\s*{_AGENCIES}\s*\)\s*[-–—]?"
+            # Dateline alone on its line: "PARIS (Reuters) -", "PARIS, 12 mars 2025 (AFP) -",
+            # "Bruxelles, 21 oct (Belga)", "Madrid, 5 avr (EFE).-", "MOSCOU, 2 février. /TASS/.",
+            # "PEKIN, 9 septembre (Xinhua) --"; or a city alone before its dash: "MONTRÉAL —".
+            rf"|(?:[{_UPPER}][{_UPPER}'’ \-]{{1,40}}(?:,\s*[^()/]{{1,40}})?|{_DATELINE_PLACE}(?:,\s*{_DATELINE_DATE})?)"
+            rf"\s*(?:\(\s*{_AGENCIES}\s*\)|/\s*{_AGENCIES}\s*/)\s*[-–—.]*"
+            rf"|[{_UPPER}]{{2,}}(?:[\s'’\-]+[{_UPPER}]{{2,}}){{0,3}}\s*[-–—]+"
+            # A reporter signing for an agency: "Marie-Ève Tremblay, La Presse Canadienne".
+            rf"|{_PERSON}\s*,\s*{_AGENCIES}"
+            # Reuters' credits: "(Reportage Jean Dupont ; édité par Marc Roy)".
+            r"|\(\s*(?i:reportage|r[ée]dig[ée] par|[ée]dit[ée] par|version fran[çc]aise)\b[^()]{1,250}\)\.?"
+            # End of dispatch: "Fin", "-- FIN --", "(fin)".
+            r"|\(?\s*-*\s*(?:Fin|FIN|fin)\s*-*\s*\)?"
             # Byline: "Par Camille Desrosiers", "Par A. Martin et B. Roy (avec AFP)".
             rf"|(?i:par)\s+{_NAME}(?:\s*(?:,|et)\s*{_NAME}){{0,3}}(?:\s*\(\s*(?i:avec)\s+{_CREDIT}\s*\))?"
             # Agency desk codes at the end of a dispatch: "pz/fpo/ahe", "bur-ber/cls".
@@ -253,6 +347,8 @@ RULES: tuple[Rule, ...] = (
         "agency byline or code",
     ),
     Rule("timestamp", _is_timestamp, "publication or update timestamp"),
+    Rule("tags", _is_tag_list, "tag list"),
+    Rule("agency_note", _is_agency_note, "note on the dispatch's production"),
     Rule(
         "reading_time",
         _whole(r"(?i:(?:temps de )?lecture\s*:?\s*\d+\s*min(?:utes?)?|\d+\s*min(?:utes?)?\s+de\s+lecture)\.?"),
@@ -310,6 +406,16 @@ def find_furniture(paragraphs: Sequence[str]) -> list[str | None]:
     (the first occurrence is kept). Nothing is removed: the caller marks the skipped ones.
     """
     reasons = [furniture_reason(p) for p in paragraphs]
+    for index in range(1, len(paragraphs)):
+        # "À lire également :" alone on its line: the next line is the linked headline.
+        previous = normalize(paragraphs[index - 1])
+        if (
+            reasons[index] is None
+            and reasons[index - 1] == _READ_ALSO_REASON
+            and read_also_lead_only(previous)
+            and is_linked_title(normalize(paragraphs[index]))
+        ):
+            reasons[index] = _READ_ALSO_REASON
     for index, original in _duplicates(paragraphs).items():
         if reasons[index] is None:
             reasons[index] = f"duplicate of paragraph {original + 1}"

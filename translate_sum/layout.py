@@ -15,13 +15,19 @@ line's first word would have fitted on it (the wrapper would have put it there; 
 line without final punctuation needs a few characters to spare, which catches
 headlines of any length), when it is a short unpunctuated subhead between a full
 stop and a capital, or when the next line is indented or a bullet.
-Otherwise every line is a paragraph, except that a line without final punctuation
-followed by one starting in lower case continues it (when it is not short).
+Otherwise (pasted text, and any line longer than the wrap width) every line is a
+paragraph, except that a line which cannot end a sentence is joined to the next: one
+that stops on a comma, an article, a preposition, a conjunction or an opening quote
+("qualifiant ces initiatives de" + "\"cruciales pour la sécurité\"."), or one without
+final punctuation followed by a line starting in lower case (after an opening
+quotation mark, perhaps) when it is not short or closes a quotation.
 
 Known limits: in hard-wrapped text, a paragraph whose last line happens to fill the
 width looks like a sentence ending mid-paragraph; it is joined to the next paragraph
 (nothing is lost, the translation only gets a longer paragraph). So is a subhead that
-follows a paragraph ending without a full stop (a URL). Of the nine corpus articles
+follows a paragraph ending without a full stop (a URL). In pasted text a byline in
+lower case ("par Jean Dupont") under a headline without final punctuation is joined
+to it, and a two- or three-line block can be taken for hard-wrapped text. Of the nine corpus articles
 wrapped at 72 columns with single line breaks, six come back exactly.
 
 Lines are stripped and joined with one space, or with none after a word's hyphen
@@ -54,6 +60,27 @@ _FIT_MARGIN = 4
 _MIN_CONTINUED_CHARS = 40
 
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"»”’)\]]*$")
+# A line that stops on one of these cannot end a sentence, headline or label: a comma,
+# an article or determiner, a preposition that needs its object, a conjunction, an
+# elided word ("jusqu'", "l'"), an opening quotation mark. Words a sentence may end on
+# ("contre", "après", "depuis": "il a voté contre") are left out.
+_OPEN_WORDS = (
+    "le la les l un une des du de d au aux ce cet cette ces son sa ses mon ma mes ton ta "
+    "tes notre nos votre vos leurs à a en dans par pour sur sous chez vers entre parmi dès "
+    "avec sans selon afin et ou ni mais car que qu qui dont où lorsque puisque tandis "
+    "the of to and a an for with by"
+).split()
+_OPEN_END = re.compile(
+    r"(?:,|(?:^|(?<=[\s'’(«\"“]))(?i:" + "|".join(_OPEN_WORDS) + r")|[\w][’'])$"
+    r"|[«“(\[]\s*$"
+)
+# How a line that carries on a sentence starts: in lower case, possibly after an
+# opening quotation mark ("« grillées » depuis", "\"cruciales pour la sécurité\".").
+_FIRST_LETTER = re.compile(r"[«\"“‘'(\[]?\s*([^\W\d_])")
+_CLOSING_QUOTE = re.compile(r"[»\"”’]$")
+# A line ending on an open word joins the next one from this length: "(AFP)" or a
+# desk code never does, but a quotation on its own line ("« Nous refusons »,") may.
+_MIN_OPEN_CHARS = 12
 _FULL_STOP = re.compile(r"[.!?…]['\"»”’)\]]*$")
 _BULLET = re.compile(r"[-–—•*·▪►]\s|\d{1,3}[.)]\s")
 
@@ -91,7 +118,7 @@ def _block_paragraphs(raw_lines: list[str]) -> list[str]:
     current: list[str] = [lines[0]]
     for i in range(1, len(lines)):
         previous, line = lines[i - 1], lines[i]
-        if wrapped:
+        if wrapped and len(previous) <= width:
             new_paragraph = (
                 _ends_wrapped_paragraph(previous, line, width)
                 or _is_heading_after_paragraph(lines, i, width)
@@ -100,6 +127,9 @@ def _block_paragraphs(raw_lines: list[str]) -> list[str]:
                 or bool(_BULLET.match(line) and _SENTENCE_END.search(previous))
             )
         else:
+            # Pasted text, or a line longer than the wrap width inside a wrapped block:
+            # no wrapper made it, so it ends like a pasted line (a lede pasted among
+            # short credit lines made a wire look wrapped).
             new_paragraph = not _continues(previous, line)
         if new_paragraph:
             paragraphs.append(_join(current))
@@ -154,7 +184,7 @@ def _ends_wrapped_paragraph(previous: str, line: str, width: int) -> bool:
     characters, leave accented lines a little short).
     """
     needed = len(previous) + 1 + len(_first_chunk(line))
-    if needed > width or _starts_lower(line):
+    if needed > width or _starts_lower(line) or _OPEN_END.search(previous):
         return False
     if _SENTENCE_END.search(previous) or len(previous) < _SHORT_LINE * width:
         return True
@@ -189,14 +219,24 @@ def _first_chunk(line: str) -> str:
 def _continues(previous: str, line: str) -> bool:
     """In one-paragraph-per-line text: is `line` the rest of `previous`'s sentence?
 
-    Only after a line long enough to have been broken by a width limit: a short line
-    without punctuation ("(AFP)", a heading) ends where its writer ended it.
+    Yes when `previous` cannot end a sentence (it stops on a comma, an article, a
+    preposition, a conjunction: "qualifiant ces initiatives de" + "\"cruciales...\"")
+    and `line` is no list item. Otherwise only when `line` starts in lower case (after
+    an opening quotation mark, perhaps) and `previous` was long enough to have been
+    broken by a width limit, or closes a quotation ("« Nous refusons »" + "a-t-il dit"):
+    a short line without punctuation ("(AFP)", a heading) ends where its writer ended it.
     """
-    return len(previous) >= _MIN_CONTINUED_CHARS and not _SENTENCE_END.search(previous) and _starts_lower(line)
+    if _SENTENCE_END.search(previous):
+        return False
+    if len(previous) >= _MIN_OPEN_CHARS and _OPEN_END.search(previous) and not _BULLET.match(line):
+        return True
+    return _starts_lower(line) and (len(previous) >= _MIN_CONTINUED_CHARS or bool(_CLOSING_QUOTE.search(previous)))
 
 
 def _starts_lower(line: str) -> bool:
-    return line[:1].islower()
+    """Whether the first letter, after an opening quotation mark, is lower case."""
+    first_letter = _FIRST_LETTER.match(line)
+    return first_letter is not None and first_letter.group(1).islower()
 
 
 def _indent(line: str) -> int:
