@@ -35,8 +35,20 @@ _FRENCH = set(
     ces il elle ils elles nous vous leur leurs mais ou où été être avoir ont fait plus
     très son sa ses lui dont aussi comme tout tous entre sans sous après avant encore
     déjà selon chez depuis même donc alors c'est qu'il n'est d'un d'une l'on je j'ai
-    peut doit faut ainsi quand bien moins notre nos votre vos cela ça cet""".split()
+    peut doit faut ainsi quand bien moins notre nos votre vos cela ça cet de à en un se ne
+    ni y sa mon ma mes ton ta tes ceux celle celles aussi était étaient sera seront avait
+    avaient sont aux dès vers cette quel quelle quels quelles lorsque puis parce tandis
+    n'y il y""".split()
 )
+# An elided article, pronoun or conjunction glued to its word ("l'Ukraine", "d'autres",
+# "qu'il"): French, whatever the word (English writes "d'Artagnan" once in a while).
+_ELIDED = re.compile(r"(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’][^\W\d_]")
+# A translation is its source left in French when most of its words are the source's
+# words and some of those are French function words: names and numbers alone do not
+# make a copy ("Jumaane Williams" stays "Jumaane Williams").
+COPIED_SHARE = 0.75
+_ACCENTED = re.compile(r"[éèêëàâçîïôûùœ]")
+COPIED_MIN_FRENCH = 1
 _ENGLISH = set(
     """the and of to in is are was were for with on that this it by from as at be have has
     had not but or which who what will would can could an they their there been its he
@@ -111,16 +123,40 @@ def check_length(source: str, translation: str) -> list[Flag]:
     return []
 
 
+def _is_french_word(word: str) -> bool:
+    return word in _FRENCH or _ELIDED.match(word) is not None
+
+
+def _copied_source(source: str, translation: str) -> bool:
+    """Whether the translation is mostly the source's own French words (left untranslated)."""
+    words = _words(translation)
+    if not words:
+        return False
+    source_words = set(_words(source))
+    shared = [w for w in words if w in source_words]
+    # French evidence: function words, and accented words written in lower case
+    # ("inespérées"; a capitalized "Côté" may be a name).
+    french = sum(_is_french_word(w) for w in shared)
+    french += sum(1 for w in _WORD.findall(translation) if w.islower() and w in source_words and _ACCENTED.search(w) and not _is_french_word(w))
+    # English words the source lacks: "an" and "on" are French words too.
+    english = sum(w in _ENGLISH and w not in source_words for w in words)
+    return len(shared) >= COPIED_SHARE * len(words) and french >= COPIED_MIN_FRENCH and french > english
+
+
 def check_untranslated(source: str, translation: str) -> list[Flag]:
-    """A flag for each sentence of the translation that is still French."""
+    """A flag for each sentence of the translation that is still French, or one for the
+    whole translation when it is its French source (a paragraph left untranslated)."""
     flags: list[Flag] = []
     for sentence in sentences(translation, "en"):
         words = _words(sentence)
         if len(words) < 4:
             continue
-        french = sum(w in _FRENCH for w in words)
+        french = sum(_is_french_word(w) for w in words)
         english = sum(w in _ENGLISH for w in words)
         if french >= 2 and french >= 0.2 * len(words) and french > 2 * english:
             shown = sentence if len(sentence) <= 60 else sentence[:57] + "..."
             flags.append(Flag("untranslated", f"French left in translation: {shown!r}", "error"))
+    if not flags and _copied_source(source, translation):
+        count = len(_words(translation))
+        flags.append(Flag("untranslated", f"translation is the French source, left untranslated ({count} words)", "error"))
     return flags
