@@ -63,6 +63,8 @@ _SCALES_FR = {
     "md": 1e9, "mds": 1e9, "mrd": 1e9, "mrds": 1e9, "k": 1e3, "m": 1e6,
 }
 _SCALES_EN = {
+    # British "thousand million" is a milliard: "7.4 thousand million" = "7,4 milliards".
+    "thousand million": 1e9, "thousand millions": 1e9,
     "thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9,
     "trillion": 1e12, "bn": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3, "tn": 1e12,
 }
@@ -191,10 +193,15 @@ _TIME_EN = re.compile(
     re.I,
 )
 _HOURS_FR = re.compile(r"(?<![\w.,])(?P<h>\d{1,2})\s+heures?(?:\s+(?P<m>\d{1,2}))?\b", re.I)
+_RANGE_LINK = re.compile(r"\s*(?:-|–|—|à|et|ou|to|and|or)\s*")
+# A currency code glued to its amount ("EUR5.000", "CHF12"): the code does not make
+# the digits part of a word.
+_GLUED_CURRENCY = r"(?<=EUR|USD|GBP|CHF|CAD|JPY|CZK|RUB|CNY|AUD|SEK|NOK|DKK|PLN)"
 _NUMBER = re.compile(
-    r"(?<![\w])(?:(?P<grp>\d{1,3}(?:" + _GROUP + r"\d{3})+(?:[.,]\d+)?)|(?P<plain>\d+(?:[.,]\d+)?))"
+    r"(?:(?<![\w])|" + _GLUED_CURRENCY + r")"
+    r"(?:(?P<grp>\d{1,3}(?:" + _GROUP + r"\d{3})+(?:[.,]\d+)?)|(?P<plain>\d+(?:[.,]\d+)?))"
     r"(?P<suffix>(?:er|re|ère|e|ème|eme|è|ᵉ|ᵉʳ|st|nd|rd|th|s|'s)\b)?"
-    r"(?:[\s-]?(?P<scale>[A-Za-z]+)\b)?(?![\w])",
+    r"(?:[\s-]?(?P<scale>[A-Za-z]+(?:\s+millions?)?)\b)?(?![\w])",
 )
 # "XXe", "IIIe République", "Ve siècle"; a lone letter ("Le", "Ce") only before "siècle".
 _ROMAN_ORDINAL = re.compile(
@@ -217,7 +224,7 @@ _FUNCTION_WORDS_FR = set(
 def _scale(word: str | None, table: dict[str, float], raw: str) -> float | None:
     if not word:
         return None
-    low = word.lower()
+    low = " ".join(word.lower().split())
     # A bare "m"/"k" is a unit (metres) unless glued to a currency sign.
     if low in ("m", "k") and not re.search(r"[€$£]", raw):
         return None
@@ -410,6 +417,10 @@ def extract(text: str, lang: str) -> list[Mention]:
                 keys.add(("d", y, a, b))
             if not keys:
                 continue
+            if lang == "en":
+                # "20.12.2012" also answers a source that writes the day and the year
+                # apart ("le jeudi 20 décembre 2012"), as an English date in words does.
+                keys |= {_num(y)} | {_num(day) for (_, _, _, day) in keys}
         add(m.start(), m.end(), keys)
     if lang == "en":
         for m in _EN_DATE.finditer(text):
@@ -473,6 +484,18 @@ def extract(text: str, lang: str) -> list[Mention]:
         scale = _scale(m.group("scale"), scales, text[max(0, m.start() - 1) : m.end() + 1])
         end = m.end() if scale else m.start() + len(raw) + len(m.group("suffix") or "")
         keys = {_num(v * scale) for v in values} if scale else {_num(v) for v in values}
+        if not scale:
+            # "entre 1 et 0,5 milliard", "0.5 - 1 billion", "2 à 3 millions": the scale of
+            # a range's second number applies to its first.
+            link = _RANGE_LINK.match(text, end)
+            following = _NUMBER.match(text, link.end()) if link else None
+            next_scale = following and _scale(following.group("scale"), scales, following.group(0))
+            if next_scale:
+                keys |= {_num(v * next_scale) for v in values}
+        glued = (m.group("scale") or "").lower()
+        if lang == "en" and not scale and glued in ("m", "k") and text[m.start() + len(raw) : m.start() + len(raw) + 1] == glued[0]:
+            # "Gaza's 1.7m people": glued to the digits, "m" is a million as often as metres.
+            keys |= {_num(v * scales[glued]) for v in values}
         if scale and re.match(r"\s+et\s+demie?\b", text[m.end() :]):
             keys = {_num((v + 0.5) * scale) for v in values}  # "2 millions et demi"
         suffix = (m.group("suffix") or "").lower()
