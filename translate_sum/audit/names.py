@@ -20,6 +20,7 @@ Limits: a name translated into unrelated words the table does not know is report
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -75,7 +76,10 @@ NAME_TABLE: dict[str, tuple[str, ...]] = {
     "perou": ("peru", "peruvian"), "chili": ("chile",), "colombie": ("colombia",),
     "afrique": ("africa",), "amerique": ("america", "american", "americas"), "europe": ("europe",),
     "asie": ("asia",), "algerie": ("algeria",), "maroc": ("morocco",), "tunisie": ("tunisia",),
-    "libye": ("libya",), "mali": ("mali",), "cote": ("coast", "cote"),
+    "libye": ("libya",), "mali": ("mali",),
+    # Not "côte" alone: folded, it is also "côté" ("Côté finances, ...").
+    "cote d'ivoire": ("ivory coast", "cote d'ivoire", "ivorian"),
+    "cote d'azur": ("riviera", "cote d'azur"),
     "nouvelle-zelande": ("new zealand",), "australie": ("australia",),
     "afghanistan": ("afghanistan",), "ukraine": ("ukraine",), "ethiopie": ("ethiopia",),
     "londres": ("london",), "pekin": ("beijing", "peking"), "moscou": ("moscow",),
@@ -84,7 +88,7 @@ NAME_TABLE: dict[str, tuple[str, ...]] = {
     "copenhague": ("copenhagen",), "athenes": ("athens",), "le caire": ("cairo",),
     "alger": ("algiers",), "jerusalem": ("jerusalem",), "la haye": ("the hague", "hague"),
     "nouvelle-orleans": ("new orleans",), "new york": ("new york",),
-    "francais": ("french", "france"), "americains": ("americans", "american", "us"),
+    "france": ("france", "french"), "francais": ("french", "france"), "americains": ("americans", "american", "us"),
     "americain": ("american", "us"), "europeens": ("europeans", "european", "eu"),
     "quebecois": ("quebecers", "quebecois", "quebec"), "canadiens": ("canadians", "canadian"),
     "assemblee nationale": ("national assembly", "assembly"),
@@ -94,7 +98,13 @@ NAME_TABLE: dict[str, tuple[str, ...]] = {
     "premier ministre": ("prime minister", "premier"), "ministere": ("ministry", "department"),
     "ministre": ("minister",), "gouvernement": ("government",), "nord": ("north", "northern"),
     "sud": ("south", "southern"), "est": ("east", "eastern"), "ouest": ("west", "western"),
-    "bourse": ("stock exchange", "stock market", "exchange"),
+    "bourse": ("stock exchange", "stock market", "exchange", "market", "stocks", "shares", "equities", "bourse"),
+    "co2": ("co2", "carbon dioxide", "carbon"),
+    "rfa": ("germany", "west germany", "frg"),
+    "tv": ("tv", "television", "televised"), "oea": ("oas", "organization of american states"),
+    "sud-est": ("southeast", "south-east", "south east"), "sud-ouest": ("southwest", "south-west", "south west"),
+    "nord-est": ("northeast", "north-east", "north east"), "nord-ouest": ("northwest", "north-west", "north west"),
+    "onusida": ("unaids",),
     "jeux olympiques": ("olympic", "olympics"), "coupe du monde": ("world cup",),
     "noel": ("christmas",), "paques": ("easter",), "toussaint": ("all saints",),
     "proche-orient": ("middle east", "near east"), "moyen-orient": ("middle east",),
@@ -168,8 +178,11 @@ _NOT_NAMES = set(
     janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
     oui non voila c qu qui que quoi ou quel quelle quels quelles tout tous toute toutes
     a y j-c jc j.-c av apr
+    eur usd gbp chf cad jpy czk rub cny sek nok dkk pln huf aud
     """.split()
 )
+# Currency codes (last line above) are units: the number check covers the amount,
+# and translators write "25 million Czech crowns" for "25 millions CZK".
 
 # Table entries of several words that are matched in the French text as phrases, before
 # any word is set aside as generic: "Union européenne" is a name though "Union" alone
@@ -181,7 +194,8 @@ _PHRASES = sorted(
     reverse=True,
 )
 
-_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ][A-Za-zÀ-ÖØ-öø-ÿœŒ0-9'’.-]*")
+# Any letter, not only Latin-1: "ČSA", "Lanškroun", "Yılmaz" are one word each.
+_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 # Lowercase words allowed inside a name ("Union européenne", "Jean de La Fontaine").
 _PARTICLES = {"de", "du", "des", "la", "le", "d", "von", "van", "der", "den", "al", "el", "y", "di", "da"}
 _ROMAN_ORDINAL = re.compile(r"^[IVXLC]+(?:e|er|ème|ᵉ)$")
@@ -226,6 +240,34 @@ def table_phrases(text: str) -> list[tuple[str, str]]:
     return found
 
 
+# Capitalized common words ("les Bourses européennes", "Côté finances", "la Grâce
+# divine", "le Made in France") are told from names by word lists: a French word
+# (frequency ≥ COMMON_FR in pyspellchecker's French list) that English lacks
+# (< RARE_EN), or a very common English word (≥ COMMON_EN) that French lacks. Those
+# lists hold few proper nouns, and names shared by both languages ("Paris") stay names.
+COMMON_FR = 100
+RARE_EN = 100
+COMMON_EN = 200_000
+
+
+@functools.lru_cache(maxsize=1)
+def _word_counts() -> tuple[object, object]:
+    """pyspellchecker's French and English word frequencies, loaded once (about 1 s)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="fr", distance=1).word_frequency, SpellChecker(language="en", distance=1).word_frequency
+
+
+def is_common_word(word: str) -> bool:
+    """Whether a capitalized word is a common word rather than a name (see COMMON_FR)."""
+    if _is_acronym(word) or any(ch.isdigit() for ch in word):
+        return False
+    french, english = _word_counts()
+    low = word.lower().replace("’", "'")
+    fr_count, en_count = french[low], english[low]  # type: ignore[index]
+    return (fr_count >= COMMON_FR and en_count < RARE_EN) or (en_count >= COMMON_EN and fr_count == 0)
+
+
 def _is_acronym(word: str) -> bool:
     letters = word.replace(".", "").replace("-", "")
     return len(letters) >= 2 and letters.isupper() and letters.isalpha()
@@ -258,7 +300,7 @@ def extract_names(text: str) -> list[str]:
     def close() -> None:
         while run and fold(run[-1]) in _PARTICLES:
             run.pop()
-        if run and not all(fold(w) in _GENERIC or fold(w) in _PARTICLES for w in run):
+        if run and not all(fold(w) in _GENERIC or fold(w) in _PARTICLES or is_common_word(w) for w in run):
             names.append(" ".join(run))
         run.clear()
 
@@ -279,7 +321,7 @@ def extract_names(text: str) -> list[str]:
             is_name = (
                 _is_acronym(word)
                 or (word in capitalized_inside and not word.isupper())
-                or folded in NAME_TABLE
+                or (folded in NAME_TABLE and not is_common_word(word))
             )
         if is_name:
             if initial:
@@ -303,10 +345,16 @@ def _english_words(text: str) -> set[str]:
     return words
 
 
-def _found(name: str, folded_text: str, words: set[str], acronyms: set[str]) -> bool:
+def _looks_like_acronym(word: str) -> bool:
+    """An acronym, mixed case included: "OTAN", "BoJ", "PdG" (two capitals or more)."""
+    letters = [ch for ch in word if ch.isalpha()]
+    return 2 <= len(letters) <= 6 and sum(ch.isupper() for ch in letters) >= 2 and letters[0].isupper()
+
+
+def _found(name: str, folded_text: str, words: set[str], acronyms: set[str], translation_words: list[str]) -> bool:
     """Whether a French name appears in the English, in any accepted form."""
     whole = fold(name)
-    alternatives = NAME_TABLE.get(whole, ())
+    alternatives = _table_entry(whole)
     if any(_contains(folded_text, alt) for alt in alternatives):
         return True
     for part in re.split(r"[\s-]+", name):
@@ -315,19 +363,77 @@ def _found(name: str, folded_text: str, words: set[str], acronyms: set[str]) -> 
             continue
         if folded in words or folded.replace(".", "") in words:
             return True
-        if any(_contains(folded_text, alt) for alt in NAME_TABLE.get(folded, ())):
+        if any(_contains(folded_text, alt) for alt in _table_entry(folded)):
             return True
         if _is_acronym(part) and "".join(sorted(folded)) in acronyms:
             return True  # OTAN → NATO, FMI → IMF
+        if _looks_like_acronym(part) and _spelled_out(part, translation_words):
+            return True  # BoJ → Bank of Japan
         if len(folded) >= 4 and any(w.startswith(folded) for w in words):
             return True  # "sites Web" → "websites"
         if len(folded) >= 4 and difflib.get_close_matches(folded, words, n=1, cutoff=0.72):
             return True  # Moscou → Moscow, Autrichiens → Austrians
+        english_form = _english_ending(folded)
+        if english_form and difflib.get_close_matches(english_form, words, n=1, cutoff=0.72):
+            return True  # Brésilien → Brazilian
     return False
 
 
 def _contains(folded_text: str, phrase: str) -> bool:
-    return re.search(r"(?<![a-z])" + re.escape(phrase) + r"(?![a-z])", folded_text) is not None
+    """Whether the phrase is in the text as whole words, in the singular or the plural
+    ("sme" in "smes", "stock market" in "stock markets"), or as the adjective of a
+    place of four letters or more ("ecuador" in "Ecuadorian", "brazil" in "Brazilian")."""
+    ending = r"(?:s|es|n|an|ian|ean|ese|i)?" if len(phrase) >= 4 else r"(?:s|es)?"
+    return re.search(r"(?<![a-z])" + re.escape(phrase) + ending + r"(?![a-z])", folded_text) is not None
+
+
+# French endings of place names and their people, and the English ones they become:
+# "Brésilien" → "Brazilian", "Syrie" → "Syria", "Mexicain" → "Mexican".
+_ENDINGS = (("iennes", "ians"), ("ienne", "ian"), ("iens", "ians"), ("ien", "ian"), ("ains", "ans"),
+            ("aine", "an"), ("ain", "an"), ("ique", "ic"), ("ie", "ia"))
+
+
+def _english_ending(folded: str) -> str | None:
+    """The folded word with its French ending made English, or None when it has none."""
+    for french, english in _ENDINGS:
+        if folded.endswith(french) and len(folded) > len(french) + 2:
+            return folded[: -len(french)] + english
+    return None
+
+
+def _table_entry(folded: str) -> tuple[str, ...]:
+    """The table's English forms for a folded French word, or its singular ("bourses")."""
+    if folded in NAME_TABLE:
+        return NAME_TABLE[folded]
+    if folded[-1:] in ("s", "x") and folded[:-1] in NAME_TABLE:
+        return NAME_TABLE[folded[:-1]]
+    return ()
+
+
+# Small words an English name spells out between its initials: "Bank of Japan" (BoJ).
+_INITIAL_SKIPS = {"of", "and", "the", "for", "on", "&", "de", "du", "des", "la", "le"}
+
+
+def _spelled_out(acronym: str, translation_words: list[str]) -> bool:
+    """Whether the translation spells the acronym out: "BoJ" → "Bank of Japan",
+    "PAC" → "Common Agricultural Policy" is not (French order), "FBI" → "Federal Bureau
+    of Investigation" is. Every spelled-out word must be capitalized."""
+    letters = [ch for ch in fold(acronym) if ch.isalpha()]
+    if not 2 <= len(letters) <= 6:
+        return False
+    for start in range(len(translation_words)):
+        matched, j = 0, start
+        while matched < len(letters) and j < len(translation_words):
+            word = translation_words[j]
+            folded = fold(word)
+            if folded[:1] == letters[matched] and (word[:1].isupper() or folded in _INITIAL_SKIPS):
+                matched += 1
+            elif folded not in _INITIAL_SKIPS or j == start:
+                break
+            j += 1
+        if matched == len(letters):
+            return True
+    return False
 
 
 def check_names(source: str, translation: str) -> list[Flag]:
@@ -337,6 +443,7 @@ def check_names(source: str, translation: str) -> list[Flag]:
     # Letters of every short word, sorted, plural "s" dropped: "STIs" answers "IST".
     acronyms = {"".join(sorted(w)) for w in words if len(w) <= 6}
     acronyms |= {"".join(sorted(w[:-1])) for w in words if 3 <= len(w) <= 7 and w.endswith("s")}
+    translation_words = [_clean(t) for t in _TOKEN.findall(translation)]
     flags: list[Flag] = []
     seen: set[str] = set()
     covered: set[str] = set()  # words of table phrases: "Nations" of "Nations unies"
@@ -351,6 +458,6 @@ def check_names(source: str, translation: str) -> list[Flag]:
         if name in seen or set(fold(name).split()) <= covered:
             continue
         seen.add(name)
-        if not _found(name, folded_text, words, acronyms):
+        if not _found(name, folded_text, words, acronyms, translation_words):
             flags.append(Flag("name", f"name {name!r} missing in translation", "warning"))
     return flags
