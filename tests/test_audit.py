@@ -66,6 +66,23 @@ MUST_FLAG = [
      "The mayor spoke. Il a promis de nouveaux parcs pour la ville.", "untranslated"),
     ("untranslated-whole", "Les élèves sont rentrés en classe lundi matin dans toute la région.",
      "Les élèves sont rentrés en classe lundi matin dans toute la région.", "untranslated"),
+    # A paragraph left in French, full of "de", "à", "l'": not only a missing number.
+    ("untranslated-paragraph-with-numbers",
+     "Le groupe a annoncé jeudi une perte nette de 7,4 milliards d'euros pour l'exercice, à cause "
+     "de la chute des ventes en Europe et d'une provision de 1,2 milliard liée à la fermeture de "
+     "deux usines. Selon la direction, le retour à l'équilibre n'est pas attendu avant la fin de 2027.",
+     "Le groupe a annoncé jeudi une perte nette de 7,4 milliards d'euros pour l'exercice, à cause "
+     "de la chute des ventes en Europe et d'une provision de 1,2 milliard liée à la fermeture de "
+     "deux usines. Selon la direction, le retour à l'équilibre n'est pas attendu avant la fin de 2027.",
+     "untranslated"),
+    ("untranslated-short-headline", "Visite surprise du ministre à l'usine", "Visite surprise du ministre à l'usine",
+     "untranslated"),
+    ("untranslated-title-with-accents", "Conséquences inespérées", "Conséquences inespérées", "untranslated"),
+    ("number-thousand-million-changed", "Le groupe a perdu 7,4 milliards d'euros.",
+     "The group lost 7.4 thousand euros.", "number"),
+    ("number-range-changed", "Il faudra 2 à 3 millions d'euros.", "It will take 4-5 million euros.", "number"),
+    ("name-acronym-not-spelled-out", "La BoJ a maintenu ses taux.", "The central bank kept its rates.", "name"),
+    ("name-people-noun-dropped", "Les Allemands ont voté dimanche.", "Voters went to the polls on Sunday.", "name"),
 ]
 
 # (id, French, English): faithful translations that must not be flagged at all.
@@ -136,6 +153,30 @@ MUST_NOT_FLAG = [
     ("untranslated-name-in-english", "Elle lit Le Monde chaque matin.", "She reads Le Monde every morning."),
     ("untranslated-english", "Le maire a parlé. Il a promis de nouveaux parcs.",
      "The mayor spoke. He promised new parks for the town."),
+    ("untranslated-names-kept", "Jean Tremblay, maire de Québec", "Jean Tremblay, mayor of Quebec City"),
+    # Causes of false alarms seen on unseen professional translations.
+    ("number-thousand-million", "Le groupe a perdu 7,4 milliards d'euros.", "The group lost 7.4 thousand million euros."),
+    ("number-thousands-dot-in-english", "Quelque 15 000 personnes ont manifesté.", "Some 15.000 people demonstrated."),
+    ("number-currency-code-glued", "Le loyer atteint 5 000 euros par mois.", "The rent reaches EUR5.000 a month."),
+    ("number-glued-m-million", "Les 1,7 million d'habitants attendent.", "The 1.7m inhabitants are waiting."),
+    ("number-range-shared-scale", "Il faudra 2 à 3 millions d'euros.", "It will take 2-3 million euros."),
+    ("number-numeric-date-for-words", "Le concert aura lieu le jeudi 20 décembre 2012.",
+     "The concert takes place on Thursday 20.12.2012."),
+    ("name-co2-spelled-out", "Les émissions de CO2 ont baissé.", "Carbon dioxide emissions fell."),
+    ("name-co2-subscript", "Les émissions de CO2 ont baissé.", "CO₂ emissions fell."),
+    ("name-pme-plural", "Les PME souffrent de la crise.", "SMEs are suffering from the crisis."),
+    ("name-acronym-spelled-out", "La BoJ a maintenu ses taux.", "The Bank of Japan kept its rates."),
+    ("name-acronym-kept", "La BoJ a maintenu ses taux.", "The BoJ kept its rates."),
+    ("name-common-word-cote", "Côté finances, le club va mieux.", "On the financial side, the club is doing better."),
+    ("name-common-word-bourses", "Les Bourses européennes ont reculé mardi.", "European markets fell on Tuesday."),
+    ("name-english-word-made", "Le produit est Made in France, a dit le patron.",
+     "The product is manufactured in France, the boss said."),
+    ("name-common-word-grace", "Ils seront touchés par la Grâce divine.", "They will be blessed by God."),
+    ("name-unicode-letters", "La compagnie ČSA a annulé ses vols.", "CSA cancelled its flights."),
+    ("name-demonym", "Un Brésilien a gagné la course.", "A Brazilian won the race."),
+    ("name-country-adjective", "Il a parlé depuis l'ambassade de l'Équateur.", "He spoke from the Ecuadorian embassy."),
+    ("name-compass-compound", "Les gouverneurs du Sud-Est se sont réunis.", "The governors of the southeast met."),
+    ("name-currency-code", "Le but est de réunir 25 millions CZK.", "The goal is to raise 25 million Czech crowns."),
 ]
 
 
@@ -313,3 +354,30 @@ def test_audit_imports_no_model_library() -> None:
         "sys.exit(1 if bad else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+# --- The corpus's held-out professional translations (TRANSLATE_SUM_CORPUS) -------------
+
+
+def _article_pairs(corpus_dir) -> list[tuple[str, str]]:
+    folder = corpus_dir / "articles"
+    pairs: list[tuple[str, str]] = []
+    for fr_path in sorted((folder / "fr").glob("*.txt")):
+        fr = split_paragraphs(fr_path.read_text(encoding="utf-8"))
+        en = split_paragraphs((folder / "en" / fr_path.name).read_text(encoding="utf-8"))
+        pairs.extend(zip(fr, en))
+    if not pairs:
+        pytest.skip(f"no articles under {folder}")
+    return pairs
+
+
+def test_held_out_professional_articles_have_at_most_five_percent_of_paragraphs_flagged(corpus_dir) -> None:
+    pairs = _article_pairs(corpus_dir)
+    flagged = sum(bool(check_paragraph(fr, en)) for fr, en in pairs)
+    assert flagged <= 0.05 * len(pairs)
+
+
+def test_held_out_article_paragraphs_left_in_french_are_flagged_untranslated(corpus_dir) -> None:
+    pairs = _article_pairs(corpus_dir)
+    caught = sum(any(f.kind == "untranslated" for f in check_paragraph(fr, fr)) for fr, _ in pairs)
+    assert caught >= 0.95 * len(pairs)

@@ -6,7 +6,9 @@ benchmarks/calibrate_audit.py), the number of sentences, and French function wor
 
 Limits: a translation that paraphrases at the right length passes; a loop the source
 itself contains ("non, non, non") is not reported; a French quotation the translator
-chose to keep is reported.
+chose to keep is reported. A paragraph left in French is caught by its French words
+(one sentence at a time) or, whole, by being made of its source's own words; a line of
+two or three words without a French function word or accent ("Client suivant!") is not.
 """
 
 from __future__ import annotations

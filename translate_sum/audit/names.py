@@ -13,8 +13,15 @@ accents and case, exactly, through the French→English table (``Etats-Unis`` �
 alarms rare (``Jean Charest`` → ``Mr Charest``), at the cost of missing a half-dropped
 name.
 
+A capitalized word that is a common French word absent from English ("les Bourses",
+"Côté finances", "la Grâce"), or a very common English word absent from French ("Made
+in France"), is not a name (pyspellchecker's word lists, see `is_common_word`), unless
+the table knows it or it names a people ("les Brésiliens"). An acronym is also found
+spelled out in the English ("BoJ" → "Bank of Japan").
+
 Limits: a name translated into unrelated words the table does not know is reported
 (``SQ`` → ``provincial police``); an English name with no French counterpart is not.
+A surname that is also a common French word ("M. Boulanger"), alone, is not checked.
 """
 
 from __future__ import annotations
@@ -250,6 +257,9 @@ RARE_EN = 100
 COMMON_EN = 200_000
 
 
+_DEMONYM = re.compile(r"(?:iens?|iennes?|ains?|aines?|ais|aises?|ois|oises?)$")
+
+
 @functools.lru_cache(maxsize=1)
 def _word_counts() -> tuple[object, object]:
     """pyspellchecker's French and English word frequencies, loaded once (about 1 s)."""
@@ -261,6 +271,11 @@ def _word_counts() -> tuple[object, object]:
 def is_common_word(word: str) -> bool:
     """Whether a capitalized word is a common word rather than a name (see COMMON_FR)."""
     if _is_acronym(word) or any(ch.isdigit() for ch in word):
+        return False
+    folded = fold(word)
+    # The table's words ("Bourse", "Allemands") are names it knows how to translate,
+    # and a capitalized people noun is one ("les Brésiliens"; the adjective is not).
+    if _table_entry(folded) or _DEMONYM.search(folded):
         return False
     french, english = _word_counts()
     low = word.lower().replace("’", "'")

@@ -16,6 +16,10 @@ Ordinals are compared with ordinals only: ``la première fois`` → ``the second
 flagged, ``le Premier ministre`` → ``the Prime Minister`` is not, since French
 ``premier`` is as often "prime", "leading" or "the former" as "first".
 
+English writings of French amounts are read too: British ``7.4 thousand million`` for
+``7,4 milliards``, ``5.000`` with a dot between thousands, ``EUR5.000``, ``1.7m`` (also
+a million), a range sharing its scale (``2-3 million`` for ``2 à 3 millions``).
+
 Limits: no units (``5 km`` and ``5 miles`` match), no arithmetic (``la moitié`` is not
 50%), approximate quantities (``une dizaine``, ``des milliers``) are not numbers. A
 number written in words that the translation drops is only a warning, a dropped
