@@ -223,7 +223,7 @@ def print_table(rows: list[dict]) -> None:
                 f"{_pct(r['french_untranslated'], r['french_pairs']):>8} of {r['french_pairs']:>5}"
             )
         print("(d) one number word changed (\"three\" → \"four\"), flagged by the number check:")
-        for r in part_rows:
+        for r in part_rows + ([total_row] if len(part_rows) > 1 else []):
             print(f"  {r['set']:<20} {_pct(r['word_by_number'], r['word_pairs'])} of {r['word_pairs']}")
         print("flags on the professional pairs, by kind:")
         for r in part_rows:
