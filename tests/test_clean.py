@@ -528,3 +528,23 @@ def test_real_articles_pasted_one_paragraph_per_line_keep_their_paragraphs(corpu
         article = mark_furniture(parse_article("\n".join(paragraphs) + "\n"))
         assert [p.source for p in article.paragraphs] == paragraphs, path.name
         assert not any(p.skipped for p in article.paragraphs), path.name
+
+
+def test_pasted_anadolu_wire_sends_only_the_article_to_the_engine_and_lists_the_rest():
+    from helpers import RecordingEngine
+    from wires import read_wire
+
+    from translate_sum.pipeline import Translator
+    from translate_sum.writers import render_translation
+
+    text, labelled = read_wire(WIRES / "tuning" / "anadolu_ukraine.txt")
+    engine = RecordingEngine(max_input_tokens=512)
+    translated = Translator(engine).translate_text(text)
+    sent = " ".join(piece for batch in engine.batches for piece in batch)
+    article = {line for label, line in labelled if label != "F"}  # the lede comes back as a caption
+    # "Kiev" alone is kept on purpose (a place, like a person's name, may be a subhead).
+    furniture = [line for label, line in labelled if label == "F" and line not in article and line != "Kiev"]
+    assert not [line for line in furniture if line in sent]
+    listing = render_translation(translated, "txt", show_skipped=True).splitlines()
+    for line in furniture:
+        assert any(row.startswith("[skipped: ") and row.endswith(line) for row in listing), line
