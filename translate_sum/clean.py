@@ -228,8 +228,11 @@ def _is_read_also(text: str) -> bool:
     if match is None:
         return False
     title = match.group("title")
-    if not title:
-        return True
+    return not title or _headline_shaped(title)
+
+
+def _headline_shaped(title: str) -> bool:
+    """Short, one comma at most, no sentence inside, not cut short with "…"."""
     return (
         len(title.split()) <= _MAX_TITLE_WORDS
         and title.count(",") <= 1
@@ -238,22 +241,17 @@ def _is_read_also(text: str) -> bool:
     )
 
 
-def read_also_lead_only(text: str) -> bool:
+def _read_also_lead_only(text: str) -> bool:
     """Whether `text` is a related-article lead with its linked title left for the next
     line ("À lire également :", "Lire aussi"), as a copy of a link box gives it."""
     match = _READ_ALSO_LEAD.fullmatch(text)
     return match is not None and not match.group("title")
 
 
-def is_linked_title(text: str) -> bool:
-    """Whether `text` is shaped like a linked headline: short, no sentence inside and
-    no full stop at its end ("Kharkiv : quatre blessés dans une attaque de drones")."""
-    return (
-        len(text.split()) <= _MAX_TITLE_WORDS
-        and text.count(",") <= 1
-        and not _INNER_SENTENCE_MARK.search(text.rstrip("!?…»” "))
-        and not text.rstrip().endswith((".", "…"))
-    )
+def _is_linked_title(text: str) -> bool:
+    """A line shaped like a linked headline, without the full stop that would end a
+    sentence of the article ("Kharkiv : quatre blessés dans une attaque de drones")."""
+    return _headline_shaped(text) and not text.rstrip().endswith(".")
 
 
 _TAG_LEAD = re.compile(r"(?i:mots?[- ]cl[ée]s|tags?|[ée]tiquettes?|sujets? li[ée]s|th[ée]matiques?)\s*:\s*(?P<tags>.+)")
@@ -276,7 +274,7 @@ _NOTE_LEAD = re.compile(
     r"(?i:(?:ce|cet|cette)\s+(?:contenu|article|reportage|dépêche)\s+a\s+été\s+"
     r"(?:produit|produite|réalisé|réalisée|publié|publiée|rédigé|rédigée|traduit|traduite|financé|financée|diffusé|diffusée)\b)"
 )
-_NOTE_SIGN = re.compile(rf"{_AGENCY}|(?i:bourses?\b|soutien financier|aide financière|automatiquement|partenariat)")
+_NOTE_SIGN = re.compile(rf"\b{_AGENCY}\b|(?i:bourses?\b|soutien financier|aide financière|automatiquement|partenariat)")
 
 
 def _is_agency_note(text: str) -> bool:
@@ -412,8 +410,8 @@ def find_furniture(paragraphs: Sequence[str]) -> list[str | None]:
         if (
             reasons[index] is None
             and reasons[index - 1] == _READ_ALSO_REASON
-            and read_also_lead_only(previous)
-            and is_linked_title(normalize(paragraphs[index]))
+            and _read_also_lead_only(previous)
+            and _is_linked_title(normalize(paragraphs[index]))
         ):
             reasons[index] = _READ_ALSO_REASON
     for index, original in _duplicates(paragraphs).items():
