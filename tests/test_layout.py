@@ -188,10 +188,16 @@ def test_line_ending_on_a_preposition_is_joined_to_the_quotation_that_follows():
     assert paragraphs_from_lines(lines) == [lines[0] + " " + lines[1], lines[2]]
 
 
-@pytest.mark.parametrize("ending", ["jusqu'au", "toutes les", "avec un train toutes les", "et", "dont l'", "à la fin,"])
+@pytest.mark.parametrize("ending", ["jusqu'au", "toutes les", "avec un train toutes les", "et", "dont le", "à la fin,"])
 def test_line_ending_on_an_article_preposition_conjunction_or_comma_continues(ending):
-    lines = [f"Les trains circuleront normalement {ending}", "31 août, selon la direction régionale."]
-    assert len(paragraphs_from_lines(lines)) == 1
+    lines = [PARAGRAPHS[0], f"Les trains circuleront normalement {ending}", "31 août, selon la direction régionale."]
+    assert paragraphs_from_lines(lines) == [lines[0], lines[1] + " " + lines[2]]
+
+
+@pytest.mark.parametrize("ending", ["contre", "depuis", "Le vote"])
+def test_line_ending_on_a_word_a_sentence_may_end_on_is_not_joined_to_a_capitalized_line(ending):
+    lines = [PARAGRAPHS[0], f"Les élus ont voté {ending}", "Le maire a salué la décision."]
+    assert paragraphs_from_lines(lines) == lines
 
 
 def test_short_quotation_line_closing_before_its_reporting_verb_is_joined():

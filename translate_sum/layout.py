@@ -27,8 +27,9 @@ width looks like a sentence ending mid-paragraph; it is joined to the next parag
 (nothing is lost, the translation only gets a longer paragraph). So is a subhead that
 follows a paragraph ending without a full stop (a URL). In pasted text a byline in
 lower case ("par Jean Dupont") under a headline without final punctuation is joined
-to it, and a two- or three-line block can be taken for hard-wrapped text. Of the nine corpus articles
-wrapped at 72 columns with single line breaks, six come back exactly.
+to it, and a two- or three-line block can be taken for hard-wrapped text. Of the
+nine corpus articles wrapped at 72 columns with single line breaks, six come back
+exactly.
 
 Lines are stripped and joined with one space, or with none after a word's hyphen
 ("dit-" + "il" gives "dit-il", "exem-" + "ple" gives "exem-ple"); no character other
@@ -62,7 +63,7 @@ _MIN_CONTINUED_CHARS = 40
 _SENTENCE_END = re.compile(r"[.!?…:;]['\"»”’)\]]*$")
 # A line that stops on one of these cannot end a sentence, headline or label: a comma,
 # an article or determiner, a preposition that needs its object, a conjunction, an
-# elided word ("jusqu'", "l'"), an opening quotation mark. Words a sentence may end on
+# opening quotation mark. Words a sentence may end on
 # ("contre", "après", "depuis": "il a voté contre") are left out.
 _OPEN_WORDS = (
     "le la les l un une des du de d au aux ce cet cette ces son sa ses mon ma mes ton ta "
@@ -71,7 +72,7 @@ _OPEN_WORDS = (
     "the of to and a an for with by"
 ).split()
 _OPEN_END = re.compile(
-    r"(?:,|(?:^|(?<=[\s'’(«\"“]))(?i:" + "|".join(_OPEN_WORDS) + r")|[\w][’'])$"
+    r"(?:,|(?:^|(?<=[\s'’(«\"“]))(?i:" + "|".join(_OPEN_WORDS) + r"))$"
     r"|[«“(\[]\s*$"
 )
 # How a line that carries on a sentence starts: in lower case, possibly after an
