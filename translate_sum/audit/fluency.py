@@ -38,9 +38,8 @@ _FRENCH = set(
     très son sa ses lui dont aussi comme tout tous entre sans sous après avant encore
     déjà selon chez depuis même donc alors c'est qu'il n'est d'un d'une l'on je j'ai
     peut doit faut ainsi quand bien moins notre nos votre vos cela ça cet de à en un se ne
-    ni y sa mon ma mes ton ta tes ceux celle celles aussi était étaient sera seront avait
-    avaient sont aux dès vers cette quel quelle quels quelles lorsque puis parce tandis
-    n'y il y""".split()
+    ni y mon ma mes ton ta tes ceux celle celles était étaient sera seront avait avaient
+    dès vers quel quelle quels quelles lorsque puis parce tandis""".split()
 )
 # An elided article, pronoun or conjunction glued to its word ("l'Ukraine", "d'autres",
 # "qu'il"): French, whatever the word (English writes "d'Artagnan" once in a while).
@@ -49,8 +48,9 @@ _ELIDED = re.compile(r"(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’][^\W\d_]")
 # words and some of those are French function words: names and numbers alone do not
 # make a copy ("Jumaane Williams" stays "Jumaane Williams").
 COPIED_SHARE = 0.75
-_ACCENTED = re.compile(r"[éèêëàâçîïôûùœ]")
 COPIED_MIN_FRENCH = 1
+# A lower-case word with a French accent ("inespérées") is French evidence too.
+_ACCENTED = re.compile(r"[éèêëàâçîïôûùœ]")
 _ENGLISH = set(
     """the and of to in is are was were for with on that this it by from as at be have has
     had not but or which who what will would can could an they their there been its he
@@ -139,7 +139,11 @@ def _copied_source(source: str, translation: str) -> bool:
     # French evidence: function words, and accented words written in lower case
     # ("inespérées"; a capitalized "Côté" may be a name).
     french = sum(_is_french_word(w) for w in shared)
-    french += sum(1 for w in _WORD.findall(translation) if w.islower() and w in source_words and _ACCENTED.search(w) and not _is_french_word(w))
+    french += sum(
+        1
+        for w in _WORD.findall(translation)
+        if w.islower() and w in source_words and _ACCENTED.search(w) and not _is_french_word(w)
+    )
     # English words the source lacks: "an" and "on" are French words too.
     english = sum(w in _ENGLISH and w not in source_words for w in words)
     return len(shared) >= COPIED_SHARE * len(words) and french >= COPIED_MIN_FRENCH and french > english
