@@ -261,11 +261,13 @@ _DEMONYM = re.compile(r"(?:iens?|iennes?|ains?|aines?|ais|aises?|ois|oises?)$")
 
 
 @functools.lru_cache(maxsize=1)
-def _word_counts() -> tuple[object, object]:
-    """pyspellchecker's French and English word frequencies, loaded once (about 1 s)."""
+def _word_counts() -> tuple[dict[str, int], dict[str, int]]:
+    """pyspellchecker's French and English word counts, loaded on first use (under 1 s)."""
     from spellchecker import SpellChecker
 
-    return SpellChecker(language="fr", distance=1).word_frequency, SpellChecker(language="en", distance=1).word_frequency
+    french = SpellChecker(language="fr", distance=1).word_frequency.dictionary
+    english = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return french, english
 
 
 def is_common_word(word: str) -> bool:
@@ -279,7 +281,7 @@ def is_common_word(word: str) -> bool:
         return False
     french, english = _word_counts()
     low = word.lower().replace("’", "'")
-    fr_count, en_count = french[low], english[low]  # type: ignore[index]
+    fr_count, en_count = french.get(low, 0), english.get(low, 0)
     return (fr_count >= COMMON_FR and en_count < RARE_EN) or (en_count >= COMMON_EN and fr_count == 0)
 
 
