@@ -229,6 +229,8 @@ def _scale(word: str | None, table: dict[str, float], raw: str) -> float | None:
     if not word:
         return None
     low = " ".join(word.lower().split())
+    if low not in table:
+        low = low.split()[0]  # "7 mille millions": the regex took a second word in case
     # A bare "m"/"k" is a unit (metres) unless glued to a currency sign.
     if low in ("m", "k") and not re.search(r"[€$£]", raw):
         return None
@@ -496,10 +498,11 @@ def extract(text: str, lang: str) -> list[Mention]:
             next_scale = following and _scale(following.group("scale"), scales, following.group(0))
             if next_scale:
                 keys |= {_num(v * next_scale) for v in values}
-        glued = (m.group("scale") or "").lower()
-        if lang == "en" and not scale and glued in ("m", "k") and text[m.start() + len(raw) : m.start() + len(raw) + 1] == glued[0]:
+        unit = (m.group("scale") or "").lower()
+        glued = text[m.start() + len(raw) : m.start() + len(raw) + 1].lower() == unit[:1]
+        if lang == "en" and not scale and unit in ("m", "k") and glued:
             # "Gaza's 1.7m people": glued to the digits, "m" is a million as often as metres.
-            keys |= {_num(v * scales[glued]) for v in values}
+            keys |= {_num(v * scales[unit]) for v in values}
         if scale and re.match(r"\s+et\s+demie?\b", text[m.end() :]):
             keys = {_num((v + 0.5) * scale) for v in values}  # "2 millions et demi"
         suffix = (m.group("suffix") or "").lower()
