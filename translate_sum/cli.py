@@ -206,8 +206,9 @@ def main(verbose: int) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["txt", "md", "json"]),
-    help="Output format. Default: from the -o extension, else txt.",
+    type=click.Choice(["txt", "md", "json", "html"]),
+    help="Output format; html: one self-contained page, French and English side by side. "
+    "Default: from the -o extension, else txt.",
 )
 @click.option("--bilingual", is_flag=True, help="txt/md: each French paragraph followed by its English translation.")
 @run_options
@@ -281,8 +282,9 @@ def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "json", "txt"]),
-    help="Output format. Default: from the -o extension, else md.",
+    type=click.Choice(["md", "json", "txt", "html"]),
+    help="Output format; html: one self-contained page with the brief, then French and English "
+    "side by side. Default: from the -o extension, else md.",
 )
 @click.option("--with-translation", is_flag=True, help="Append the full English translation.")
 @click.option("--bilingual", is_flag=True, help="Append the translation with French and English side by side (implies --with-translation).")
@@ -420,6 +422,87 @@ def batch(
     if report.interrupted:
         click.echo("Interrupted: finished articles are kept; run the same command again to do the rest.", err=True)
     sys.exit(exit_status(report))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; 0.0.0.0 opens it to the network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
+@click.option(
+    "--translation-model",
+    envvar="TRANSLATE_SUM_TRANSLATION_MODEL",
+    show_envvar=True,
+    metavar="ID|DIR",
+    help="Translation model: a Hub id or a local directory. Default: the first of models.txt.",
+)
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True, envvar="TRANSLATE_SUM_ENGINE", show_envvar=True, help="Inference engine.")
+@click.option("--device", type=click.Choice(DEVICE_CHOICES), default="auto", show_default=True, envvar="TRANSLATE_SUM_DEVICE", show_envvar=True, help="Where the models run.")
+@click.option(
+    "--summarizer",
+    type=click.Choice(["abstractive", "extractive"]),
+    default="abstractive",
+    show_default=True,
+    help="abstractive loads the summary model (requests may still ask for extractive); extractive loads none.",
+)
+@click.option("--summary-model", envvar="TRANSLATE_SUM_SUMMARY_MODEL", show_envvar=True, metavar="ID|DIR", help="Summary model: a Hub id or a local directory.")
+@click.option(
+    "--api-key",
+    "api_keys",
+    multiple=True,
+    envvar="TRANSLATE_SUM_API_KEYS",
+    show_envvar=True,
+    help="Accept only requests carrying this key (repeatable; the variable takes several, space-separated). Default: no key needed.",
+)
+@click.option("--cors", "cors_origins", multiple=True, metavar="ORIGIN", help="Let web pages from ORIGIN call the API (repeatable). Default: none.")
+@click.option("--max-bytes", type=click.IntRange(1), default=5_000_000, show_default=True, envvar="TRANSLATE_SUM_MAX_BYTES", show_envvar=True, help="Refuse request bodies larger than this (413).")
+@click.option("--queue-size", type=click.IntRange(1), default=64, show_default=True, help="Requests worked on or waiting at once; more get 503 with Retry-After.")
+@click.option("--request-timeout", type=click.FloatRange(1), default=300.0, show_default=True, help="Seconds one request may take (504 after).")
+def serve(
+    host: str,
+    port: int,
+    translation_model: str | None,
+    engine: str,
+    device: str,
+    summarizer: str,
+    summary_model: str | None,
+    api_keys: tuple[str, ...],
+    cors_origins: tuple[str, ...],
+    max_bytes: int,
+    queue_size: int,
+    request_timeout: float,
+) -> None:
+    """Serve the web page, the /v1 API and LibreTranslate's API over HTTP.
+
+    Models load once, at start. Open the printed address in a browser; API
+    documentation is at /docs. Ctrl-C or SIGTERM stops: requests in flight finish,
+    new ones are refused.
+    """
+    try:
+        from translate_sum.server.app import AppSettings, create_app
+        from translate_sum.server.run import bind, is_loopback, serve as run_server, url_of
+        from translate_sum.server.service import Service, ServiceLimits
+    except ImportError as exc:
+        raise click.ClickException(f"the server needs its extra packages ({exc.name} is missing); run: pip install \"translate-sum[serve]\"") from exc
+    from translate_sum.pipeline import load_briefer
+
+    with user_errors():
+        try:
+            sock = bind(host, port)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port or --host") from exc
+        briefer = load_briefer(translation_model, summary_model, summarizer=summarizer, engine=engine, device=device)
+        limits = ServiceLimits(queue_size=queue_size, request_timeout=request_timeout, max_bytes=max_bytes)
+        service = Service(briefer.translator, briefer, limits)
+        keys = tuple(key for value in api_keys for key in value.split())
+        app = create_app(service, AppSettings(api_keys=keys, cors_origins=cors_origins))
+        if not keys and not is_loopback(host):
+            click.echo(f"Warning: listening on {host} with no --api-key: anyone who reaches this machine can use it.", err=True)
+        url = url_of(sock)
+
+        def ready() -> None:
+            click.echo(f"translate-sum is serving on {url} (API docs: {url}docs). Ctrl-C stops it.", err=True)
+
+        run_server(app, sock, grace=request_timeout, on_ready=ready)
+        click.echo("Stopped.", err=True)
 
 
 class BatchProgress:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from translate_sum.batch.report import ArticleResult, BatchReport
 
 FORMATS = ("txt", "md", "json")
-_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json"}
+_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
 
 
 def format_for_path(path: str | Path | None, default: str = "txt") -> str:
@@ -30,7 +30,7 @@ def format_for_path(path: str | Path | None, default: str = "txt") -> str:
         return default
     suffix = Path(path).suffix.lower()
     if suffix and suffix not in _EXTENSIONS:
-        raise OutputError(f"cannot tell the output format from '{suffix}'", Hint("name the file .txt, .md or .json, or pass {option}", "format"))
+        raise OutputError(f"cannot tell the output format from '{suffix}'", Hint("name the file .txt, .md, .json or .html, or pass {option}", "format"))
     return _EXTENSIONS.get(suffix, default)
 
 
@@ -88,6 +88,10 @@ def render_translation(
     """
     if fmt == "json":
         return to_json(translation_to_dict(translated))
+    if fmt == "html":
+        from translate_sum.html_view import translation_page
+
+        return translation_page(translated)
     if fmt not in FORMATS:
         raise OutputError(f"unknown output format '{fmt}'; choose one of {', '.join(FORMATS)}")
     markdown = fmt == "md"
@@ -194,6 +198,10 @@ def render_brief(
     """The brief as md, txt or json text (ends with a newline)."""
     if fmt == "json":
         return to_json(brief_to_dict(brief))
+    if fmt == "html":
+        from translate_sum.html_view import brief_page
+
+        return brief_page(brief)
     if fmt not in FORMATS:
         raise OutputError(f"unknown output format '{fmt}'; choose one of {', '.join(FORMATS)}")
     markdown = fmt == "md"

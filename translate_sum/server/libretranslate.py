@@ -1,0 +1,229 @@
+"""LibreTranslate-compatible routes, so clients written for LibreTranslate work unchanged.
+
+`POST /translate` (`q` a string or a list, `source` fr or auto, `target` en, `format`
+text or html, optional `api_key`; JSON or form body) answers `{"translatedText": ...}`
+(plus `detectedLanguage` with `source: auto`); `GET /languages`; `POST /detect`;
+`GET /frontend/settings`. Errors are `{"error": ...}` with LibreTranslate's statuses
+and wording: 400 for a missing parameter or an unsupported language or format, 400
+for a missing API key and 403 for a wrong one, 503 when the queue is full.
+
+Limits: only French to English; `alternatives` are accepted and answered empty (we
+decode one hypothesis); `format: html` translates each text node on its own, so a
+sentence split by inline tags (`<b>`) is translated in pieces, as in LibreTranslate;
+file translation (`/translate_file`) and suggestions are not offered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from translate_sum.server.app import ApiError, check_key, read_fields, request_key
+from translate_sum.server.service import Service
+
+LANGUAGES = {"fr": "French", "en": "English"}
+PAIRS = {"fr": ["en"], "en": []}
+"""What LibreTranslate's /languages lists: each language and the targets it reaches."""
+
+SKIPPED_TAGS = frozenset({"script", "style", "code", "pre", "noscript", "template"})
+"""Elements whose text is not prose: left as they are in `format: html`."""
+
+
+def _missing(name: str) -> ApiError:
+    return ApiError(400, f"Invalid request: missing {name} parameter")
+
+
+def _texts(q: Any) -> list[str]:
+    items = q if isinstance(q, list) else [q]
+    if not all(isinstance(item, str) for item in items):
+        raise ApiError(400, "Invalid request: q must be a string or a list of strings")
+    return items
+
+
+def _check_pair(source: str, target: str) -> None:
+    """LibreTranslate's checks, in its order: source, target, then the pair."""
+    if source != "auto" and source not in LANGUAGES:
+        raise ApiError(400, f"{source} is not supported")
+    if target not in LANGUAGES:
+        raise ApiError(400, f"{target} is not supported")
+    if source != "auto" and target not in PAIRS[source]:
+        raise ApiError(
+            400,
+            f"{LANGUAGES[target]} ({target}) is not available as a target language from {LANGUAGES[source]} ({source})",
+        )
+
+
+def detect(text: str) -> dict[str, Any]:
+    """LibreTranslate's detection entry: `{"confidence": 0-100, "language": code}`."""
+    from translate_sum.language import detect_language
+
+    code, share = detect_language(text)
+    return {"confidence": round(share * 100, 1), "language": code}
+
+
+def judge(text: str) -> dict[str, Any]:
+    """The language `source: auto` goes by: the pipeline's own judgement, which takes
+    short or unclear text as French rather than refusing it."""
+    from translate_sum.language import judge_language
+
+    verdict = judge_language(text)
+    return {"confidence": round(verdict.confidence * 100, 1), "language": verdict.code}
+
+
+def _plain_text(markup: str) -> str:
+    import lxml.html
+
+    try:
+        return lxml.html.fragment_fromstring(markup, create_parent="div").text_content()
+    except Exception:  # not parseable as HTML: judge the raw text
+        return markup
+
+
+def translate_html(service: Service, markup: str, cancel: Any = None) -> str:
+    """`markup` with every text node translated and every tag kept."""
+    import lxml.html
+
+    whole = markup.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+    root = lxml.html.document_fromstring(markup) if whole else lxml.html.fragment_fromstring(markup, create_parent="div")
+    slots: list[tuple[Any, str]] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):  # comments, processing instructions
+            if element.tail and element.tail.strip():
+                slots.append((element, "tail"))
+            continue
+        if element.text and element.text.strip() and element.tag not in SKIPPED_TAGS:
+            slots.append((element, "text"))
+        if element.tail and element.tail.strip() and element is not root:
+            slots.append((element, "tail"))
+    originals = [getattr(element, attr) for element, attr in slots]
+    translated = service.translate_texts([text.strip() for text in originals], cancel)
+    for (element, attr), original, english in zip(slots, originals, translated):
+        lead = original[: len(original) - len(original.lstrip())]
+        trail = original[len(original.rstrip()) :]
+        setattr(element, attr, f"{lead}{english}{trail}")
+    if whole:
+        return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>" if "<!doctype" in markup[:20].lower() else None)
+    inner = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+    return inner
+
+
+def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> None:
+    """Add LibreTranslate's routes to `app`."""
+    from translate_sum.server.app import describe_failure
+
+    async def fields_of(request: Request) -> dict[str, Any]:
+        fields, _ = await read_fields(request)
+        check_key(api_keys, request_key(request, fields))
+        return fields
+
+    @app.get("/languages", tags=["LibreTranslate"], summary="Supported languages (LibreTranslate)")
+    async def languages() -> list[dict[str, Any]]:
+        return [{"code": code, "name": name, "targets": PAIRS[code]} for code, name in LANGUAGES.items()]
+
+    @app.get("/frontend/settings", tags=["LibreTranslate"], summary="Client settings (LibreTranslate)")
+    async def frontend_settings() -> dict[str, Any]:
+        return {
+            "charLimit": service.limits.max_bytes,
+            "frontendTimeout": 500,
+            "apiKeys": bool(api_keys),
+            "keyRequired": bool(api_keys),
+            "suggestions": False,
+            "filesTranslation": False,
+            "supportedFilesFormat": [],
+            "language": {"source": {"code": "fr", "name": "French"}, "target": {"code": "en", "name": "English"}},
+        }
+
+    @app.post("/detect", tags=["LibreTranslate"], summary="Detect the language of text (LibreTranslate)")
+    async def detect_route(request: Request) -> JSONResponse:
+        fields = await fields_of(request)
+        q = fields.get("q")
+        if not q:
+            raise _missing("q")
+        return JSONResponse([detect("\n".join(_texts(q)))])
+
+    @app.post(
+        "/translate",
+        tags=["LibreTranslate"],
+        summary="Translate text (LibreTranslate)",
+        openapi_extra={
+            "requestBody": {
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["q", "source", "target"],
+                            "properties": {
+                                "q": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                                "source": {"type": "string", "enum": ["fr", "auto"]},
+                                "target": {"type": "string", "enum": ["en"]},
+                                "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
+                                "alternatives": {"type": "integer", "default": 0},
+                                "api_key": {"type": "string"},
+                            },
+                        }
+                    },
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["q", "source", "target"],
+                            "properties": {
+                                "q": {"type": "string"},
+                                "source": {"type": "string"},
+                                "target": {"type": "string"},
+                                "format": {"type": "string"},
+                                "api_key": {"type": "string"},
+                            },
+                        }
+                    },
+                }
+            }
+        },
+    )
+    async def translate(request: Request) -> JSONResponse:
+        fields = await fields_of(request)
+        q, source, target = fields.get("q"), fields.get("source"), fields.get("target")
+        if not q:
+            raise _missing("q")
+        if not source:
+            raise _missing("source")
+        if not target:
+            raise _missing("target")
+        try:
+            alternatives = max(0, int(fields.get("alternatives", 0) or 0))
+        except (TypeError, ValueError):
+            raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
+        texts = _texts(q)
+        source, target = str(source).lower(), str(target).lower()
+        _check_pair(source, target)
+        text_format = fields.get("format") or "text"
+        if text_format not in ("text", "html"):
+            raise ApiError(400, f"{text_format} format is not supported")
+        detected = None
+        if source == "auto":
+            plain = [_plain_text(text) if text_format == "html" else text for text in texts]
+            detected = judge("\n".join(plain))
+            if detected["language"] not in LANGUAGES:
+                raise ApiError(400, f"{detected['language']} is not supported")
+        if text_format == "html":
+
+            def work(cancel: Any) -> list[str]:
+                return [translate_html(service, text, cancel) if text.strip() else text for text in texts]
+
+        else:
+
+            def work(cancel: Any) -> list[str]:
+                return service.translate_texts(texts, cancel)
+
+        try:
+            outputs = await service.run(work)
+        except Exception as exc:
+            raise describe_failure(exc) from exc
+        batch = isinstance(q, list)
+        result: dict[str, Any] = {"translatedText": outputs if batch else outputs[0]}
+        if detected is not None:
+            result["detectedLanguage"] = [detected] * len(texts) if batch else detected
+        if alternatives:
+            result["alternatives"] = [[] for _ in texts] if batch else []
+        return JSONResponse(result)

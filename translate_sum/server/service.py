@@ -1,0 +1,216 @@
+"""What the server does for a request, without HTTP: read, translate, brief, audit.
+
+`Service` holds the models loaded once at start and a `BatchScheduler`; each request
+gets its own light `Translator` (and `Briefer`) over the shared engines, with the
+request's options, so concurrent requests share the model's batches but never each
+other's settings or state. Work runs in a bounded thread pool, off the event loop:
+a full pool refuses new work at once (`Busy`) instead of queueing without end, and a
+request over its time limit is abandoned (`TooSlow`) and its queued segments dropped.
+
+Limits:
+- The time limit cannot stop an engine call already running; it stops the request
+  waiting for it, and the call's other requests still get their outputs.
+- Summaries run one at a time (the summarizer reports its fallback on itself, so a
+  shared one needs a lock); their engine calls still go through the scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import copy
+import dataclasses
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, Callable, Sequence, TypeVar
+
+from translate_sum import TranslateOptions
+from translate_sum.errors import InputError
+from translate_sum.server.scheduler import BatchScheduler, CancelToken
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+Progress = Callable[[int, int], None]
+
+ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
+PASTED = "pasted text"
+"""How messages name text sent in a request body rather than as a file."""
+
+
+class Busy(Exception):
+    """Every worker is taken and the queue is full: try again shortly (HTTP 503)."""
+
+
+class TooSlow(Exception):
+    """The request ran past the server's time limit (HTTP 504)."""
+
+
+@dataclass(frozen=True)
+class ServiceLimits:
+    """How much work the server accepts at once and for how long."""
+
+    queue_size: int = 64  # requests being worked on or waiting; more are refused
+    request_timeout: float = 300.0  # seconds one request may take
+    max_bytes: int = 5_000_000  # largest request body (the article and its fields)
+    max_wait: float = 0.005  # seconds the scheduler waits to gather requests
+
+
+@dataclass(frozen=True)
+class ArticleRequest:
+    """The options of one translate or brief request, as the API names them."""
+
+    segment_tokens: int = 128
+    keep_all: bool = False
+    strict: bool = False
+    audit: bool = True
+    summarizer: str | None = None  # None: the server's
+    length: str = "medium"
+
+    def translate_options(self, base: TranslateOptions) -> TranslateOptions:
+        return dataclasses.replace(
+            base,
+            max_segment_tokens=self.segment_tokens,
+            keep_all=self.keep_all,
+            strict_language=self.strict,
+            audit=self.audit,
+        )
+
+
+class Service:
+    """The loaded models, the scheduler and the pool that runs requests.
+
+    `translator` is a loaded `Translator`; `briefer` a loaded `Briefer` over the same
+    translator, or None when the server only translates.
+    """
+
+    def __init__(self, translator: Any, briefer: Any | None = None, limits: ServiceLimits | None = None) -> None:
+        self.translator = translator
+        self.briefer = briefer
+        self.limits = limits or ServiceLimits()
+        self.scheduler = BatchScheduler(max_wait=self.limits.max_wait)
+        self._pool = concurrent.futures.ThreadPoolExecutor(self.limits.queue_size, thread_name_prefix="translate-sum-request")
+        self._admitted = 0
+        self._admitted_lock = threading.Lock()
+        self._summary_lock = threading.Lock()
+
+    @property
+    def models(self) -> dict[str, str]:
+        return dict(self.briefer.models if self.briefer is not None else self.translator.models)
+
+    @property
+    def summarizer(self) -> str:
+        """The server's default summarizer: abstractive when a summary model is loaded."""
+        if self.briefer is not None and self.briefer.summarizer is not None:
+            return "abstractive"
+        return "extractive"
+
+    @property
+    def in_flight(self) -> int:
+        return self._admitted
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=False)
+        self.scheduler.stop()
+
+    # -- running work ------------------------------------------------------------------
+
+    async def run(self, work: Callable[[CancelToken], T]) -> T:
+        """Run `work(cancel)` in the pool; Busy when full, TooSlow past the time limit."""
+        with self._admitted_lock:
+            if self._admitted >= self.limits.queue_size:
+                raise Busy()
+            self._admitted += 1
+        cancel = CancelToken()
+        try:
+            future = self._pool.submit(work, cancel)
+        except RuntimeError:  # the pool is shut down: the server is stopping
+            self._release()
+            raise Busy() from None
+        future.add_done_callback(lambda _: self._release())
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.limits.request_timeout)
+        except asyncio.TimeoutError:
+            cancel.cancel()
+            raise TooSlow() from None
+
+    def _release(self) -> None:
+        with self._admitted_lock:
+            self._admitted -= 1
+
+    # -- the work itself (runs in a pool thread) ---------------------------------------
+
+    def article(self, data: bytes | str, name: str | None) -> Any:
+        """The article sent as text (`name` None) or as a file named `name`."""
+        from translate_sum.reader import parse_article
+
+        if isinstance(data, str):
+            # As bytes, so the reader's checks (binary, control characters) apply to
+            # pasted text as they do to files; lone surrogates fail decoding there.
+            data = data.encode("utf-8", errors="surrogatepass")
+        if name is None:
+            return parse_article(data, path=PASTED)
+        safe = PurePath(name.replace("\\", "/")).name or "upload"
+        suffix = PurePath(safe).suffix.lower()
+        if suffix and suffix not in ARTICLE_SUFFIXES:
+            raise InputError(f"{safe}: not an article file; send .txt, .md or .html")
+        return parse_article(
+            data, path=safe, markdown=suffix in (".md", ".markdown"), html=suffix in (".html", ".htm")
+        )
+
+    def translator_for(self, request: ArticleRequest, cancel: CancelToken | None = None) -> Any:
+        """A Translator over the shared engine with this request's options."""
+        options = request.translate_options(self.translator.options)
+        return type(self.translator)(self.scheduler.wrap(self.translator.engine, cancel), options)
+
+    def translate(
+        self, article: Any, request: ArticleRequest, cancel: CancelToken | None = None, progress: Progress | None = None
+    ) -> Any:
+        """The TranslatedArticle of `article`."""
+        return self.translator_for(request, cancel).translate(article, progress)
+
+    def brief(
+        self, article: Any, request: ArticleRequest, cancel: CancelToken | None = None, progress: Progress | None = None
+    ) -> Any:
+        """The Brief of `article`, with the request's summarizer and length."""
+        from translate_sum.pipeline import Briefer
+
+        summarizer_name = request.summarizer or self.summarizer
+        if summarizer_name == "abstractive" and self.summarizer != "abstractive":
+            raise InputError(
+                "this server loaded no summary model, so it writes extractive summaries only; "
+                'send "summarizer": "extractive", or ask the operator to start it with --summarizer abstractive'
+            )
+        translator = self.translator_for(request, cancel)
+        translated = translator.translate(article, progress)
+        summarizer = None
+        if summarizer_name == "abstractive":
+            # A copy per request: the summarizer keeps its latest fallback on itself.
+            summarizer = copy.copy(self.briefer.summarizer)
+            summarizer.engine = self.scheduler.wrap(self.briefer.summarizer.engine, cancel)
+        briefer = Briefer(translator, summarizer)
+        with self._summary_lock if summarizer is not None else contextlib.nullcontext():
+            return briefer.brief(translated, request.length)
+
+    def translate_texts(self, texts: Sequence[str], cancel: CancelToken | None = None) -> list[str]:
+        """Each text translated (LibreTranslate's `q`): paragraphs kept, blank texts as given.
+
+        Everything is translated (no furniture detection) in one pass over the engine.
+        English texts come back as they are; another language is an `InputError`.
+        """
+        request = ArticleRequest(keep_all=True)
+        wanted = [i for i, text in enumerate(texts) if text.strip()]
+        articles = [self.article(texts[i], None) for i in wanted]
+        results = self.translator_for(request, cancel).translate_many(articles) if articles else []
+        outputs = list(texts)
+        for i, result in zip(wanted, results):
+            outputs[i] = "\n\n".join(p.translation for p in result.paragraphs)
+        return outputs
+
