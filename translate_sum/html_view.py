@@ -31,7 +31,7 @@ FLAG_WORDS = {
     "name": "Name",
     "repetition": "Repeated words",
     "length": "Length",
-    "untranslated": "French left untranslated",
+    "untranslated": "Untranslated",
     "paragraphs": "Paragraph alignment",
 }
 """How the view names each kind of audit flag."""
@@ -59,7 +59,7 @@ def _cite(indexes: Sequence[int]) -> str:
 
 def _flag_item(flag: Flag) -> str:
     kind = FLAG_WORDS.get(flag.kind, flag.kind.capitalize())
-    return f'<li class="flag {_e(flag.severity)}"><strong>{_e(kind)}</strong> ({_e(flag.severity)}): {_e(flag.detail)}</li>'
+    return f'<li class="flag severity-{_e(flag.severity)}"><strong>{_e(kind)}</strong> ({_e(flag.severity)}): {_e(flag.detail)}</li>'
 
 
 def _text(text: str) -> str:

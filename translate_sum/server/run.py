@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import signal
 import socket
+import threading
 from typing import Any, Callable
 
 log = logging.getLogger(__name__)
@@ -66,4 +68,17 @@ def serve(app: Any, sock: socket.socket, *, grace: float, on_ready: Callable[[],
         timeout_graceful_shutdown=int(grace),
         lifespan="on",
     )
-    Server(config).run(sockets=[sock])
+    # uvicorn handles SIGINT/SIGTERM while it runs, then restores the handlers it
+    # found and raises the signal again; with these quiet ones in place a stop
+    # request ends in a normal return (exit 0), not a KeyboardInterrupt or a kill.
+    quiet = threading.current_thread() is threading.main_thread()
+    previous = {sig: signal.signal(sig, _ignore) for sig in (signal.SIGINT, signal.SIGTERM)} if quiet else {}
+    try:
+        Server(config).run(sockets=[sock])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _ignore(signum: int, frame: Any) -> None:
+    log.debug("signal %d after shutdown: already stopping", signum)

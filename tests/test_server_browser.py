@@ -1,0 +1,122 @@
+"""The web page in a real browser: Debian's chromium driven by Playwright, offline.
+
+Skips where chromium or Playwright is missing (`.ci/run` installs chromium). Set
+SCREENSHOT_DIR=DIR to keep the screenshots (desktop and phone width).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from serving import running_server
+from translate_sum.pipeline import Briefer, load_translator
+from translate_sum.server.service import Service
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def server_url(tiny_marian_echo_dir: Path) -> Iterator[str]:
+    translator = load_translator(str(tiny_marian_echo_dir), engine="transformers", device="cpu")
+    with running_server(Service(translator, Briefer(translator))) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        yield launched
+        launched.close()
+
+
+def _screenshot_dir(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _brief_in_page(page: Any, url: str, text: str) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(url + "/")
+    page.get_by_label("Paste a French article").fill(text)
+    page.get_by_label("Paste a French article").press("Control+Enter")  # the keyboard alone is enough
+    page.wait_for_selector("#result table.side-by-side", timeout=120_000)
+    outside = [r for r in requests if not r.startswith((url, "data:", "blob:"))]
+    assert outside == [], f"the page fetched from elsewhere: {outside}"
+
+
+def test_pasted_article_gets_brief_and_side_by_side_view(browser: Any, server_url: str, tmp_path: Path) -> None:
+    text = (FIXTURES / "pasted" / "agence.txt").read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    _brief_in_page(page, server_url, text)
+
+    rows = page.locator("#result tr.para")
+    assert rows.count() == len([block for block in text.split("\n") if block.strip()])
+    assert page.locator("#result .summary").inner_text().strip()
+    assert page.locator("#result tr.para.skipped .reason").count() > 0, "furniture is greyed with its reason"
+    assert "Not translated:" in page.locator("#result tr.para.skipped .reason").first.inner_text()
+
+    links = page.locator("#result .key-points a")
+    assert links.count() > 0
+    for i in range(links.count()):
+        target = links.nth(i).get_attribute("href")
+        assert page.locator(f"#result tr{target}").count() == 1, f"{target} has no paragraph row"
+    links.first.click()
+    assert page.evaluate("document.activeElement.id") == links.first.get_attribute("href").lstrip("#")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download JSON").click()
+    data = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
+    assert data["summary"] and len(data["paragraphs"]) == rows.count()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download Markdown").click()
+    assert Path(download_info.value.path()).read_text(encoding="utf-8").startswith("# ")
+
+    page.screenshot(path=str(_screenshot_dir(tmp_path) / "desktop.png"), full_page=True)
+    page.close()
+
+
+def test_page_reads_at_phone_width_without_sideways_scrolling(browser: Any, server_url: str, tmp_path: Path) -> None:
+    text = (FIXTURES / "pasted" / "agence.txt").read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    _brief_in_page(page, server_url, text)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    french = page.locator("#result tr.para td[lang=fr]").nth(4).bounding_box()
+    english = page.locator("#result tr.para td[lang=en]").nth(4).bounding_box()
+    assert english["y"] >= french["y"] + french["height"] - 1, "at phone width English comes below French"
+    assert page.locator("#progress-box").is_hidden(), "the progress bar goes once the brief is shown"
+    page.screenshot(path=str(_screenshot_dir(tmp_path) / "phone.png"), full_page=False)
+    page.locator("#result tr#p-5").scroll_into_view_if_needed()
+    page.screenshot(path=str(_screenshot_dir(tmp_path) / "phone-paragraphs.png"), full_page=False)
+    page.close()
+
+
+def test_bad_input_shows_the_one_line_reason(browser: Any, server_url: str) -> None:
+    page = browser.new_page()
+    page.goto(server_url + "/")
+    page.get_by_label("Paste a French article").fill("Guten Tag, wie geht es Ihnen heute? Das Wetter ist schön. " * 5)
+    page.get_by_role("button", name="Translate and brief").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for(timeout=60_000)
+    assert "German" in alert.inner_text()
+    page.close()
