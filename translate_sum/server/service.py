@@ -58,6 +58,7 @@ class ServiceLimits:
     request_timeout: float = 300.0  # seconds one request may take
     max_bytes: int = 5_000_000  # largest request body (the article and its fields)
     max_wait: float = 0.005  # seconds the scheduler waits to gather requests
+    max_inputs: int = 512  # most segments in one shared engine call
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class Service:
         self.translator = translator
         self.briefer = briefer
         self.limits = limits or ServiceLimits()
-        self.scheduler = BatchScheduler(max_wait=self.limits.max_wait)
+        self.scheduler = BatchScheduler(max_wait=self.limits.max_wait, max_inputs=self.limits.max_inputs)
         self._pool = concurrent.futures.ThreadPoolExecutor(self.limits.queue_size, thread_name_prefix="translate-sum-request")
         self._admitted = 0
         self._admitted_lock = threading.Lock()
