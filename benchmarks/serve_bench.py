@@ -96,6 +96,28 @@ def run_clients(url: str, sentences: list[str], clients: int, requests: int) -> 
     }
 
 
+def engine_ceiling(model: str, engine: str, sentences: list[str], new_tokens: int, count: int) -> dict:
+    """The engine alone, no server: `count` sentences in one call against one call each.
+
+    Batching's own gain on this machine, the most the shared scheduler can give.
+    """
+    from translate_sum.engines.base import DecodeOptions
+    from translate_sum.pipeline import load_translator
+
+    decode = DecodeOptions(num_beams=4, max_new_tokens=new_tokens, min_new_tokens=new_tokens, max_length_ratio=None)
+    loaded = load_translator(model, engine=engine, device="cpu").engine
+    texts = sentences[:count]
+    loaded.generate(texts[:2], decode)  # warm-up
+    started = time.perf_counter()
+    loaded.generate(texts, decode)
+    together = time.perf_counter() - started
+    started = time.perf_counter()
+    for text in texts:
+        loaded.generate([text], decode)
+    alone = time.perf_counter() - started
+    return {"sentences": count, "one call s": together, "one each s": alone, "ratio": alone / together}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sentences", type=Path, required=True, help="French sentences, one a line (e.g. newstest2013.fr)")
@@ -134,6 +156,9 @@ def main() -> None:
             stop.set()
             child.join(120)
 
+    ceiling = engine_ceiling(str(model), args.engine, sentences, args.new_tokens, max(levels))
+    print(f"engine alone: {ceiling['sentences']} sentences in one call {ceiling['one call s']:.1f} s, "
+          f"one call each {ceiling['one each s']:.1f} s: {ceiling['ratio']:.1f}x", flush=True)
     lines = [
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, {args.engine}, 4 beams, {args.new_tokens} tokens per input",
         "",
@@ -144,6 +169,11 @@ def main() -> None:
     for r in rows:
         ratio = r["req/s"] / base[r["clients"]] if base.get(r["clients"]) else float("nan")
         lines.append(f"| {r['system']} | {r['clients']} | {r['requests']} | {r['req/s']:.2f} | {r['p50 s']:.2f} | {r['p95 s']:.2f} | {ratio:.1f}x |")
+    lines += [
+        "",
+        f"Engine alone (no server): {ceiling['sentences']} sentences in one call {ceiling['one call s']:.1f} s, "
+        f"one call each {ceiling['one each s']:.1f} s: batching gives {ceiling['ratio']:.1f}x on this machine.",
+    ]
     table = "\n".join(lines) + "\n"
     print(table)
     if args.out:

@@ -251,3 +251,18 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
         assert path in paths
     body = paths["/v1/translate"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in body and "application/json" in body
+
+
+def test_abstractive_brief_runs_the_summary_model_through_the_scheduler(tiny_marian_dir: Path, tiny_bart_dir: Path) -> None:
+    from translate_sum.pipeline import load_briefer
+
+    briefer = load_briefer(str(tiny_marian_dir), str(tiny_bart_dir), engine="transformers", device="cpu")
+    service = Service(briefer.translator, briefer)
+    with _client(service) as client:
+        assert client.get("/v1/info").json()["summarizers"] == ["abstractive", "extractive"]
+        response = client.post("/v1/brief", json={"text": ARTICLE})
+        extractive = client.post("/v1/brief", json={"text": ARTICLE, "summarizer": "extractive"})
+    assert response.status_code == 200 and extractive.status_code == 200
+    assert response.json()["models"]["summary"].startswith((str(tiny_bart_dir), "extractive (fallback"))
+    assert extractive.json()["models"]["summary"] == "extractive"
+    assert service.scheduler.calls >= 2, "translation and summary both went through the scheduler"

@@ -24,6 +24,7 @@ Limits:
 from __future__ import annotations
 
 import collections
+import copy
 import logging
 import threading
 import time
@@ -96,14 +97,17 @@ class BatchScheduler:
         self.segments_done = 0
         self.calls = 0
         self._recent: collections.deque[tuple[float, int]] = collections.deque()
-        # One lock per real engine: tokenizers are not safe to use from two threads.
-        self._locks: dict[int, threading.Lock] = {}
+        # Per real engine: a copy that counts tokens for the request threads, and its
+        # lock. Tokenizers are not safe to share between threads (a fast tokenizer's
+        # padding state is borrowed mutably), and the original is the scheduler
+        # thread's alone, so requests can segment while a long call runs.
+        self._counters: dict[int, tuple[Seq2SeqEngine, threading.Lock]] = {}
+        self._counters_lock = threading.Lock()
 
     # -- public ---------------------------------------------------------------------
 
     def wrap(self, engine: Seq2SeqEngine, cancel: CancelToken | None = None) -> "SharedEngine":
         """`engine` behind this scheduler; `cancel` drops the caller's queued jobs."""
-        self._locks.setdefault(id(engine), threading.Lock())
         return SharedEngine(engine, self, cancel)
 
     def start(self) -> None:
@@ -159,8 +163,14 @@ class BatchScheduler:
                 if cancel is not None and cancel.cancelled.is_set() and self._withdraw(job):
                     raise JobCancelled("the request was cancelled before its turn")
 
-    def lock_for(self, engine: Seq2SeqEngine) -> threading.Lock:
-        return self._locks.setdefault(id(engine), threading.Lock())
+    def count_tokens(self, engine: Seq2SeqEngine, texts: Sequence[str]) -> list[int]:
+        """`engine.count_tokens(texts)` for a request thread, on the engine's counting copy."""
+        with self._counters_lock:
+            if id(engine) not in self._counters:
+                self._counters[id(engine)] = (_counting_copy(engine), threading.Lock())
+            counter, lock = self._counters[id(engine)]
+        with lock:
+            return counter.count_tokens(texts)
 
     # -- the scheduler thread -------------------------------------------------------
 
@@ -218,8 +228,7 @@ class BatchScheduler:
                 job.advance(done * len(job.texts) // total)
 
         try:
-            with self.lock_for(engine):
-                outputs = engine.generate(texts, options, progress)
+            outputs = engine.generate(texts, options, progress)
             if len(outputs) != total:
                 raise RuntimeError(f"the engine returned {len(outputs)} outputs for {total} inputs")
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting requests
@@ -245,8 +254,7 @@ class SharedEngine:
     """A `Seq2SeqEngine` whose `generate` goes through a `BatchScheduler`.
 
     Everything else (`model_name`, `max_input_tokens`, `default_options`...) is the
-    real engine's; `count_tokens` holds the engine's lock, as tokenizers are not
-    thread-safe.
+    real engine's; `count_tokens` runs on the scheduler's counting copy of it.
     """
 
     def __init__(self, engine: Seq2SeqEngine, scheduler: BatchScheduler, cancel: CancelToken | None = None) -> None:
@@ -271,8 +279,7 @@ class SharedEngine:
         return getattr(self._engine, name)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        with self._scheduler.lock_for(self._engine):
-            return self._engine.count_tokens(texts)
+        return self._scheduler.count_tokens(self._engine, texts)
 
     def default_options(self) -> DecodeOptions:
         return self._engine.default_options()
@@ -282,3 +289,17 @@ class SharedEngine:
     ) -> list[str]:
         return self._scheduler.submit(self._engine, texts, options, progress, self._cancel)
 
+
+
+def _counting_copy(engine: Seq2SeqEngine) -> Seq2SeqEngine:
+    """The engine with its own copy of its tokenizer, for counting tokens in other threads.
+
+    Engines that keep no `tokenizer` attribute are used as they are (their counting
+    is then serialized with the other request threads' by the caller's lock only).
+    """
+    tokenizer = getattr(engine, "tokenizer", None)
+    if tokenizer is None:
+        return engine
+    counter = copy.copy(engine)
+    counter.tokenizer = copy.deepcopy(tokenizer)  # type: ignore[attr-defined]
+    return counter

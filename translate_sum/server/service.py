@@ -28,6 +28,7 @@ from pathlib import PurePath
 from typing import Any, Callable, Sequence, TypeVar
 
 from translate_sum import TranslateOptions
+from translate_sum.pipeline import DEFAULT_SEGMENT_TOKENS
 from translate_sum.errors import InputError
 from translate_sum.server.scheduler import BatchScheduler, CancelToken
 
@@ -65,7 +66,7 @@ class ServiceLimits:
 class ArticleRequest:
     """The options of one translate or brief request, as the API names them."""
 
-    segment_tokens: int = 128
+    segment_tokens: int = DEFAULT_SEGMENT_TOKENS
     keep_all: bool = False
     strict: bool = False
     audit: bool = True
