@@ -162,3 +162,21 @@ def test_cli_translate_format_html_goes_to_stdout(tmp_path: Path, tiny_marian_di
     assert result.exit_code == 0, result.output
     assert result.stdout.count('<tr id="p-') == 4
     assert "Le festival de jazz de Marciac" in result.stdout
+
+
+def test_batch_html_writes_a_page_per_article_and_an_index_linking_them(tmp_path: Path) -> None:
+    from translate_sum.batch import BatchOptions, run_batch
+
+    source, output = tmp_path / "in", tmp_path / "out"
+    (source / "sub").mkdir(parents=True)
+    (source / "festival.txt").write_text(ARTICLE, encoding="utf-8")
+    (source / "sub" / "agence.txt").write_text((FIXTURES / "pasted" / "agence.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (source / "empty.txt").write_text("", encoding="utf-8")
+    translator = Translator(RecordingEngine())
+    run_batch(source, output, BatchOptions(fmt="html"), translator, Briefer(translator))
+    pages = sorted(p.relative_to(output).as_posix() for p in output.rglob("*.html"))
+    assert pages == ["festival.brief.html", "festival.en.html", "index.html", "sub/agence.brief.html", "sub/agence.en.html"]
+    index = (output / "index.html").read_text(encoding="utf-8")
+    assert set(_parse(index).hrefs) == {"festival.brief.html", "sub/agence.brief.html"}
+    assert "empty.txt" in index.split("Failed", 1)[1]
+    assert '<tr id="p-1"' in (output / "festival.en.html").read_text(encoding="utf-8")

@@ -354,10 +354,11 @@ def brief(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "json"]),
+    type=click.Choice(["md", "json", "html"]),
     default="md",
     show_default=True,
-    help="md: name.en.md and name.brief.md; json: name.en.json and name.brief.json.",
+    help="md: name.en.md and name.brief.md; json: name.en.json and name.brief.json; "
+    "html: name.en.html and name.brief.html (side-by-side pages) and index.html linking them.",
 )
 @summary_options
 @run_options
@@ -434,12 +435,12 @@ def batch(
     metavar="ID|DIR",
     help="Translation model: a Hub id or a local directory. Default: the first of models.txt.",
 )
-@click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True, envvar="TRANSLATE_SUM_ENGINE", show_envvar=True, help="Inference engine.")
-@click.option("--device", type=click.Choice(DEVICE_CHOICES), default="auto", show_default=True, envvar="TRANSLATE_SUM_DEVICE", show_envvar=True, help="Where the models run.")
+@click.option("--engine", type=click.Choice(ENGINES), default=DEFAULT_ENGINE, show_default=True, envvar="TRANSLATE_SUM_ENGINE", show_envvar=True, help="Inference engine.")
+@click.option("--device", type=click.Choice(DEVICES), default=DEFAULT_DEVICE, show_default=True, envvar="TRANSLATE_SUM_DEVICE", show_envvar=True, help="Where the models run.")
 @click.option(
     "--summarizer",
-    type=click.Choice(["abstractive", "extractive"]),
-    default="abstractive",
+    type=click.Choice(SUMMARIZERS),
+    default=DEFAULT_SUMMARIZER,
     show_default=True,
     help="abstractive loads the summary model (requests may still ask for extractive); extractive loads none.",
 )
@@ -453,7 +454,7 @@ def batch(
     help="Accept only requests carrying this key (repeatable; the variable takes several, space-separated). Default: no key needed.",
 )
 @click.option("--cors", "cors_origins", multiple=True, metavar="ORIGIN", help="Let web pages from ORIGIN call the API (repeatable). Default: none.")
-@click.option("--max-bytes", type=click.IntRange(1), default=5_000_000, show_default=True, envvar="TRANSLATE_SUM_MAX_BYTES", show_envvar=True, help="Refuse request bodies larger than this (413).")
+@click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True, envvar="TRANSLATE_SUM_MAX_BYTES", show_envvar=True, help="Refuse request bodies larger than this (413).")
 @click.option("--queue-size", type=click.IntRange(1), default=64, show_default=True, help="Requests worked on or waiting at once; more get 503 with Retry-After.")
 @click.option("--request-timeout", type=click.FloatRange(1), default=300.0, show_default=True, help="Seconds one request may take (504 after).")
 def serve(

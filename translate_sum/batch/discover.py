@@ -93,7 +93,7 @@ def output_paths(inputs: Sequence[Path], options: BatchOptions) -> dict[Path, li
     for path in inputs:
         key = (path.parent, path.stem.lower())
         stems[key] = stems.get(key, 0) + 1
-    extension = "json" if options.fmt == "json" else "md"
+    extension = {"json": "json", "html": "html"}.get(options.fmt, "md")
     outputs: dict[Path, list[Path]] = {}
     for path in inputs:
         base = path.stem if stems[(path.parent, path.stem.lower())] == 1 else path.name

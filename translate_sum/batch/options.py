@@ -42,7 +42,7 @@ class BatchOptions:
     recursive: bool = True
     translate_only: bool = False
     force: bool = False
-    fmt: str = "md"  # md or json
+    fmt: str = "md"  # md, json or html
     length: str = "medium"
     show_skipped: bool = False  # list skipped paragraphs (furniture, duplicates) in translations
     summarizer: str = "abstractive"  # recorded in the options fingerprint only

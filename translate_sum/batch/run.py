@@ -99,8 +99,8 @@ def run_batch(
         raise ValueError("give either a translator or a model loader")
     if translator is not None and not options.translate_only and briefer is None:
         raise ValueError("a briefer is needed unless options.translate_only is set")
-    if options.fmt not in ("md", "json"):
-        raise ValueError(f"format must be md or json, not {options.fmt!r}")
+    if options.fmt not in ("md", "json", "html"):
+        raise ValueError(f"format must be md, json or html, not {options.fmt!r}")
 
     inputs = discover(source, options.patterns, recursive=options.recursive, exclude=[target])
     fingerprint = options_fingerprint(options, translator, briefer)
@@ -136,6 +136,10 @@ def run_batch(
     report = run.finish_report()
     run.save_report()
     writers.write_atomic(target / INDEX_NAME, writers.render_index(report))
+    if options.fmt == "html":
+        from translate_sum.html_view import render_index_html
+
+        writers.write_atomic(target / "index.html", render_index_html(report))
     return report
 
 

@@ -36,8 +36,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from translate_sum import __version__
 from translate_sum.errors import InputError, TranslateSumError
+from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SEGMENT_TOKENS_RANGE
 from translate_sum.server.metrics import Metrics
-from translate_sum.pipeline import DEFAULT_SEGMENT_TOKENS
 from translate_sum.server.service import ArticleRequest, Busy, Service, TooSlow
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ REQUEST_FIELDS = {
     "audit": "audit",
     "summarizer": "summarizer",
     "length": "length",
+    "format": "format",
 }
 """Library setting names (errors' hints) that a request can set, and the field that does."""
 
@@ -95,7 +96,7 @@ class TranslateBody(_Fields):
     format: Literal["json", "md", "txt", "html"] = Field("json", description="Answer format, as the CLI's --format.")
     bilingual: bool = Field(False, description="md/txt: each French paragraph followed by its English.")
     show_skipped: bool = Field(False, description="md/txt: list skipped paragraphs and their reason.")
-    segment_tokens: int = Field(DEFAULT_SEGMENT_TOKENS, ge=8, le=1024, description="Most model tokens per segment.")
+    segment_tokens: int = Field(DEFAULT_SEGMENT_TOKENS, ge=SEGMENT_TOKENS_RANGE[0], le=SEGMENT_TOKENS_RANGE[1], description="Most model tokens per segment.")
     keep_all: bool = Field(False, description="Translate page furniture and duplicates too.")
     strict: bool = Field(False, description="Refuse English input instead of passing it through.")
     audit: bool = Field(True, description="Flag paragraphs to double-check.")

@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any, Callable, Sequence, TypeVar
 
-from translate_sum import TranslateOptions
-from translate_sum.pipeline import DEFAULT_SEGMENT_TOKENS
 from translate_sum.errors import InputError
+from translate_sum.options import DEFAULT_MAX_BYTES, DEFAULT_SEGMENT_TOKENS, TranslateOptions
 from translate_sum.server.scheduler import BatchScheduler, CancelToken
 
 log = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ class ServiceLimits:
 
     queue_size: int = 64  # requests being worked on or waiting; more are refused
     request_timeout: float = 300.0  # seconds one request may take
-    max_bytes: int = 5_000_000  # largest request body (the article and its fields)
+    max_bytes: int = DEFAULT_MAX_BYTES  # largest request body (the article and its fields)
     max_wait: float = 0.005  # seconds the scheduler waits to gather requests
     max_inputs: int = 512  # most segments in one shared engine call
 
