@@ -110,5 +110,5 @@ def test_damaged_model_is_one_line_not_a_traceback(tmp_path: Path, tiny_marian_d
 def test_unknown_output_extension_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "article.txt"
     source.write_text(FRENCH, encoding="utf-8")
-    result = translate(source, tmp_path / "out.html")
+    result = translate(source, tmp_path / "out.pdf")
     assert result.exit_code == 1 and "--format" in result.output
