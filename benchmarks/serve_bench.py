@@ -4,10 +4,12 @@ Builds (once, in --workdir) a random-weight model with exactly the architecture 
 Helsinki-NLP/opus-mt-fr-en (see bench.py; no download), starts the server in a child
 process on 127.0.0.1 with the CTranslate2 engine, and sends LibreTranslate requests
 (`POST /translate`, one corpus sentence each) from 1, 8 and 32 concurrent clients.
-Two servers are compared, identical but for the scheduler:
+Two servers are compared, identical but for the scheduler, each level measured on
+one right after the other:
 
-  shared        the scheduler gathers the segments of every waiting request (for at
-                most 5 ms) into one engine call: what `translate-sum serve` does
+  shared        the scheduler gathers the segments of every waiting request (until
+                none came for 5 ms, at most 20 ms) into one engine call: what
+                `translate-sum serve` does, with its defaults
   one-at-a-time each engine call holds one request's segments (max_inputs=1): the
                 server a plain request handler around the library would be
 
@@ -37,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SYSTEMS = {"shared": {"max_wait": 0.005, "max_inputs": 512}, "one-at-a-time": {"max_wait": 0.0, "max_inputs": 1}}
+SYSTEMS = {"shared": {}, "one-at-a-time": {"max_wait": 0.0, "max_gather": 0.0, "max_inputs": 1}}
 
 
 def serve_child(model: str, system: str, new_tokens: int, engine: str, ready: "multiprocessing.Queue[str]", stop: "multiprocessing.Event") -> None:
@@ -140,25 +142,30 @@ def main() -> None:
     os.environ.setdefault("TRANSLATE_SUM_CT2_CACHE", str(args.workdir / "ct2"))
 
     levels = [int(c) for c in args.clients.split(",")]
+    ceiling = engine_ceiling(str(model), args.engine, sentences, args.new_tokens, max(levels))
+    print(f"engine alone: {ceiling['sentences']} sentences in one call {ceiling['one call s']:.1f} s, "
+          f"one call each {ceiling['one each s']:.1f} s: {ceiling['ratio']:.1f}x", flush=True)
     rows = []
     context = multiprocessing.get_context("spawn")
+    # Both servers run side by side (an idle one costs no CPU) and each level is
+    # measured on one right after the other, so a busy machine slows both alike.
+    servers = {}
     for system in SYSTEMS:
         ready, stop = context.Queue(), context.Event()
         child = context.Process(target=serve_child, args=(str(model), system, args.new_tokens, args.engine, ready, stop))
         child.start()
-        url = ready.get(timeout=600)
-        try:
-            for clients in levels:
+        servers[system] = (child, stop, ready.get(timeout=600))
+    try:
+        for clients in levels:
+            for system, (_, _, url) in servers.items():
                 row = run_clients(url, sentences, clients, max(16, clients * args.requests_per_client))
                 rows.append({"system": system, **row})
                 print(f"{system:14} {clients:3} clients: {row['req/s']:6.2f} req/s  p50 {row['p50 s']:.2f} s  p95 {row['p95 s']:.2f} s", flush=True)
-        finally:
+    finally:
+        for child, stop, _ in servers.values():
             stop.set()
             child.join(120)
 
-    ceiling = engine_ceiling(str(model), args.engine, sentences, args.new_tokens, max(levels))
-    print(f"engine alone: {ceiling['sentences']} sentences in one call {ceiling['one call s']:.1f} s, "
-          f"one call each {ceiling['one each s']:.1f} s: {ceiling['ratio']:.1f}x", flush=True)
     lines = [
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, {args.engine}, 4 beams, {args.new_tokens} tokens per input",
         "",
@@ -166,7 +173,7 @@ def main() -> None:
         "|---|---|---|---|---|---|---|",
     ]
     base = {r["clients"]: r["req/s"] for r in rows if r["system"] == "one-at-a-time"}
-    for r in rows:
+    for r in sorted(rows, key=lambda r: (list(SYSTEMS).index(r["system"]), r["clients"])):
         ratio = r["req/s"] / base[r["clients"]] if base.get(r["clients"]) else float("nan")
         lines.append(f"| {r['system']} | {r['clients']} | {r['requests']} | {r['req/s']:.2f} | {r['p50 s']:.2f} | {r['p95 s']:.2f} | {ratio:.1f}x |")
     lines += [

@@ -490,6 +490,7 @@ def serve(
             sock = bind(host, port)
         except OSError as exc:
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port or --host") from exc
+        click.echo("Loading the models...", err=True)
         briefer = load_briefer(translation_model, summary_model, summarizer=summarizer, engine=engine, device=device)
         limits = ServiceLimits(queue_size=queue_size, request_timeout=request_timeout, max_bytes=max_bytes)
         service = Service(briefer.translator, briefer, limits)

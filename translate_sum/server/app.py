@@ -6,13 +6,12 @@ CLI's `--format json` document, or md/txt/html), `GET /v1/info`, `GET /health`,
 `GET /metrics` (Prometheus text), `GET /openapi.json` with `/docs` (Swagger UI) and
 `/redoc`, served from local files. LibreTranslate's routes are in `libretranslate.py`.
 
-Every error is `{"error": "<one line>"}` with a 4xx status (5xx only for our own bugs
-or a refused load): bad input 400, wrong key 403, body too large 413, queue full 503
-with `Retry-After`, time limit 504.
+Every error is `{"error": "<one line>"}` (see `protocol.py`) with a 4xx status (5xx
+only for our own bugs or a refused load): bad input 400, wrong key 403, body too
+large 413, queue full 503 with `Retry-After`, time limit 504.
 
-Limits: API keys are compared as given (no hashing, no per-key quotas); CORS is off
-unless origins are named; the body limit counts bytes as they arrive, so a client
-that lies about Content-Length is cut off at the limit.
+Limits: CORS is off unless origins are named; the web page needs JavaScript (the
+`--format html` files do not).
 """
 
 from __future__ import annotations
@@ -20,304 +19,37 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import secrets
-import time
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Awaitable, Callable, Literal
+from typing import Any, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from starlette.datastructures import UploadFile
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from translate_sum import __version__
-from translate_sum.errors import InputError, TranslateSumError
-from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SEGMENT_TOKENS_RANGE
 from translate_sum.server.metrics import Metrics
-from translate_sum.server.service import ArticleRequest, Busy, Service, TooSlow
+from translate_sum.server.middleware import BodyLimit, CountRequests
+from translate_sum.server.protocol import (
+    ERROR_RESPONSES,
+    ApiError,
+    AuditBody,
+    BriefBody,
+    TranslateBody,
+    Upload,
+    body_doc,
+    check_key,
+    describe_failure,
+    read_fields,
+    request_key,
+    validate,
+)
+from translate_sum.server.service import Busy, Service
 
 log = logging.getLogger(__name__)
-
-RETRY_AFTER_SECONDS = 5
-
-REQUEST_FIELDS = {
-    "strict_language": "strict",
-    "max_segment_tokens": "segment_tokens",
-    "keep_all": "keep_all",
-    "audit": "audit",
-    "summarizer": "summarizer",
-    "length": "length",
-    "format": "format",
-}
-"""Library setting names (errors' hints) that a request can set, and the field that does."""
-
-MISSING_KEY = "Please contact the server operator to get an API key"
-INVALID_KEY = "Invalid API key"
-"""LibreTranslate's words for a missing and a wrong key (400 and 403)."""
-
-
-def name_option(option: str, value: str | None) -> str:
-    """Spell a hint's setting for an API user: a request field, or a server option."""
-    field = REQUEST_FIELDS.get(option)
-    if field is not None:
-        if value is None:
-            return f'the "{field}" field'
-        shown = value if value in ("true", "false") or value.isdigit() else json.dumps(value)
-        return f'"{field}": {shown}'
-    flag = "--" + option.replace("_", "-")
-    return f"the server option {flag}" + (f" {value}" if value is not None else "")
-
-
-class ApiError(Exception):
-    """An error answered as `{"error": message}` with `status`."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers or {}
-
-
-# -- request bodies (these models are the OpenAPI description and the validation) -------
-
-
-class _Fields(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class TranslateBody(_Fields):
-    """Options of `POST /v1/translate`; give the article as `text` or as a `file` upload."""
-
-    text: str | None = Field(None, description="The French article; paragraphs separated by blank lines.")
-    format: Literal["json", "md", "txt", "html"] = Field("json", description="Answer format, as the CLI's --format.")
-    bilingual: bool = Field(False, description="md/txt: each French paragraph followed by its English.")
-    show_skipped: bool = Field(False, description="md/txt: list skipped paragraphs and their reason.")
-    segment_tokens: int = Field(DEFAULT_SEGMENT_TOKENS, ge=SEGMENT_TOKENS_RANGE[0], le=SEGMENT_TOKENS_RANGE[1], description="Most model tokens per segment.")
-    keep_all: bool = Field(False, description="Translate page furniture and duplicates too.")
-    strict: bool = Field(False, description="Refuse English input instead of passing it through.")
-    audit: bool = Field(True, description="Flag paragraphs to double-check.")
-    stream: bool = Field(
-        False,
-        description='Answer NDJSON: {"progress": {"done", "total"}} lines, then {"result": <the JSON>, '
-        '"markdown": <md>, "html": <the side-by-side view>} (or {"error": ...}).',
-    )
-    api_key: str | None = Field(None, description="Needed when the server was started with --api-key.")
-
-    def article_request(self) -> ArticleRequest:
-        return ArticleRequest(self.segment_tokens, self.keep_all, self.strict, self.audit)
-
-
-class BriefBody(TranslateBody):
-    """Options of `POST /v1/brief`: those of translate, plus the summary's."""
-
-    format: Literal["json", "md", "txt", "html"] = Field("json", description="Answer format, as the CLI's --format.")
-    summarizer: Literal["abstractive", "extractive"] | None = Field(
-        None, description="Default: abstractive when the server loaded a summary model, else extractive."
-    )
-    length: Literal["short", "medium", "long"] = Field("medium", description="Summary length.")
-    with_translation: bool = Field(False, description="md/txt: append the full translation.")
-
-    def article_request(self) -> ArticleRequest:
-        return ArticleRequest(self.segment_tokens, self.keep_all, self.strict, self.audit, self.summarizer, self.length)
-
-
-class AuditBody(_Fields):
-    """`POST /v1/audit`: a French `source` and its English `translation`, as text or files."""
-
-    source: str | None = Field(None, description="The French text (or upload source_file).")
-    translation: str | None = Field(None, description="The English text (or upload translation_file).")
-    format: Literal["json", "md"] = Field("json", description="Report format.")
-    api_key: str | None = None
-
-
-def _form_schema(model: type[BaseModel], files: tuple[str, ...]) -> dict[str, Any]:
-    schema = model.model_json_schema()
-    properties = dict(schema.get("properties", {}))
-    for name in files:
-        properties[name] = {"type": "string", "format": "binary", "description": f"Upload instead of the {name.split('_')[0]} text."}
-    return {"type": "object", "properties": properties}
-
-
-def _body_doc(model: type[BaseModel], files: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": model.model_json_schema()},
-                "multipart/form-data": {"schema": _form_schema(model, files)},
-                "application/x-www-form-urlencoded": {"schema": model.model_json_schema()},
-            },
-        }
-    }
-
-
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"description": "Bad input; the one-line reason in `error`."},
-    403: {"description": "Wrong API key."},
-    413: {"description": "Request body over the server's --max-bytes."},
-    503: {"description": "Queue full; retry after `Retry-After` seconds."},
-    504: {"description": "The request ran past the server's time limit."},
-}
-
-
-# -- reading requests -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Upload:
-    """An uploaded file, or (`name` None) a text/plain request body."""
-
-    name: str | None
-    data: bytes
-
-
-async def read_fields(request: Request) -> tuple[dict[str, Any], dict[str, Upload]]:
-    """The request's fields (JSON object, form or query) and its uploaded files."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    fields: dict[str, Any] = dict(request.query_params)
-    uploads: dict[str, Upload] = {}
-    if content_type == "application/json":
-        body = await request.body()
-        try:
-            data = json.loads(body) if body.strip() else {}
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ApiError(400, "Invalid JSON format") from None
-        if not isinstance(data, dict):
-            raise ApiError(400, "Invalid JSON format")
-        fields.update(data)
-    elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        try:
-            form = await request.form()
-        except Exception as exc:  # a malformed multipart body
-            raise ApiError(400, f"cannot read the form: {exc}") from None
-        for key, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                uploads[key] = Upload(value.filename or "upload", await value.read())
-            elif value != "" or key not in fields:
-                fields[key] = value
-    elif content_type not in ("", "text/plain"):
-        raise ApiError(415, f"unsupported content type {content_type}; send JSON, a form or a multipart upload")
-    elif content_type == "text/plain":
-        # Kept as bytes: the reader decodes and refuses binary as it does for files.
-        uploads["file"] = Upload(None, await request.body())
-    return fields, uploads
-
-
-def validate(model: type[BaseModel], fields: dict[str, Any]) -> Any:
-    """`fields` checked against `model`; the first problem as a one-line 400."""
-    try:
-        return model.model_validate(fields)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "body"
-        if first.get("type") == "extra_forbidden":
-            raise ApiError(400, f"unknown field '{where}'; see /docs for the fields") from None
-        raise ApiError(400, f"invalid '{where}': {first.get('msg', 'bad value')}") from None
-
-
-def request_key(request: Request, fields: dict[str, Any]) -> str | None:
-    """The API key given as a field, `X-API-Key` or `Authorization: Bearer`."""
-    key = fields.get("api_key") or request.headers.get("x-api-key")
-    auth = request.headers.get("authorization", "")
-    if not key and auth.lower().startswith("bearer "):
-        key = auth[7:].strip()
-    return str(key) if key else None
-
-
-def check_key(api_keys: tuple[str, ...], key: str | None) -> None:
-    """Refuse as LibreTranslate does: no key 400, a wrong key 403."""
-    if not api_keys:
-        return
-    if not key:
-        raise ApiError(400, MISSING_KEY)
-    if not any(secrets.compare_digest(key.encode(), known.encode()) for known in api_keys):
-        raise ApiError(403, INVALID_KEY)
-
-
-# -- middleware -------------------------------------------------------------------------
-
-
-class BodyLimit:
-    """Answer 413 to a request body over `limit` bytes, counted as it arrives."""
-
-    def __init__(self, app: Any, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    def _message(self) -> str:
-        return f"the request body is over the server's {self.limit:,}-byte limit; send a shorter article"
-
-    async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]], send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope.get("headers", []):
-            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
-                await JSONResponse({"error": self._message()}, status_code=413)(scope, receive, send)
-                return
-        received = 0
-        started = False
-
-        async def counted_receive() -> dict[str, Any]:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _TooLarge()
-            return message
-
-        async def tracked_send(message: dict[str, Any]) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except _TooLarge:
-            if not started:
-                await JSONResponse({"error": self._message()}, status_code=413)(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    pass
-
-
-class CountRequests:
-    """Record each answered request in `Metrics`, by route pattern and status."""
-
-    def __init__(self, app: Any, metrics: Metrics, routes: set[str]) -> None:
-        self.app = app
-        self.metrics = metrics
-        self.routes = routes
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def tracked_send(message: dict[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracked_send)
-        finally:
-            path = scope.get("path", "")
-            route = path if path in self.routes else "/static" if path.startswith("/static") else "other"
-            self.metrics.record(route, status, time.perf_counter() - started)
-
-
-# -- the application ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -330,30 +62,6 @@ class AppSettings:
 
 def _static_dir() -> str:
     return str(resources.files("translate_sum").joinpath("static"))
-
-
-def error_response(exc: ApiError) -> JSONResponse:
-    return JSONResponse({"error": exc.message}, status_code=exc.status, headers=exc.headers)
-
-
-def describe_failure(exc: BaseException) -> ApiError:
-    """The ApiError a failed piece of work is answered with (one line, no traceback)."""
-    if isinstance(exc, ApiError):
-        return exc
-    if isinstance(exc, Busy):
-        return ApiError(
-            503,
-            "the server is busy: its queue is full; retry in a few seconds",
-            {"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
-    if isinstance(exc, TooSlow):
-        return ApiError(504, "the request ran past the server's time limit; send a shorter article, or ask the operator to raise --request-timeout")
-    if isinstance(exc, InputError):
-        return ApiError(400, exc.describe(name_option))
-    if isinstance(exc, TranslateSumError):
-        return ApiError(500, exc.describe(name_option))
-    log.error("request failed", exc_info=exc)
-    return ApiError(500, f"internal error ({type(exc).__name__}); the server log has the details")
 
 
 def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI:
@@ -390,7 +98,7 @@ def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc)
+        return exc.response()
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -467,7 +175,7 @@ def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI
         "/v1/translate",
         tags=["translate-sum"],
         summary="Translate an article (the CLI's translate)",
-        openapi_extra=_body_doc(TranslateBody, ("file",)),
+        openapi_extra=body_doc(TranslateBody, ("file",)),
         responses=ERROR_RESPONSES,
     )
     async def translate(request: Request) -> Response:
@@ -482,7 +190,7 @@ def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI
         "/v1/brief",
         tags=["translate-sum"],
         summary="Translate and brief an article (the CLI's brief)",
-        openapi_extra=_body_doc(BriefBody, ("file",)),
+        openapi_extra=body_doc(BriefBody, ("file",)),
         responses=ERROR_RESPONSES,
     )
     async def brief(request: Request) -> Response:
@@ -497,7 +205,7 @@ def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI
         "/v1/audit",
         tags=["translate-sum"],
         summary="Audit an English translation against its French source (the CLI's audit)",
-        openapi_extra=_body_doc(AuditBody, ("source_file", "translation_file")),
+        openapi_extra=body_doc(AuditBody, ("source_file", "translation_file")),
         responses=ERROR_RESPONSES,
     )
     async def audit(request: Request) -> Response:

@@ -10,7 +10,9 @@ for a missing API key and 403 for a wrong one, 503 when the queue is full.
 Limits: only French to English; `alternatives` are accepted and answered empty (we
 decode one hypothesis); `format: html` translates each text node on its own, so a
 sentence split by inline tags (`<b>`) is translated in pieces, as in LibreTranslate;
-file translation (`/translate_file`) and suggestions are not offered.
+file translation (`/translate_file`) and suggestions are not offered; each `q` is read as
+an article, so its paragraphs (blank-line separated) are kept but a hard-wrapped
+paragraph comes back as one line.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from translate_sum.server.app import ApiError, check_key, read_fields, request_key
+from translate_sum.server.protocol import ApiError, check_key, describe_failure, read_fields, request_key
 from translate_sum.server.service import Service
 
 LANGUAGES = {"fr": "French", "en": "English"}
@@ -111,7 +113,6 @@ def translate_html(service: Service, markup: str, cancel: Any = None) -> str:
 
 def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> None:
     """Add LibreTranslate's routes to `app`."""
-    from translate_sum.server.app import describe_failure
 
     async def fields_of(request: Request) -> dict[str, Any]:
         fields, _ = await read_fields(request)

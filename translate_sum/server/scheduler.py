@@ -3,7 +3,9 @@
 Each request runs the ordinary pipeline in a worker thread, with a `SharedEngine` in
 place of the loaded engine. Its `generate` does not run the model: it queues the
 request's segments and waits. One scheduler thread takes the first waiting job,
-gathers every other job that arrives within `max_wait` seconds (a few milliseconds),
+gathers the jobs that follow it until none has come for `max_wait` seconds (5 ms)
+or `max_gather` seconds have passed since the first (20 ms): requests arriving as a
+burst meet even when preparing each takes a few milliseconds. It then
 runs the real engine ONCE on all their segments (grouped by decoding settings) and
 hands each job its own outputs, in order. The engine's own length-sorted batching
 then packs short segments of many requests together, which is where the throughput
@@ -38,8 +40,11 @@ from translate_sum.engines.base import DecodeOptions, ProgressCallback, Seq2SeqE
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_WAIT = 0.005
-"""Seconds the scheduler waits for more jobs before running a call: long enough for
+"""Seconds without a new job after which the scheduler runs a call: long enough for
 requests arriving together to meet, short enough not to be felt."""
+
+DEFAULT_MAX_GATHER = 0.020
+"""Most seconds the scheduler waits after the first job of a call, however many arrive."""
 
 DEFAULT_MAX_INPUTS = 512
 """Most segments in one shared call, so one call never holds a huge backlog."""
@@ -87,9 +92,16 @@ class BatchScheduler:
     `calls`, `pending_inputs`) feed the server's metrics.
     """
 
-    def __init__(self, max_wait: float = DEFAULT_MAX_WAIT, max_inputs: int = DEFAULT_MAX_INPUTS) -> None:
+    def __init__(
+        self,
+        max_wait: float = DEFAULT_MAX_WAIT,
+        max_inputs: int = DEFAULT_MAX_INPUTS,
+        max_gather: float | None = None,
+    ) -> None:
         self.max_wait = max_wait
+        self.max_gather = max(max_wait, DEFAULT_MAX_GATHER if max_gather is None else max_gather)
         self.max_inputs = max_inputs
+        self._arrivals = 0
         self._queue: collections.deque[_Job] = collections.deque()
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
@@ -155,6 +167,7 @@ class BatchScheduler:
         job = _Job(engine, list(texts), options, progress)
         with self._cond:
             self._queue.append(job)
+            self._arrivals += 1
             self._cond.notify_all()
         while True:
             try:
@@ -183,17 +196,20 @@ class BatchScheduler:
         return True
 
     def _gather(self) -> list[_Job] | None:
-        """The first waiting job and those arriving within `max_wait`; None to stop."""
+        """The first waiting job and those that follow it closely (see the module); None to stop."""
         with self._cond:
             while not self._queue:
                 if self._stopping:
                     return None
                 self._cond.wait(0.5)
-            deadline = time.monotonic() + self.max_wait
-            while True:
-                inputs = sum(len(job.texts) for job in self._queue)
-                remaining = deadline - time.monotonic()
-                if inputs >= self.max_inputs or remaining <= 0:
+            now = time.monotonic()
+            last_seen, quiet_until, give_up = self._arrivals, now + self.max_wait, now + self.max_gather
+            while sum(len(job.texts) for job in self._queue) < self.max_inputs:
+                now = time.monotonic()
+                if self._arrivals != last_seen:
+                    last_seen, quiet_until = self._arrivals, now + self.max_wait
+                remaining = min(quiet_until, give_up) - now
+                if remaining <= 0:
                     break
                 self._cond.wait(remaining)
             taken: list[_Job] = []

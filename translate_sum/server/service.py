@@ -29,7 +29,13 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from translate_sum.errors import InputError
 from translate_sum.options import DEFAULT_MAX_BYTES, DEFAULT_SEGMENT_TOKENS, TranslateOptions
-from translate_sum.server.scheduler import BatchScheduler, CancelToken
+from translate_sum.server.scheduler import (
+    DEFAULT_MAX_GATHER,
+    DEFAULT_MAX_INPUTS,
+    DEFAULT_MAX_WAIT,
+    BatchScheduler,
+    CancelToken,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +63,9 @@ class ServiceLimits:
     queue_size: int = 64  # requests being worked on or waiting; more are refused
     request_timeout: float = 300.0  # seconds one request may take
     max_bytes: int = DEFAULT_MAX_BYTES  # largest request body (the article and its fields)
-    max_wait: float = 0.005  # seconds the scheduler waits to gather requests
-    max_inputs: int = 512  # most segments in one shared engine call
+    max_wait: float = DEFAULT_MAX_WAIT  # a call starts once no request came for this long...
+    max_gather: float = DEFAULT_MAX_GATHER  # ...or this long after its first request
+    max_inputs: int = DEFAULT_MAX_INPUTS  # most segments in one shared engine call
 
 
 @dataclass(frozen=True)
@@ -93,7 +100,8 @@ class Service:
         self.translator = translator
         self.briefer = briefer
         self.limits = limits or ServiceLimits()
-        self.scheduler = BatchScheduler(max_wait=self.limits.max_wait, max_inputs=self.limits.max_inputs)
+        limits = self.limits
+        self.scheduler = BatchScheduler(limits.max_wait, limits.max_inputs, limits.max_gather)
         self._pool = concurrent.futures.ThreadPoolExecutor(self.limits.queue_size, thread_name_prefix="translate-sum-request")
         self._admitted = 0
         self._admitted_lock = threading.Lock()

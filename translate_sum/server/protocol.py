@@ -1,0 +1,244 @@
+"""What a request may say and what an error answers, for every route of the server.
+
+The request bodies (`TranslateBody`, `BriefBody`, `AuditBody`: pydantic models that
+are both the validation and the OpenAPI description), reading a request's fields and
+uploads from JSON, a form or a plain-text body, API keys (refused as LibreTranslate
+refuses them), and `ApiError`: every failure answered as `{"error": "<one line>"}`
+with its status. `describe_failure` turns the library's and the service's
+exceptions into those answers; a hint's setting is spelled as a request field
+(`"strict": false`) or as a server option (`--max-bytes`), never as a CLI flag.
+
+Limits: API keys are compared as given (no hashing, no per-key quotas); a form's
+empty fields count as not given.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.datastructures import UploadFile
+
+from translate_sum.errors import InputError, TranslateSumError
+from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SEGMENT_TOKENS_RANGE
+from translate_sum.server.service import ArticleRequest, Busy, TooSlow
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+
+REQUEST_FIELDS = {
+    "strict_language": "strict",
+    "max_segment_tokens": "segment_tokens",
+    "keep_all": "keep_all",
+    "audit": "audit",
+    "summarizer": "summarizer",
+    "length": "length",
+    "format": "format",
+}
+"""Library setting names (errors' hints) that a request can set, and the field that does."""
+
+MISSING_KEY = "Please contact the server operator to get an API key"
+INVALID_KEY = "Invalid API key"
+"""LibreTranslate's words for a missing and a wrong key (400 and 403)."""
+
+
+def name_option(option: str, value: str | None) -> str:
+    """Spell a hint's setting for an API user: a request field, or a server option."""
+    field = REQUEST_FIELDS.get(option)
+    if field is not None:
+        if value is None:
+            return f'the "{field}" field'
+        shown = value if value in ("true", "false") or value.isdigit() else json.dumps(value)
+        return f'"{field}": {shown}'
+    flag = "--" + option.replace("_", "-")
+    return f"the server option {flag}" + (f" {value}" if value is not None else "")
+
+
+class ApiError(Exception):
+    """An error answered as `{"error": message}` with `status`."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"error": self.message}, status_code=self.status, headers=self.headers)
+
+
+class _Fields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TranslateBody(_Fields):
+    """Options of `POST /v1/translate`; give the article as `text` or as a `file` upload."""
+
+    text: str | None = Field(None, description="The French article; paragraphs separated by blank lines.")
+    format: Literal["json", "md", "txt", "html"] = Field("json", description="Answer format, as the CLI's --format.")
+    bilingual: bool = Field(False, description="md/txt: each French paragraph followed by its English.")
+    show_skipped: bool = Field(False, description="md/txt: list skipped paragraphs and their reason.")
+    segment_tokens: int = Field(DEFAULT_SEGMENT_TOKENS, ge=SEGMENT_TOKENS_RANGE[0], le=SEGMENT_TOKENS_RANGE[1], description="Most model tokens per segment.")
+    keep_all: bool = Field(False, description="Translate page furniture and duplicates too.")
+    strict: bool = Field(False, description="Refuse English input instead of passing it through.")
+    audit: bool = Field(True, description="Flag paragraphs to double-check.")
+    stream: bool = Field(
+        False,
+        description='Answer NDJSON: {"progress": {"done", "total"}} lines, then {"result": <the JSON>, '
+        '"markdown": <md>, "html": <the side-by-side view>} (or {"error": ...}).',
+    )
+    api_key: str | None = Field(None, description="Needed when the server was started with --api-key.")
+
+    def article_request(self) -> ArticleRequest:
+        return ArticleRequest(self.segment_tokens, self.keep_all, self.strict, self.audit)
+
+
+class BriefBody(TranslateBody):
+    """Options of `POST /v1/brief`: those of translate, plus the summary's."""
+
+    format: Literal["json", "md", "txt", "html"] = Field("json", description="Answer format, as the CLI's --format.")
+    summarizer: Literal["abstractive", "extractive"] | None = Field(
+        None, description="Default: abstractive when the server loaded a summary model, else extractive."
+    )
+    length: Literal["short", "medium", "long"] = Field("medium", description="Summary length.")
+    with_translation: bool = Field(False, description="md/txt: append the full translation.")
+
+    def article_request(self) -> ArticleRequest:
+        return ArticleRequest(self.segment_tokens, self.keep_all, self.strict, self.audit, self.summarizer, self.length)
+
+
+class AuditBody(_Fields):
+    """`POST /v1/audit`: a French `source` and its English `translation`, as text or files."""
+
+    source: str | None = Field(None, description="The French text (or upload source_file).")
+    translation: str | None = Field(None, description="The English text (or upload translation_file).")
+    format: Literal["json", "md"] = Field("json", description="Report format.")
+    api_key: str | None = None
+
+
+def _form_schema(model: type[BaseModel], files: tuple[str, ...]) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    properties = dict(schema.get("properties", {}))
+    for name in files:
+        properties[name] = {"type": "string", "format": "binary", "description": f"Upload instead of the {name.split('_')[0]} text."}
+    return {"type": "object", "properties": properties}
+
+
+def body_doc(model: type[BaseModel], files: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": model.model_json_schema()},
+                "multipart/form-data": {"schema": _form_schema(model, files)},
+                "application/x-www-form-urlencoded": {"schema": model.model_json_schema()},
+            },
+        }
+    }
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "Bad input; the one-line reason in `error`."},
+    403: {"description": "Wrong API key."},
+    413: {"description": "Request body over the server's --max-bytes."},
+    503: {"description": "Queue full; retry after `Retry-After` seconds."},
+    504: {"description": "The request ran past the server's time limit."},
+}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file, or (`name` None) a text/plain request body."""
+
+    name: str | None
+    data: bytes
+
+
+async def read_fields(request: Request) -> tuple[dict[str, Any], dict[str, Upload]]:
+    """The request's fields (JSON object, form or query) and its uploaded files."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    fields: dict[str, Any] = dict(request.query_params)
+    uploads: dict[str, Upload] = {}
+    if content_type == "application/json":
+        body = await request.body()
+        try:
+            data = json.loads(body) if body.strip() else {}
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ApiError(400, "Invalid JSON format") from None
+        if not isinstance(data, dict):
+            raise ApiError(400, "Invalid JSON format")
+        fields.update(data)
+    elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        try:
+            form = await request.form()
+        except Exception as exc:  # a malformed multipart body
+            raise ApiError(400, f"cannot read the form: {exc}") from None
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                uploads[key] = Upload(value.filename or "upload", await value.read())
+            elif value != "":  # an HTML form sends its empty fields: they mean "not given"
+                fields[key] = value
+    elif content_type not in ("", "text/plain"):
+        raise ApiError(415, f"unsupported content type {content_type}; send JSON, a form or a multipart upload")
+    elif content_type == "text/plain":
+        # Kept as bytes: the reader decodes and refuses binary as it does for files.
+        uploads["file"] = Upload(None, await request.body())
+    return fields, uploads
+
+
+def validate(model: type[BaseModel], fields: dict[str, Any]) -> Any:
+    """`fields` checked against `model`; the first problem as a one-line 400."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ())) or "body"
+        if first.get("type") == "extra_forbidden":
+            raise ApiError(400, f"unknown field '{where}'; see /docs for the fields") from None
+        raise ApiError(400, f"invalid '{where}': {first.get('msg', 'bad value')}") from None
+
+
+def request_key(request: Request, fields: dict[str, Any]) -> str | None:
+    """The API key given as a field, `X-API-Key` or `Authorization: Bearer`."""
+    key = fields.get("api_key") or request.headers.get("x-api-key")
+    auth = request.headers.get("authorization", "")
+    if not key and auth.lower().startswith("bearer "):
+        key = auth[7:].strip()
+    return str(key) if key else None
+
+
+def check_key(api_keys: tuple[str, ...], key: str | None) -> None:
+    """Refuse as LibreTranslate does: no key 400, a wrong key 403."""
+    if not api_keys:
+        return
+    if not key:
+        raise ApiError(400, MISSING_KEY)
+    if not any(secrets.compare_digest(key.encode(), known.encode()) for known in api_keys):
+        raise ApiError(403, INVALID_KEY)
+
+
+def describe_failure(exc: BaseException) -> ApiError:
+    """The ApiError a failed piece of work is answered with (one line, no traceback)."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, Busy):
+        return ApiError(
+            503,
+            "the server is busy: its queue is full; retry in a few seconds",
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if isinstance(exc, TooSlow):
+        return ApiError(504, "the request ran past the server's time limit; send a shorter article, or ask the operator to raise --request-timeout")
+    if isinstance(exc, InputError):
+        return ApiError(400, exc.describe(name_option))
+    if isinstance(exc, TranslateSumError):
+        return ApiError(500, exc.describe(name_option))
+    log.error("request failed", exc_info=exc)
+    return ApiError(500, f"internal error ({type(exc).__name__}); the server log has the details")
