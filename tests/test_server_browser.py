@@ -120,3 +120,15 @@ def test_bad_input_shows_the_one_line_reason(browser: Any, server_url: str) -> N
     alert.wait_for(timeout=60_000)
     assert "German" in alert.inner_text()
     page.close()
+
+
+def test_api_docs_render_with_no_internet(browser: Any, server_url: str) -> None:
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(server_url + "/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=60_000)
+    assert "/v1/translate" in page.content()
+    outside = [r for r in requests if not r.startswith((server_url, "data:", "blob:"))]
+    assert outside == [], f"the docs fetched from elsewhere: {outside}"
+    page.close()

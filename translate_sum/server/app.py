@@ -3,8 +3,8 @@
 Routes: `GET /` (the web page; its assets under `/static`, nothing from elsewhere),
 `POST /v1/translate`, `/v1/brief`, `/v1/audit` (JSON, form or file upload; answers the
 CLI's `--format json` document, or md/txt/html), `GET /v1/info`, `GET /health`,
-`GET /metrics` (Prometheus text), `GET /openapi.json` with `/docs` (Swagger UI) and
-`/redoc`, served from local files. LibreTranslate's routes are in `libretranslate.py`.
+`GET /metrics` (Prometheus text), `GET /openapi.json` with `/docs` (Swagger UI),
+served from local files. LibreTranslate's routes are in `libretranslate.py`.
 
 Every error is `{"error": "<one line>"}` (see `protocol.py`) with a 4xx status (5xx
 only for our own bugs or a refused load): bad input 400, wrong key 403, body too
@@ -91,6 +91,8 @@ def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI
         "and a short English brief. Also speaks LibreTranslate's API (`/translate`, `/languages`, `/detect`).",
         lifespan=lifespan,
         static_url="/static/docs",
+        # ReDoc's page fetches its logo from a CDN; Swagger UI (at /docs) fetches nothing.
+        redoc_url=None,
     )
     app.state.service = service
     app.state.metrics = metrics
