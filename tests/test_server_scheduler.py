@@ -117,3 +117,29 @@ def test_health_answers_while_a_long_translation_runs() -> None:
         assert answered_in < 1.0
         assert not long_request.done()
         assert long_request.result().status_code == 200
+
+
+def test_concurrent_abstractive_briefs_share_the_summary_model_and_keep_their_own_summary() -> None:
+    from translate_sum.pipeline import Briefer
+    from translate_sum.server.service import ArticleRequest, Service, ServiceLimits
+    from translate_sum.summarize import AbstractiveSummarizer
+
+    summary_engine = CallRecordingEngine(model_name="fake-summary")
+    translator = Translator(CallRecordingEngine())
+    service = Service(translator, Briefer(translator, AbstractiveSummarizer(summary_engine)), ServiceLimits(max_wait=0.3))
+    service.start()
+    barrier = threading.Barrier(2)
+
+    def brief(text: str) -> Any:
+        article = service.article(text, None)
+        barrier.wait()
+        return service.brief(article, ArticleRequest())
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            first, second = pool.map(brief, [FIRST, SECOND])
+    finally:
+        service.stop()
+    assert len(summary_engine.calls) == 1 and len(summary_engine.calls[0]) == 2
+    assert "premier article" in first.summary and "second article" in second.summary
+    assert first.models["summary"] == second.models["summary"] == "fake-summary"

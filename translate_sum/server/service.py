@@ -10,15 +10,15 @@ request over its time limit is abandoned (`TooSlow`) and its queued segments dro
 Limits:
 - The time limit cannot stop an engine call already running; it stops the request
   waiting for it, and the call's other requests still get their outputs.
-- Summaries run one at a time (the summarizer reports its fallback on itself, so a
-  shared one needs a lock); their engine calls still go through the scheduler.
+- The summarizer reports its fallback on itself, so each request briefs with its own
+  shallow copy of it (sharing the loaded engine): copying relies on the summarizer
+  keeping no other per-call state.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 import copy
 import dataclasses
 import logging
@@ -105,7 +105,6 @@ class Service:
         self._pool = concurrent.futures.ThreadPoolExecutor(self.limits.queue_size, thread_name_prefix="translate-sum-request")
         self._admitted = 0
         self._admitted_lock = threading.Lock()
-        self._summary_lock = threading.Lock()
 
     @property
     def models(self) -> dict[str, str]:
@@ -201,12 +200,11 @@ class Service:
         translated = translator.translate(article, progress)
         summarizer = None
         if summarizer_name == "abstractive":
-            # A copy per request: the summarizer keeps its latest fallback on itself.
+            # A copy per request: the summarizer keeps its latest fallback on itself,
+            # so concurrent briefs neither wait for each other nor mix their fallbacks.
             summarizer = copy.copy(self.briefer.summarizer)
             summarizer.engine = self.scheduler.wrap(self.briefer.summarizer.engine, cancel)
-        briefer = Briefer(translator, summarizer)
-        with self._summary_lock if summarizer is not None else contextlib.nullcontext():
-            return briefer.brief(translated, request.length)
+        return Briefer(translator, summarizer).brief(translated, request.length)
 
     def translate_texts(self, texts: Sequence[str], cancel: CancelToken | None = None) -> list[str]:
         """Each text translated (LibreTranslate's `q`): paragraphs kept, blank texts as given.
