@@ -409,7 +409,7 @@ def test_text_within_the_limit_is_summarized_in_one_call():
 
 def test_every_model_input_of_a_long_article_fits_the_limit():
     engine = FakeSummarizerEngine(max_input_tokens=40)
-    summary = AbstractiveSummarizer(engine).summarize(long_article())
+    summary = AbstractiveSummarizer(engine).summarize(long_article()).text
     assert summary
     assert len(engine.calls) > 1
     assert max(engine.count_tokens(engine.inputs)) <= engine.max_input_tokens
@@ -417,7 +417,7 @@ def test_every_model_input_of_a_long_article_fits_the_limit():
 
 def test_the_end_of_a_long_article_reaches_the_final_summary():
     engine = FakeSummarizerEngine(max_input_tokens=40)
-    summary = AbstractiveSummarizer(engine).summarize(long_article())
+    summary = AbstractiveSummarizer(engine).summarize(long_article()).text
     assert "FINISH." in summary and "START." in summary
     # The first round alone saw every word of the article.
     first_round = " ".join(engine.calls[0][0])
@@ -461,9 +461,9 @@ def test_summaries_that_re_tokenize_longer_are_regenerated_shorter(caplog):
     engine = FakeSummarizerEngine(max_input_tokens=40, summarize=doubled)
     summarizer = AbstractiveSummarizer(engine)
     with caplog.at_level(logging.INFO, logger="translate_sum.summarize"):
-        summary = summarizer.summarize(long_article(), "long")
-    assert summarizer.last_fallback is None
-    assert "FINISH." in summary
+        result = summarizer.summarize(long_article(), "long")
+    assert result.fallback_reason is None
+    assert "FINISH." in result.text
     assert "re-tokenize" in caplog.text
 
 
@@ -472,10 +472,10 @@ def test_map_reduce_falls_back_to_extractive_when_summaries_do_not_shrink(caplog
     paragraphs = long_article()
     summarizer = AbstractiveSummarizer(echo)
     with caplog.at_level(logging.WARNING, logger="translate_sum.summarize"):
-        summary = summarizer.summarize(paragraphs)
-    assert summary == extractive_summary_text(paragraphs)
+        result = summarizer.summarize(paragraphs)
+    assert result.text == extractive_summary_text(paragraphs)
     assert "did not shrink" in caplog.text
-    assert "did not shrink" in summarizer.last_fallback
+    assert "did not shrink" in result.fallback_reason
     assert len(echo.calls) <= 2  # the map round and one retry with a smaller cap
 
 
@@ -487,27 +487,26 @@ def test_map_reduce_stops_after_max_rounds(caplog):
     engine = FakeSummarizerEngine(max_input_tokens=40, summarize=drop_one_word)
     summarizer = AbstractiveSummarizer(engine, max_rounds=3)
     with caplog.at_level(logging.INFO, logger="translate_sum.summarize"):
-        summary = summarizer.summarize(long_article())
+        result = summarizer.summarize(long_article())
     assert len(re.findall(r"summary round \d", caplog.text)) == 3
-    assert summary == extractive_summary_text(long_article())
+    assert result.text == extractive_summary_text(long_article())
     assert "after 3 summary rounds" in caplog.text
-    assert "after 3 summary rounds" in summarizer.last_fallback
+    assert "after 3 summary rounds" in result.fallback_reason
 
 
 def test_empty_model_output_falls_back_to_the_extractive_summary():
     engine = FakeSummarizerEngine(max_input_tokens=200, summarize=lambda text, options: "")
     summarizer = AbstractiveSummarizer(engine)
-    assert summarizer.summarize(BODY) == extractive_summary_text(BODY)
-    assert summarizer.last_fallback == EMPTY_OUTPUT
+    result = summarizer.summarize(BODY)
+    assert result.text == extractive_summary_text(BODY)
+    assert result.fallback_reason == EMPTY_OUTPUT
 
 
-def test_an_abstractive_summary_clears_the_previous_fallback():
+def test_an_abstractive_summary_after_a_fallback_carries_no_fallback():
     engine = FakeSummarizerEngine(max_input_tokens=200)
     summarizer = AbstractiveSummarizer(engine)
-    summarizer.summarize(["Too short."])
-    assert summarizer.last_fallback == TOO_SHORT
-    summarizer.summarize(BODY)
-    assert summarizer.last_fallback is None
+    assert summarizer.summarize(["Too short."]).fallback_reason == TOO_SHORT
+    assert summarizer.summarize(BODY).fallback_reason is None
 
 
 def test_a_body_shorter_than_twice_the_minimum_summary_is_summarized_extractively():
@@ -515,8 +514,9 @@ def test_a_body_shorter_than_twice_the_minimum_summary_is_summarized_extractivel
     engine = FakeSummarizerEngine(max_input_tokens=200)
     summarizer = AbstractiveSummarizer(engine)
     body = ["The bridge opens Monday."]  # 4 words + 2 specials = 6 tokens < 2 x 4
-    assert summarizer.summarize(body) == extractive_summary_text(body)
-    assert summarizer.last_fallback == TOO_SHORT
+    result = summarizer.summarize(body)
+    assert result.text == extractive_summary_text(body)
+    assert result.fallback_reason == TOO_SHORT
     assert engine.calls == []
 
 
@@ -530,7 +530,7 @@ def test_a_short_last_chunk_is_not_forced_past_half_its_length():
 
 def test_empty_input_gives_an_empty_summary_without_calling_the_model():
     engine = FakeSummarizerEngine()
-    assert AbstractiveSummarizer(engine).summarize(["", "  "]) == ""
+    assert AbstractiveSummarizer(engine).summarize(["", "  "]).text == ""
     assert engine.calls == []
 
 
@@ -558,14 +558,14 @@ def test_tiny_bart_map_reduces_a_long_summary_without_falling_back(tiny_bart_dir
     options = replace(engine.default_options(), num_beams=1)
     summarizer = AbstractiveSummarizer(engine, options)
     with caplog.at_level(logging.INFO, logger="translate_sum.summarize"):
-        summary = summarizer.summarize(paragraphs, "long")
+        result = summarizer.summarize(paragraphs, "long")
     # Round 1 maps the chunks; the summary then comes from their joined summaries.
     # The tiny model's output re-tokenizes to about three times its length (broken
     # UTF-8): the rounds must still merge, well before max_rounds, without falling back.
     assert "summary round 1" in caplog.text
-    assert summarizer.last_fallback is None
+    assert result.fallback_reason is None
     assert len(re.findall(r"summary round \d", caplog.text)) <= summarizer.max_rounds // 2
-    assert summary.strip()
+    assert result.text.strip()
 
 
 @pytest.mark.real_model("sshleifer/distilbart-cnn-12-6")
@@ -575,7 +575,7 @@ def test_distilbart_summarizes_an_article_over_its_1024_token_limit(real_model_d
     engine = TransformersEngine(real_model_dir("sshleifer/distilbart-cnn-12-6"), device="auto")
     paragraphs = BODY * 8
     assert engine.count_tokens(["\n\n".join(paragraphs)])[0] > engine.max_input_tokens
-    summary = AbstractiveSummarizer(engine).summarize(paragraphs, "medium")
+    summary = AbstractiveSummarizer(engine).summarize(paragraphs, "medium").text
     assert 20 <= len(summary.split()) <= 150
 
 

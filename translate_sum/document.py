@@ -9,10 +9,13 @@ tools read, so rename with care.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["warning", "error"]
+
+Span = tuple[int, int]
+"""A sentence as [start, end) character offsets into its text (see `text.py`)."""
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,19 @@ class Segment:
 
     source: str
     translation: str = ""
+    # The model's tokens of `source` (special tokens included), counted while packing
+    # so that the engine need not count them again; 0 when not counted.
+    tokens: int = 0
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One block of the article, in source order; `index` counts from 1."""
+    """One block of the article, in source order; `index` counts from 1.
+
+    `sentences` and `translation_sentences` are the spans of the French source and of
+    the English translation, split once by `text.py` (at preparation and right after
+    translation) and read by every later stage; empty until then.
+    """
 
     index: int
     source: str
@@ -52,6 +63,8 @@ class Paragraph:
     # Set by the cleaner for page furniture and duplicates: kept, never translated.
     skipped: bool = False
     reason: str = ""
+    sentences: tuple[Span, ...] = ()
+    translation_sentences: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Sequence
+
+from translate_sum.text import lines
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +55,6 @@ LANGUAGE_NAMES = {
     "zh": "Chinese",
 }
 
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\n")
 # «French quotes», “English quotes” and "straight quotes", on one paragraph.
 _QUOTATION = re.compile(r"«[^»\n]{0,3000}»|“[^”\n]{0,3000}”|\"[^\"\n]{0,3000}\"")
 
@@ -95,7 +97,7 @@ def detect_language(text: str) -> tuple[str, float]:
     a text too short to split meaningfully is identified whole. Never raises on
     odd input: text without letters gives ("fr", 0.0).
     """
-    shares = _language_shares(text)
+    shares = _language_shares([text])
     if not shares:
         return "fr", 0.0
     code = max(shares, key=shares.__getitem__)
@@ -109,8 +111,13 @@ def judge_language(text: str) -> LanguageVerdict:
     wins only with a clear majority of a text long enough to tell. Everything
     else is French, marked not reliable.
     """
-    letters = _letters(text)
-    shares = _language_shares(text)
+    return judge_paragraphs([text])
+
+
+def judge_paragraphs(paragraphs: Sequence[str]) -> LanguageVerdict:
+    """`judge_language` for a text already split into paragraphs (an article's)."""
+    letters = sum(_letters(p) for p in paragraphs)
+    shares = _language_shares(paragraphs)
     french = shares.get("fr", 0.0)
     code, share = max(shares.items(), key=lambda item: item[1], default=("fr", 0.0))
     if letters < MIN_RELIABLE_LETTERS or (code != "fr" and french < FRENCH_MIN_SHARE and share < MIN_CONFIDENCE):
@@ -128,17 +135,18 @@ def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
 
 
-def _language_shares(text: str) -> dict[str, float]:
+def _language_shares(texts: Sequence[str]) -> dict[str, float]:
     """Share of the counted letters per language, each paragraph weighted by its letters.
 
-    Quotations are left out when enough text remains: an article's language is its
-    narration's, not that of the people it quotes.
+    Every line of a paragraph counts as a paragraph. Quotations are left out when
+    enough text remains: an article's language is its narration's, not that of the
+    people it quotes.
     """
-    narration = _QUOTATION.sub(" ", text)
-    if _letters(narration) >= MIN_RELIABLE_LETTERS:
-        text = narration
+    narration = [_QUOTATION.sub(" ", text) for text in texts]
+    if sum(_letters(text) for text in narration) >= MIN_RELIABLE_LETTERS:
+        texts = narration
     identifier = _identifier()
-    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text) if p.strip()][:MAX_PARAGRAPHS]
+    paragraphs = [line for text in texts for line in lines(text)][:MAX_PARAGRAPHS]
     weights: dict[str, float] = defaultdict(float)
     total = 0
     for paragraph in paragraphs:
@@ -152,7 +160,7 @@ def _language_shares(text: str) -> dict[str, float]:
         total += letters
     if total == 0:
         # Only short lines: judge them together rather than not at all.
-        letters = _letters(text)
+        letters = sum(_letters(text) for text in texts)
         if letters == 0:
             return {}
         code, probability = identifier.classify(_encodable(" ".join(paragraphs)[:MAX_PARAGRAPH_CHARS]))

@@ -1,10 +1,16 @@
 """The pipeline: the one module that knows every stage and wires them together.
 
-read → clean → segment → translate → summarize → audit → write
+read → prepare (clean, language, sentences) → segment → translate → audit → summarize → write
 
 A `Translator` holds a loaded engine and translates one article or many; the segments
 of all the articles it is given go to the engine together, so a folder of short
-articles still fills the batches. Models load once per `Translator`.
+articles still fills the batches. Models load once per `Translator`. Each article is
+prepared once (`prepare.py`), its French split into sentences there; each translation
+is split into sentences once, right after translation; the audit and the summarizer
+read those sentences. A `Briefer` ranks the translation's sentences once for both the
+summary and the key points.
+
+Limits: every article given to one `translate_many` call is held in memory together.
 """
 
 from __future__ import annotations
@@ -17,14 +23,27 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from translate_sum.document import Article, Brief, Flag, Paragraph, Segment, Stats, TranslatedArticle
 from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
-from translate_sum.errors import Hint, InputError
 # DEFAULT_SEGMENT_TOKENS and TranslateOptions are re-exported: they used to live here.
 from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SUMMARIZERS, TranslateOptions  # noqa: F401
-from translate_sum.reader import parse_article, read_article, where
-from translate_sum.segment import segment_paragraph
+from translate_sum.prepare import PreparedArticle, prepare_article
+from translate_sum.reader import parse_article, read_article
+from translate_sum.segment import pack_sentences
+from translate_sum.text import sentence_spans, stripped, with_translation_sentences
 
 if TYPE_CHECKING:
     from translate_sum.summarize import AbstractiveSummarizer
+
+__all__ = [
+    "Briefer",
+    "DEFAULT_SEGMENT_TOKENS",
+    "PreparedArticle",
+    "TranslateOptions",
+    "Translator",
+    "load_briefer",
+    "load_translator",
+    "prepare_article",
+    "stricter",
+]
 
 log = logging.getLogger(__name__)
 
@@ -45,34 +64,6 @@ def stricter(options: DecodeOptions) -> DecodeOptions:
     )
 
 
-def prepare_article(article: Article, options: TranslateOptions | None = None) -> Article:
-    """Clean and check an article before translation: the `clean` stage.
-
-    Page furniture and duplicates are marked skipped (unless `keep_all`); the
-    language is judged on what remains. English passes through untranslated with a
-    warning (an `InputError` when `strict_language`); any other language but French
-    is an `InputError` naming it. Preparing twice changes nothing.
-    """
-    from translate_sum.clean import mark_furniture
-    from translate_sum.language import judge_language
-
-    options = options or TranslateOptions()
-    if article.source.language is not None:
-        return article
-    if not options.keep_all:
-        article = mark_furniture(article)
-    kept = "\n\n".join(p.source for p in article.paragraphs if not p.skipped)
-    verdict = judge_language(kept)
-    path = article.source.path
-    if verdict.is_english:
-        if options.strict_language:
-            raise InputError(f"{where(path)}: the text is in English, not French", Hint("drop {option} to pass it through untranslated", "strict_language"))
-        log.warning("%s: the text is in English; passing it through untranslated", path)
-    elif not verdict.is_french:
-        raise InputError(f"{where(path)}: the text looks {verdict.name}, not French; give a French article")
-    return dataclasses.replace(article, source=dataclasses.replace(article.source, language=verdict.code))
-
-
 class Translator:
     """Translates articles with a loaded engine; reuse one for many articles."""
 
@@ -87,13 +78,15 @@ class Translator:
         return {"translation": self.engine.model_name}
 
     def segment(self, paragraph: Paragraph) -> tuple[Segment, ...]:
-        """The paragraph cut into segments that fit the model; empty when skipped."""
+        """The paragraph cut into segments that fit the model, with their token counts;
+        empty when skipped. Reads the sentences kept on the paragraph (split if none)."""
         if paragraph.skipped:
             return ()
-        pieces = segment_paragraph(paragraph.source, self.engine.count_tokens, self.segment_budget)
-        return tuple(Segment(source=piece) for piece in pieces)
+        spans = paragraph.sentences or sentence_spans(paragraph.source, "fr")
+        packed = pack_sentences(paragraph.source, spans, self.engine.count_tokens, self.segment_budget)
+        return tuple(Segment(source=piece, tokens=tokens) for piece, tokens in packed)
 
-    def translate(self, article: Article, progress: Progress | None = None) -> TranslatedArticle:
+    def translate(self, article: Article | PreparedArticle, progress: Progress | None = None) -> TranslatedArticle:
         """Translate one article."""
         return self.translate_many([article], progress)[0]
 
@@ -105,16 +98,20 @@ class Translator:
         """Read and translate the article at `path`."""
         return self.translate(read_article(path), progress)
 
-    def translate_many(self, articles: Sequence[Article], progress: Progress | None = None) -> list[TranslatedArticle]:
+    def translate_many(
+        self, articles: Sequence[Article | PreparedArticle], progress: Progress | None = None
+    ) -> list[TranslatedArticle]:
         """Translate several articles in one pass over the engine, outputs in order.
 
-        Articles are prepared first (`prepare_article`) unless already prepared.
-        Each article's `stats.seconds` is its share of the shared run, by French words.
+        Articles as read are prepared here (`prepare_article`, with this translator's
+        options); prepared ones are taken as they are (prepared with other settings:
+        `ValueError`). Each article's `stats.seconds` is its share of the shared run,
+        by French words.
         """
         started = time.perf_counter()
-        articles = [prepare_article(article, self.options) for article in articles]
-        segmented = [[self.segment(p) for p in article.paragraphs] for article in articles]
-        passthrough = [article.source.language == "en" for article in articles]
+        prepared = [prepare_article(article, self.options) for article in articles]
+        segmented = [[self.segment(p) for p in article.paragraphs] for article in prepared]
+        passthrough = [article.passes_through for article in prepared]
         sources = [
             s.source
             for paragraphs, english in zip(segmented, passthrough)
@@ -135,12 +132,12 @@ class Translator:
             progress(0, total)
         outputs = iter(self.engine.generate(sources, self.decode, advance) if sources else [])
         translated_articles = []
-        for article, paragraphs, english in zip(articles, segmented, passthrough):
+        for article, paragraphs, english in zip(prepared, segmented, passthrough):
             translated_articles.append(
                 tuple(
                     _fill(
                         paragraph,
-                        tuple(Segment(s.source, s.source.strip() if english else next(outputs)) for s in segments),
+                        tuple(dataclasses.replace(s, translation=s.source.strip() if english else next(outputs)) for s in segments),
                     )
                     for paragraph, segments in zip(article.paragraphs, paragraphs)
                 )
@@ -148,9 +145,9 @@ class Translator:
         if self.options.audit:
             translated_articles = self._audit(translated_articles, passthrough)
         elapsed = time.perf_counter() - started
-        words = [max(1, article.word_count) for article in articles]
+        words = [max(1, article.word_count) for article in prepared]
         results = []
-        for article, translated, share in zip(articles, translated_articles, words):
+        for article, translated, share in zip(prepared, translated_articles, words):
             stats = Stats(
                 paragraphs=len(translated),
                 source_words=article.word_count,
@@ -184,40 +181,23 @@ class Translator:
             outputs = iter(self.engine.generate(sources, stricter(self.decode)))
             for a, i in retry:
                 first = flagged[a][i]
-                again = _fill(first, tuple(Segment(s.source, next(outputs)) for s in first.segments))
+                again = _fill(first, tuple(dataclasses.replace(s, translation=next(outputs)) for s in first.segments))
                 again = _with_flags(again, _check(again))
                 if len(again.flags) < len(first.flags):
                     flagged[a][i] = again
         return [tuple(paragraphs) for paragraphs in flagged]
 
 
-AUDIT_WHOLE_CHARS = 5000
-"""Paragraphs longer than this are audited segment by segment: the checks' sentence
-splitting grows faster than linearly, and a 10,000-line paste is one paragraph."""
-
-
-PER_KIND_SHOWN = 3
-
-
 def _check(paragraph: Paragraph) -> list[Flag]:
+    """The audit's flags for a translated paragraph, from the sentences kept on it."""
     from translate_sum.audit import check_paragraph
 
-    if len(paragraph.source) <= AUDIT_WHOLE_CHARS:
-        return check_paragraph(paragraph.source, paragraph.translation)
-    by_kind: dict[str, list[Flag]] = {}
-    for segment in paragraph.segments:
-        for flag in check_paragraph(segment.source, segment.translation):
-            by_kind.setdefault(flag.kind, []).append(flag)
-    flags: list[Flag] = []
-    for kind_flags in by_kind.values():
-        # A few of each kind say what to look at; hundreds would bury them.
-        shown = kind_flags[:PER_KIND_SHOWN]
-        if len(kind_flags) > PER_KIND_SHOWN:
-            last = shown[-1]
-            more = len(kind_flags) - PER_KIND_SHOWN
-            shown[-1] = Flag(last.kind, f"{last.detail} (and {more} more like this)", last.severity)
-        flags.extend(shown)
-    return flags
+    return check_paragraph(
+        paragraph.source,
+        paragraph.translation,
+        source_sentences=stripped(paragraph.source, paragraph.sentences or sentence_spans(paragraph.source, "fr")),
+        translation_sentences=stripped(paragraph.translation, paragraph.translation_sentences),
+    )
 
 
 def _auditable(paragraph: Paragraph) -> bool:
@@ -229,8 +209,9 @@ def _with_flags(paragraph: Paragraph, flags: Sequence[Flag]) -> Paragraph:
 
 
 def _fill(paragraph: Paragraph, segments: tuple[Segment, ...]) -> Paragraph:
+    """The paragraph with its segments' translations, joined, split into sentences once."""
     text = " ".join(s.translation for s in segments if s.translation)
-    return dataclasses.replace(paragraph, segments=segments, translation=text)
+    return with_translation_sentences(dataclasses.replace(paragraph, segments=segments, translation=text))
 
 
 def load_translator(
@@ -275,32 +256,34 @@ class Briefer:
     def brief(self, translated: TranslatedArticle, length: str = "medium") -> Brief:
         """The brief of an already translated article.
 
-        When the abstractive summarizer gives up (article too short, text that will
-        not shrink under the model's limit), the summary is extractive and `models`
-        says so: the footer never credits a model with a summary it did not write.
+        The translation's sentences are ranked once: the ranking gives the extractive
+        summary (with no summarizer, or when the abstractive one gives up: article too
+        short, text that will not shrink under the model's limit) and the key points.
+        After a fallback `models` says so: the footer never credits a model with a
+        summary it did not write.
         """
-        from translate_sum.summarize import extractive_summary, key_points
+        from translate_sum.summarize import Summary, rank_article
 
         started = time.perf_counter()
         models = self.models
-        summary = ""
+        # With the headline, as the extractive ranking uses it.
+        ranking = rank_article(translated)
+        summary: Summary | None = None
         if self.summarizer is not None:
             body = [p.translation for p in translated.paragraphs if not p.skipped and not p.is_title]
-            summary = self.summarizer.summarize(body, length)  # type: ignore[arg-type]
-            if self.summarizer.last_fallback:
-                log.warning("summary is extractive: %s", self.summarizer.last_fallback)
-                models = {**models, "summary": f"extractive (fallback: {self.summarizer.last_fallback})"}
-                summary = ""
-        if not summary:
-            # With the headline, as the extractive ranking uses it.
-            summary = extractive_summary(translated, length)  # type: ignore[arg-type]
+            summary = self.summarizer.summarize(body, length, ranking=ranking)  # type: ignore[arg-type]
+            if summary.fallback_reason:
+                log.warning("summary is extractive: %s", summary.fallback_reason)
+                models = {**models, "summary": f"extractive (fallback: {summary.fallback_reason})"}
+        if summary is None or not summary.text:
+            summary = ranking.summary(length)  # type: ignore[arg-type]
         # Key points say what the summary does not: its sentences are left out.
-        points = key_points(translated, self.key_point_count, exclude=(summary,))
+        points = ranking.key_points(self.key_point_count, said=summary.sentences)
         seconds = translated.stats.seconds + time.perf_counter() - started
         stats = dataclasses.replace(translated.stats, seconds=round(seconds, 3))
-        return Brief(translated.title, summary, points, translated, models, stats)
+        return Brief(translated.title, summary.text, points, translated, models, stats)
 
-    def brief_article(self, article: Article, length: str = "medium", progress: Progress | None = None) -> Brief:
+    def brief_article(self, article: Article | PreparedArticle, length: str = "medium", progress: Progress | None = None) -> Brief:
         """Translate `article`, then brief it."""
         return self.brief(self.translator.translate(article, progress), length)
 

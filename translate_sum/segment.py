@@ -1,8 +1,7 @@
 """Cut paragraphs into segments that fit the model's input, never truncating.
 
-A paragraph is split into sentences by pysbd (rule-based, with French abbreviations
-such as M., Mme, Dr, St; it keeps « » quotes, decimals like 3,5, times like 13h30 and
-dates like 5/07/2025 whole). Sentences are then packed into segments whose length in
+A paragraph's sentences come from the text layer (`text.py`: pysbd, French rules, split
+once at preparation and kept on the paragraph). Sentences are packed into segments whose length in
 the model's own tokens stays within a budget. A sentence longer than the budget is
 cut at the best break that fits: clause punctuation first, then whitespace, and as a
 last resort between characters (a URL or a base64 blob has no spaces).
@@ -11,84 +10,27 @@ Invariant: the segments of a paragraph are exact slices of it, trailing whitespa
 included, so `"".join(segments) == paragraph`. Nothing is dropped or rewritten here.
 
 Limits: pysbd is rule-based and can miss a boundary in unusual typography; a missed
-boundary only makes a longer segment, which the budget then cuts.
+boundary only makes a longer segment, which the budget then cuts. Token counts are
+the model's own, made in few tokenizer calls (all the sentences of a paragraph in one,
+then the packing candidates a few at a time), and kept with each segment.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 from typing import Callable, Sequence
+
+from translate_sum.document import Span
+from translate_sum.text import sentence_spans, split_sentences
+
+__all__ = ["TokenCounter", "pack_greedy", "pack_sentences", "segment_paragraph", "split_sentences"]
 
 TokenCounter = Callable[[Sequence[str]], list[int]]
 """Counts the model's tokens of each text, special tokens included."""
 
 _CLAUSE_BREAK = re.compile(r"[,;:)\]»\u2013\u2014]\s+|\s+[(\[«\u2013\u2014]")
 _WHITESPACE_BREAK = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=4)
-def _segmenter(language: str):  # type: ignore[no-untyped-def]
-    import pysbd
-
-    return pysbd.Segmenter(language=language, clean=False, char_span=False)
-
-
-# pysbd's time grows with the square of its input: long texts go to it in windows.
-_WINDOW_CHARS = 4000
-_SENTENCE_END = re.compile(r"[.!?…»\"”]\s+")
-_SPACE = re.compile(r"\s+")
-
-
-def split_sentences(text: str, language: str = "fr") -> list[str]:
-    """Split `text` into sentences that concatenate back to exactly `text`.
-
-    Whitespace between two sentences stays at the end of the first. Text longer than
-    a few thousand characters is split in windows cut at a sentence end (else a
-    space), so a 10,000-line paragraph takes seconds, not hours.
-    """
-    sentences: list[str] = []
-    for window in _windows(text):
-        sentences.extend(_split_window(window, language))
-    return sentences
-
-
-def _windows(text: str) -> list[str]:
-    """`text` in consecutive pieces of at most `_WINDOW_CHARS`, cut where a sentence ends."""
-    windows = []
-    start = 0
-    while len(text) - start > _WINDOW_CHARS:
-        middle, limit = start + _WINDOW_CHARS // 2, start + _WINDOW_CHARS
-        ends = [m.end() for m in _SENTENCE_END.finditer(text, middle, limit)]
-        spaces = [m.end() for m in _SPACE.finditer(text, middle, limit)] if not ends else []
-        cut = (ends or spaces or [limit])[-1]
-        windows.append(text[start:cut])
-        start = cut
-    windows.append(text[start:])
-    return [w for w in windows if w]
-
-
-def _split_window(text: str, language: str) -> list[str]:
-    if not text.strip():
-        return [text] if text else []
-    pieces = _segmenter(language).segment(text)
-    starts: list[int] = []
-    cursor = 0
-    for piece in pieces:
-        core = piece.strip()
-        if not core:
-            continue
-        found = text.find(core, cursor)
-        if found < 0:
-            # pysbd altered the text (it should not with clean=False): keep the rest whole.
-            break
-        starts.append(found)
-        cursor = found + len(core)
-    if not starts or starts[0] != 0:
-        starts = [0] + [s for s in starts if s > 0]
-    bounds = starts + [len(text)]
-    return [text[a:b] for a, b in zip(bounds, bounds[1:]) if a < b]
 
 
 def segment_paragraph(
@@ -102,33 +44,91 @@ def segment_paragraph(
     Consecutive sentences share a segment while they fit; each over-long sentence is
     cut at its best breaks. The result concatenates back to `text`.
     """
+    return [piece for piece, _ in pack_sentences(text, sentence_spans(text, language), count_tokens, max_tokens)]
+
+
+def pack_sentences(
+    text: str,
+    spans: Sequence[Span],
+    count_tokens: TokenCounter,
+    max_tokens: int,
+) -> list[tuple[str, int]]:
+    """Segments of `text` from its sentence spans (`text.sentence_spans`), each with its tokens.
+
+    The same packing as `segment_paragraph`, from sentences already split; the token
+    count of each segment comes back with it so that nobody counts it again.
+    """
     if max_tokens < 2:
         raise ValueError("max_tokens must leave room for at least one token of text")
+    sentences = [text[a:b] for a, b in spans]
+    # One tokenizer call for every sentence of the paragraph.
+    counts = count_tokens(sentences) if sentences else []
     pieces: list[str] = []
-    for sentence in split_sentences(text, language):
-        pieces.extend(_split_long(sentence, count_tokens, max_tokens))
-    return _pack(pieces, count_tokens, max_tokens)
-
-
-def _pack(pieces: list[str], count_tokens: TokenCounter, max_tokens: int) -> list[str]:
-    segments: list[str] = []
-    current = ""
-    for piece in pieces:
-        candidate = current + piece
-        if current and count_tokens([candidate])[0] > max_tokens:
-            segments.append(current)
-            current = piece
+    piece_counts: list[int | None] = []
+    for sentence, tokens in zip(sentences, counts):
+        if tokens <= max_tokens:
+            pieces.append(sentence)
+            piece_counts.append(tokens)
         else:
-            current = candidate
-    if current:
-        segments.append(current)
+            cut = _split_long(sentence, count_tokens, max_tokens)
+            pieces.extend(cut)
+            piece_counts.extend([None] * len(cut))
+    unknown = [i for i, n in enumerate(piece_counts) if n is None]
+    if unknown:
+        for i, n in zip(unknown, count_tokens([pieces[i] for i in unknown])):
+            piece_counts[i] = n
+    return pack_greedy(pieces, [n or 0 for n in piece_counts], count_tokens, max_tokens)
+
+
+# Candidates counted in one tokenizer call while packing: consecutive sentences are
+# added until their summed counts pass the budget by this much, so that the call
+# almost always holds the candidate that overflows (special tokens are counted once
+# per text, and joining two texts rarely changes their tokens by more than one).
+_PACK_LOOKAHEAD_TOKENS = 8
+
+
+def pack_greedy(
+    pieces: Sequence[str],
+    counts: Sequence[int],
+    count_tokens: TokenCounter,
+    max_tokens: int,
+    glue: str = "",
+) -> list[tuple[str, int]]:
+    """Greedy packing: a chunk takes the next piece (joined with `glue`) while it fits.
+
+    `counts` are the tokens of each piece alone. Gives exactly the chunks that counting
+    each candidate one by one would, with each chunk's tokens; the candidates are
+    counted a few at a time, in one call each (see above). A piece over the budget
+    alone is a chunk of its own.
+    """
+    segments: list[tuple[str, int]] = []
+    start = 0
+    while start < len(pieces):
+        current, tokens = pieces[start], counts[start]
+        end = start + 1  # pieces[start:end] are in the segment
+        while end < len(pieces):
+            ends = [end]
+            estimate = tokens + counts[end]
+            while ends[-1] + 1 < len(pieces) and estimate <= max_tokens + _PACK_LOOKAHEAD_TOKENS:
+                ends.append(ends[-1] + 1)
+                estimate += counts[ends[-1]]
+            candidates = [glue.join(pieces[start : e + 1]) for e in ends]
+            overflow = False
+            for candidate, exact in zip(candidates, count_tokens(candidates)):
+                if exact > max_tokens:
+                    overflow = True
+                    break
+                current, tokens, end = candidate, exact, end + 1
+            if overflow:
+                break
+        segments.append((current, tokens))
+        start = end
     return segments
 
 
 def _split_long(sentence: str, count_tokens: TokenCounter, max_tokens: int) -> list[str]:
-    """Cut a sentence into fitting pieces, preferring clause punctuation, then spaces."""
-    if count_tokens([sentence])[0] <= max_tokens:
-        return [sentence]
+    """Cut a sentence over the budget into fitting pieces, preferring clause
+    punctuation, then spaces."""
     pieces: list[str] = []
     rest = sentence
     while rest:

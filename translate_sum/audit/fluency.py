@@ -13,10 +13,11 @@ two or three words without a French function word or accent ("Client suivant!") 
 
 from __future__ import annotations
 
-import functools
 import re
+from typing import Sequence
 
 from translate_sum.document import Flag
+from translate_sum.text import sentence_spans, stripped
 
 # English characters per French character on 4,157 professional pairs (newstest2013,
 # FLORES, the articles): median 0.87, 1st-99th percentile 0.56-1.28; with the slack
@@ -58,16 +59,17 @@ _ENGLISH = set(
 )
 
 
-@functools.lru_cache(maxsize=2)
-def _segmenter(language: str):  # type: ignore[no-untyped-def]
-    import pysbd
-
-    return pysbd.Segmenter(language=language, clean=False)
-
-
 def sentences(text: str, language: str) -> list[str]:
-    """The sentences of `text`, stripped, with pysbd's rules for `language` ("fr"/"en")."""
-    return [s.strip() for s in _segmenter(language).segment(text) if s.strip()]
+    """The sentences of `text`, stripped, with pysbd's rules for `language` ("fr"/"en").
+
+    The checks take sentences already split (the pipeline's, kept on the paragraph);
+    this splits them, through the text layer, when they are not given.
+    """
+    return stripped(text, sentence_spans(text, language))
+
+
+Sentences = Sequence[str]
+"""Stripped sentences of one side, as `sentences` gives them."""
 
 
 def _words(text: str) -> list[str]:
@@ -89,27 +91,45 @@ def _longest_loop(words: list[str], max_n: int = 8) -> tuple[int, int, str]:
     return best
 
 
-def check_repetition(source: str, translation: str) -> list[Flag]:
+def check_repetition(
+    source: str,
+    translation: str,
+    *,
+    source_sentences: Sentences | None = None,
+    translation_sentences: Sentences | None = None,
+) -> list[Flag]:
     """A flag when the translation loops: an n-gram repeated back to back, or a
-    sentence written twice, more than in the source."""
+    sentence written twice, more than in the source.
+
+    The sentences of both sides are split here unless given."""
     tgt = _words(translation)
     times, n, gram = _longest_loop(tgt)
     # One word three times can be style ("very, very, very"); four is a loop.
     needed = 4 if n == 1 else 3
     if times >= needed and times > _longest_loop(_words(source))[0]:
         return [Flag("repetition", f"{gram!r} repeated {times} times in a row", "error")]
-    tgt_sentences = [s.lower() for s in sentences(translation, "en") if len(s.split()) >= 4]
+    if translation_sentences is None:
+        translation_sentences = sentences(translation, "en")
+    tgt_sentences = [s.lower() for s in translation_sentences if len(s.split()) >= 4]
     repeated = {s for s in tgt_sentences if tgt_sentences.count(s) > 1}
-    src_sentences = [s.lower() for s in sentences(source, "fr")]
+    if source_sentences is None:
+        source_sentences = sentences(source, "fr")
+    src_sentences = [s.lower() for s in source_sentences]
     if repeated and len(set(src_sentences)) == len(src_sentences):
         sample = next(iter(repeated))
         return [Flag("repetition", f"sentence {sample[:60]!r} written twice", "error")]
     return []
 
 
-def check_length(source: str, translation: str) -> list[Flag]:
+def check_length(
+    source: str,
+    translation: str,
+    *,
+    source_sentences: Sentences | None = None,
+    translation_sentences: Sentences | None = None,
+) -> list[Flag]:
     """A flag when the translation is much shorter or longer than its source, or has
-    fewer sentences (a dropped sentence)."""
+    fewer sentences (a dropped sentence). The sentences are split here unless given."""
     src, tgt = len(source.strip()), len(translation.strip())
     if not src:
         return []
@@ -117,7 +137,11 @@ def check_length(source: str, translation: str) -> list[Flag]:
         return [Flag("length", f"translation is short: {tgt} characters for {src} in the source", "warning")]
     if tgt > LENGTH_RATIO_HIGH * src + LENGTH_SLACK:
         return [Flag("length", f"translation is long: {tgt} characters for {src} in the source", "warning")]
-    src_n, tgt_n = len(sentences(source, "fr")), len(sentences(translation, "en"))
+    if source_sentences is None:
+        source_sentences = sentences(source, "fr")
+    if translation_sentences is None:
+        translation_sentences = sentences(translation, "en")
+    src_n, tgt_n = len(source_sentences), len(translation_sentences)
     # Translators merge sentences, keeping the length; a dropped sentence also leaves
     # the translation shorter than usual (median ratio ~0.87).
     if tgt_n < src_n and tgt < SENTENCE_DROP_RATIO * src:
@@ -149,11 +173,19 @@ def _copied_source(source: str, translation: str) -> bool:
     return len(shared) >= COPIED_SHARE * len(words) and french >= COPIED_MIN_FRENCH and french > english
 
 
-def check_untranslated(source: str, translation: str) -> list[Flag]:
+def check_untranslated(
+    source: str,
+    translation: str,
+    *,
+    source_sentences: Sentences | None = None,
+    translation_sentences: Sentences | None = None,
+) -> list[Flag]:
     """A flag for each sentence of the translation that is still French, or one for the
     whole translation when it is its French source (a paragraph left untranslated)."""
     flags: list[Flag] = []
-    for sentence in sentences(translation, "en"):
+    if translation_sentences is None:
+        translation_sentences = sentences(translation, "en")
+    for sentence in translation_sentences:
         words = _words(sentence)
         if len(words) < 4:
             continue

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from translate_sum.audit.checks import CHECKS, check_paragraph
 from translate_sum.audit.names import fold
 from translate_sum.document import Flag
+from translate_sum.text import blocks
 
 KINDS = (*CHECKS, "paragraphs")
 
@@ -70,8 +71,8 @@ class AuditReport:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Blank-line separated blocks of `text`, stripped, empty ones dropped."""
-    return [block.strip() for block in re.split(r"\n[ \t]*\n", text) if block.strip()]
+    """Blank-line separated blocks of `text`, stripped, empty ones dropped (`text.blocks`)."""
+    return blocks(text)
 
 
 _ANCHOR = re.compile(r"\d+|[^\W\d_]{5,}")

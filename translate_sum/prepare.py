@@ -1,0 +1,100 @@
+"""Preparation, the stage between reading and translating: clean, judge the language, split.
+
+`prepare_article` turns an `Article` as read into a `PreparedArticle`, once: page
+furniture and duplicates are marked skipped (unless `keep_all`), the language is
+judged on the paragraphs that remain, and the French of every kept paragraph is split
+into sentences (`Paragraph.sentences`) that segmenting and the audit read later.
+The result records the settings it was prepared with, so that preparing again with
+other settings is refused rather than silently ignored.
+
+Limits: an article is prepared whole (the language is judged on all its kept
+paragraphs); only the language and skip marks depend on the settings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+
+from translate_sum.document import Article, Paragraph, SourceInfo
+from translate_sum.errors import Hint, InputError
+from translate_sum.options import TranslateOptions
+from translate_sum.reader import where
+from translate_sum.text import with_source_sentences
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article ready to translate: cleaned, its language known, its French split.
+
+    `source.language` is the judged language ("fr", or "en" for English that passes
+    through untranslated); kept paragraphs carry their sentence spans. `keep_all` and
+    `strict_language` are the settings it was prepared with.
+    """
+
+    source: SourceInfo
+    paragraphs: tuple[Paragraph, ...]
+    keep_all: bool = False
+    strict_language: bool = False
+
+    @property
+    def language(self) -> str:
+        return self.source.language or "fr"
+
+    @property
+    def passes_through(self) -> bool:
+        """English input: kept as it is instead of translated."""
+        return self.language == "en"
+
+    @property
+    def title(self) -> Paragraph | None:
+        first = self.paragraphs[0] if self.paragraphs else None
+        return first if first is not None and first.is_title else None
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(p.source.split()) for p in self.paragraphs)
+
+
+def prepare_article(article: Article | PreparedArticle, options: TranslateOptions | None = None) -> PreparedArticle:
+    """Clean and check an article before translation, and split its French into sentences.
+
+    Page furniture and duplicates are marked skipped (unless `keep_all`); the
+    language is judged on what remains. English passes through untranslated with a
+    warning (an `InputError` when `strict_language`); any other language but French
+    is an `InputError` naming it. An article already prepared with the same settings
+    comes back as it is; with other settings it is a `ValueError` (prepare the
+    article as read instead).
+    """
+    from translate_sum.clean import mark_furniture
+    from translate_sum.language import judge_paragraphs
+
+    options = options or TranslateOptions()
+    keep_all, strict = options.keep_all, options.strict_language
+    if isinstance(article, PreparedArticle):
+        if (article.keep_all, article.strict_language) != (keep_all, strict):
+            raise ValueError(
+                f"{article.source.path}: already prepared with keep_all={article.keep_all}, "
+                f"strict_language={article.strict_language}; prepare the article as read with these settings"
+            )
+        return article
+    if not keep_all:
+        article = mark_furniture(article)
+    verdict = judge_paragraphs([p.source for p in article.paragraphs if not p.skipped])
+    path = article.source.path
+    if verdict.is_english:
+        if strict:
+            raise InputError(
+                f"{where(path)}: the text is in English, not French",
+                Hint("drop {option} to pass it through untranslated", "strict_language"),
+            )
+        log.warning("%s: the text is in English; passing it through untranslated", path)
+    elif not verdict.is_french:
+        raise InputError(f"{where(path)}: the text looks {verdict.name}, not French; give a French article")
+    # English that passes through is segmented like French, by the same rules as before.
+    paragraphs = tuple(p if p.skipped else with_source_sentences(p, "fr") for p in article.paragraphs)
+    source = dataclasses.replace(article.source, language=verdict.code)
+    return PreparedArticle(source, paragraphs, keep_all=keep_all, strict_language=strict)
