@@ -211,3 +211,47 @@ def test_flags_show_in_json_and_in_a_check_these_section() -> None:
 def test_audit_can_be_turned_off() -> None:
     result = Translator(LoopingEngine(), TranslateOptions(audit=False)).translate_text("Le maire a parlé.")
     assert result.paragraphs[0].flags == ()
+
+
+def test_an_article_prepared_with_other_settings_is_refused_not_ignored() -> None:
+    prepared = prepare_article(parse_article(ARTICLE), TranslateOptions(keep_all=True))
+    with pytest.raises(ValueError, match="keep_all=True"):
+        Translator(RecordingEngine(), TranslateOptions(keep_all=False)).translate(prepared)
+
+
+def test_an_article_prepared_with_the_same_settings_is_taken_as_it_is() -> None:
+    prepared = prepare_article(parse_article(ARTICLE))
+    assert prepare_article(prepared) is prepared
+    assert Translator(RecordingEngine()).translate(prepared).paragraphs[1].translation.startswith("EN(")
+
+
+def test_translated_paragraphs_keep_the_sentences_of_both_sides() -> None:
+    result = Translator(RecordingEngine(max_input_tokens=12)).translate_text(ARTICLE)
+    for paragraph in result.paragraphs:
+        assert "".join(paragraph.source[a:b] for a, b in paragraph.sentences) == paragraph.source
+        spans = paragraph.translation_sentences
+        assert "".join(paragraph.translation[a:b] for a, b in spans) == paragraph.translation
+    assert len(result.paragraphs[2].sentences) == 2
+
+
+def test_segments_carry_the_token_counts_made_while_packing() -> None:
+    engine = RecordingEngine(max_input_tokens=12)
+    result = Translator(engine).translate_text(ARTICLE)
+    segments = [s for p in result.paragraphs for s in p.segments]
+    assert [s.tokens for s in segments] == engine.count_tokens([s.source for s in segments])
+
+
+def test_a_brief_splits_each_text_into_sentences_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pysbd
+
+    from translate_sum.pipeline import Briefer
+
+    texts: list[str] = []
+    original = pysbd.Segmenter.segment
+    monkeypatch.setattr(pysbd.Segmenter, "segment", lambda self, text: texts.append(text) or original(self, text))
+    brief = Briefer(Translator(RecordingEngine())).brief(Translator(RecordingEngine()).translate_text(ARTICLE))
+    assert brief.summary and brief.key_points
+    # Each French paragraph once, each English translation once; the audit, the
+    # ranking, the summary and the key points read those splits.
+    paragraphs = brief.translation.paragraphs
+    assert sorted(texts) == sorted([p.source for p in paragraphs] + [p.translation for p in paragraphs])

@@ -6,7 +6,8 @@ from typing import Sequence
 
 import pytest
 
-from translate_sum.segment import segment_paragraph, split_sentences
+from translate_sum.segment import pack_sentences, segment_paragraph, split_sentences
+from translate_sum.text import sentence_spans
 
 
 def words(texts: Sequence[str]) -> list[int]:
@@ -90,3 +91,24 @@ def test_arbitrary_unicode_is_covered_exactly_within_budget(text: str, budget: i
 @given(st.text(max_size=600))
 def test_sentences_of_arbitrary_unicode_concatenate_back(text: str) -> None:
     assert "".join(split_sentences(text)) == text
+
+
+def test_packed_segments_carry_their_own_token_counts() -> None:
+    text = "Premier point. Deuxième point, plus long que le premier. Troisième. " * 5
+    packed = pack_sentences(text, sentence_spans(text), words, max_tokens=12)
+    assert "".join(piece for piece, _ in packed) == text
+    assert [tokens for _, tokens in packed] == words([piece for piece, _ in packed])
+
+
+def test_packing_counts_tokens_in_fewer_calls_than_sentences() -> None:
+    calls: list[int] = []
+
+    def counting(texts: Sequence[str]) -> list[int]:
+        calls.append(len(texts))
+        return words(texts)
+
+    text = " ".join(f"La phrase numéro {i} est courte." for i in range(40))
+    segments = segment_paragraph(text, counting, max_tokens=30)
+    assert "".join(segments) == text
+    # One call per sentence and one per packing step was the old way: 80 calls here.
+    assert len(calls) <= len(segments) + 1 < 40

@@ -612,3 +612,47 @@ def test_corpus_medium_summaries_stay_within_two_to_four_sentences(corpus_dir):
         summary = extractive_summary(article, "medium")
         count = sum(1 for s in split_sentences(article) if s.text in summary)
         assert 2 <= count <= 4 and len(summary.split()) <= 120
+
+
+# ---------------------------------------------------------------------------
+# Summaries are values; one ranking serves the summary and the key points
+# ---------------------------------------------------------------------------
+
+
+def test_an_abstractive_summary_says_how_it_was_made():
+    summary = AbstractiveSummarizer(FakeSummarizerEngine(max_input_tokens=200)).summarize(BODY)
+    assert summary.method == "abstractive" and summary.fallback_reason is None
+    assert summary.text and summary.sentences
+
+
+def test_a_fallback_summary_is_the_given_rankings_extractive_one():
+    from translate_sum.summarize import rank_article
+
+    article = make_article(BODY)
+    engine = FakeSummarizerEngine(max_input_tokens=200, summarize=lambda text, options: "")
+    summary = AbstractiveSummarizer(engine).summarize(BODY, ranking=rank_article(article))
+    assert summary.method == "extractive" and summary.fallback_reason == EMPTY_OUTPUT
+    assert summary.text == extractive_summary(article)
+
+
+def test_one_ranking_gives_the_same_summary_and_points_as_the_shortcuts():
+    from translate_sum.summarize import rank_article
+
+    article = make_article(BODY)
+    ranking = rank_article(article)
+    summary = ranking.summary("medium")
+    assert summary.text == extractive_summary(article, "medium")
+    assert ranking.key_points(5, said=summary.sentences) == key_points(article, exclude=(summary.text,))
+
+
+def test_a_brief_ranks_the_translation_once(monkeypatch):
+    import translate_sum.summarize as summarize
+    from helpers import RecordingEngine
+    from translate_sum.pipeline import Briefer, Translator
+
+    calls = []
+    original = summarize.rank_article
+    monkeypatch.setattr(summarize, "rank_article", lambda translated: calls.append(1) or original(translated))
+    brief = Briefer(Translator(RecordingEngine())).brief(make_article(BODY))
+    assert brief.summary and len(brief.key_points) >= 3
+    assert len(calls) == 1

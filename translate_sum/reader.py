@@ -5,7 +5,8 @@ one, legacy single-byte encodings (cp1252, ISO-8859-1/15) through charset-normal
 CRLF and CR line ends, `.txt`, `.md` and saved web pages (`.html`/`.htm`, or any file
 that starts like HTML: the article is extracted with trafilatura, see `html.py`).
 Paragraphs are blocks separated by blank lines; inside a block, `layout.py` tells
-hard-wrapped lines (joined with one space) from one-paragraph-per-line pasted text.
+hard-wrapped lines (joined with one space) from one-paragraph-per-line pasted text
+(`text.split_paragraphs`, the one paragraph splitter).
 French typographic spaces (U+00A0, U+202F) are kept.
 
 What it refuses, with one line saying why: a missing path, a directory, a file over
@@ -23,8 +24,8 @@ from pathlib import Path
 
 from translate_sum.document import Article, Paragraph, SourceInfo
 from translate_sum.errors import Hint, InputError
-from translate_sum.layout import paragraphs_from_lines
 from translate_sum.options import DEFAULT_MAX_BYTES
+from translate_sum.text import split_paragraphs
 
 log = logging.getLogger(__name__)
 
@@ -143,12 +144,6 @@ def decode(data: bytes, path: str = "-") -> tuple[str, str]:
         text, encoding = mostly if mostly else _detect(data, path)
     _reject_binary_text(text, path)
     return text, encoding
-
-
-def split_paragraphs(text: str) -> list[str]:
-    """Paragraphs of plain text: blank lines separate them, wrapped lines are joined."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [p for p in paragraphs_from_lines(text.split("\n")) if p.strip()]
 
 
 def looks_like_title(paragraph: str) -> bool:
