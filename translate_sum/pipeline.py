@@ -80,11 +80,22 @@ class Translator:
     def segment(self, paragraph: Paragraph) -> tuple[Segment, ...]:
         """The paragraph cut into segments that fit the model, with their token counts;
         empty when skipped. Reads the sentences kept on the paragraph (split if none)."""
-        if paragraph.skipped:
-            return ()
-        spans = paragraph.sentences or sentence_spans(paragraph.source, "fr")
-        packed = pack_sentences(paragraph.source, spans, self.engine.count_tokens, self.segment_budget)
-        return tuple(Segment(source=piece, tokens=tokens) for piece, tokens in packed)
+        return self._segment_all([paragraph])[0]
+
+    def _segment_all(self, paragraphs: Sequence[Paragraph]) -> list[tuple[Segment, ...]]:
+        """`segment` for many paragraphs; all their sentences are counted in one call."""
+        spans = [() if p.skipped else p.sentences or sentence_spans(p.source, "fr") for p in paragraphs]
+        sentences = [p.source[a:b] for p, own in zip(paragraphs, spans) for a, b in own]
+        counts = iter(self.engine.count_tokens(sentences) if sentences else [])
+        segmented = []
+        for paragraph, own in zip(paragraphs, spans):
+            if paragraph.skipped:
+                segmented.append(())
+                continue
+            tokens = [next(counts) for _ in own]
+            packed = pack_sentences(paragraph.source, own, self.engine.count_tokens, self.segment_budget, tokens)
+            segmented.append(tuple(Segment(source=piece, tokens=n) for piece, n in packed))
+        return segmented
 
     def translate(self, article: Article | PreparedArticle, progress: Progress | None = None) -> TranslatedArticle:
         """Translate one article."""
@@ -110,7 +121,11 @@ class Translator:
         """
         started = time.perf_counter()
         prepared = [prepare_article(article, self.options) for article in articles]
-        segmented = [[self.segment(p) for p in article.paragraphs] for article in prepared]
+        every = self._segment_all([p for article in prepared for p in article.paragraphs])
+        segmented = []
+        for article in prepared:
+            segmented.append(every[: len(article.paragraphs)])
+            every = every[len(article.paragraphs) :]
         passthrough = [article.passes_through for article in prepared]
         sources = [
             s.source

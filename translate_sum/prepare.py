@@ -17,7 +17,7 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 
-from translate_sum.document import Article, Paragraph, SourceInfo
+from translate_sum.document import Article
 from translate_sum.errors import Hint, InputError
 from translate_sum.options import TranslateOptions
 from translate_sum.reader import where
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class PreparedArticle:
+class PreparedArticle(Article):
     """An article ready to translate: cleaned, its language known, its French split.
 
     `source.language` is the judged language ("fr", or "en" for English that passes
@@ -35,28 +35,13 @@ class PreparedArticle:
     `strict_language` are the settings it was prepared with.
     """
 
-    source: SourceInfo
-    paragraphs: tuple[Paragraph, ...]
     keep_all: bool = False
     strict_language: bool = False
 
     @property
-    def language(self) -> str:
-        return self.source.language or "fr"
-
-    @property
     def passes_through(self) -> bool:
         """English input: kept as it is instead of translated."""
-        return self.language == "en"
-
-    @property
-    def title(self) -> Paragraph | None:
-        first = self.paragraphs[0] if self.paragraphs else None
-        return first if first is not None and first.is_title else None
-
-    @property
-    def word_count(self) -> int:
-        return sum(len(p.source.split()) for p in self.paragraphs)
+        return self.source.language == "en"
 
 
 def prepare_article(article: Article | PreparedArticle, options: TranslateOptions | None = None) -> PreparedArticle:

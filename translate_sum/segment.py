@@ -52,32 +52,28 @@ def pack_sentences(
     spans: Sequence[Span],
     count_tokens: TokenCounter,
     max_tokens: int,
+    sentence_tokens: Sequence[int] | None = None,
 ) -> list[tuple[str, int]]:
     """Segments of `text` from its sentence spans (`text.sentence_spans`), each with its tokens.
 
     The same packing as `segment_paragraph`, from sentences already split; the token
     count of each segment comes back with it so that nobody counts it again.
+    `sentence_tokens` are the tokens of each sentence when the caller counted them
+    already (a translator counts the sentences of a whole article in one call).
     """
     if max_tokens < 2:
         raise ValueError("max_tokens must leave room for at least one token of text")
     sentences = [text[a:b] for a, b in spans]
-    # One tokenizer call for every sentence of the paragraph.
-    counts = count_tokens(sentences) if sentences else []
-    pieces: list[str] = []
-    piece_counts: list[int | None] = []
-    for sentence, tokens in zip(sentences, counts):
+    if sentence_tokens is None:
+        # One tokenizer call for every sentence of the paragraph.
+        sentence_tokens = count_tokens(sentences) if sentences else []
+    pieces: list[tuple[str, int]] = []
+    for sentence, tokens in zip(sentences, sentence_tokens):
         if tokens <= max_tokens:
-            pieces.append(sentence)
-            piece_counts.append(tokens)
+            pieces.append((sentence, tokens))
         else:
-            cut = _split_long(sentence, count_tokens, max_tokens)
-            pieces.extend(cut)
-            piece_counts.extend([None] * len(cut))
-    unknown = [i for i, n in enumerate(piece_counts) if n is None]
-    if unknown:
-        for i, n in zip(unknown, count_tokens([pieces[i] for i in unknown])):
-            piece_counts[i] = n
-    return pack_greedy(pieces, [n or 0 for n in piece_counts], count_tokens, max_tokens)
+            pieces.extend(_split_long(sentence, tokens, count_tokens, max_tokens))
+    return pack_greedy([p for p, _ in pieces], [n for _, n in pieces], count_tokens, max_tokens)
 
 
 # Candidates counted in one tokenizer call while packing: consecutive sentences are
@@ -126,24 +122,28 @@ def pack_greedy(
     return segments
 
 
-def _split_long(sentence: str, count_tokens: TokenCounter, max_tokens: int) -> list[str]:
-    """Cut a sentence over the budget into fitting pieces, preferring clause
-    punctuation, then spaces."""
-    pieces: list[str] = []
-    rest = sentence
+def _split_long(sentence: str, tokens: int, count_tokens: TokenCounter, max_tokens: int) -> list[tuple[str, int]]:
+    """Cut a sentence of `tokens` tokens, over the budget, into fitting pieces (each
+    with its tokens), preferring clause punctuation, then spaces."""
+    pieces: list[tuple[str, int]] = []
+    rest: str = sentence
+    known: int | None = tokens  # the tokens of `rest`, when counted
     while rest:
-        window = _window_over_budget(rest, count_tokens, max_tokens)
+        window, counted = _window_over_budget(rest, known, count_tokens, max_tokens)
         if window is None:
-            pieces.append(rest)
+            pieces.append((rest, counted))
             break
-        cut = _best_cut(window, count_tokens, max_tokens)
-        pieces.append(rest[:cut])
-        rest = rest[cut:]
+        cut, cut_tokens = _best_cut(window, count_tokens, max_tokens)
+        pieces.append((rest[:cut], cut_tokens))
+        rest, known = rest[cut:], None
     return pieces
 
 
-def _window_over_budget(rest: str, count_tokens: TokenCounter, max_tokens: int) -> str | None:
-    """A prefix of `rest` just long enough to exceed the budget; None when `rest` fits.
+def _window_over_budget(
+    rest: str, known: int | None, count_tokens: TokenCounter, max_tokens: int
+) -> tuple[str | None, int]:
+    """A prefix of `rest` just long enough to exceed the budget, and its tokens; None
+    and the tokens of `rest` when it fits. `known`: the tokens of `rest`, if counted.
 
     Searching for a cut in a bounded prefix, not the whole remainder, keeps a
     sentence of a million characters linear instead of quadratic.
@@ -151,18 +151,27 @@ def _window_over_budget(rest: str, count_tokens: TokenCounter, max_tokens: int) 
     size = max_tokens * 16
     while True:
         window = rest[:size]
-        if count_tokens([window])[0] > max_tokens:
-            return window
-        if size >= len(rest):
-            return None
+        whole = size >= len(rest)
+        tokens = known if whole and known is not None else count_tokens([window])[0]
+        if tokens > max_tokens:
+            return window, tokens
+        if whole:
+            return None, tokens
         size *= 2
 
 
-def _best_cut(text: str, count_tokens: TokenCounter, max_tokens: int) -> int:
-    """Position at which to cut `text` so the first part fits; always > 0."""
+def _best_cut(text: str, count_tokens: TokenCounter, max_tokens: int) -> tuple[int, int]:
+    """Position at which to cut `text` so the first part fits (always > 0), and the
+    tokens of that first part."""
+    counted: dict[int, int] = {}  # prefix end -> its tokens: the searches share them
+
+    def tokens(end: int) -> int:
+        if end not in counted:
+            counted[end] = count_tokens([text[:end]])[0]
+        return counted[end]
 
     def fits(end: int) -> bool:
-        return count_tokens([text[:end]])[0] <= max_tokens
+        return tokens(end) <= max_tokens
 
     clause = [m.end() for m in _CLAUSE_BREAK.finditer(text) if m.end() < len(text)]
     spaces = [m.end() for m in _WHITESPACE_BREAK.finditer(text) if 0 < m.start() and m.end() < len(text)]
@@ -170,11 +179,13 @@ def _best_cut(text: str, count_tokens: TokenCounter, max_tokens: int) -> int:
     longest_clause = _longest_fitting(clause, fits)
     # A clause break is worth a shorter piece, but not a tiny one.
     if longest_clause and longest_clause * 2 >= (longest_space or 0):
-        return longest_clause
-    if longest_space:
-        return longest_space
-    chars = list(range(1, len(text)))
-    return _longest_fitting(chars, fits) or 1
+        cut = longest_clause
+    elif longest_space:
+        cut = longest_space
+    else:
+        chars = list(range(1, len(text)))
+        cut = _longest_fitting(chars, fits) or 1
+    return cut, tokens(cut)
 
 
 def _longest_fitting(positions: list[int], fits: Callable[[int], bool]) -> int | None:
