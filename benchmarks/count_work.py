@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -63,13 +64,20 @@ def _count_splits(counts: Counter[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", required=True, type=Path, help="folder of French .txt articles")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=os.environ.get("TRANSLATE_SUM_CORPUS") and Path(os.environ["TRANSLATE_SUM_CORPUS"]) / "articles" / "fr",
+        help="folder of French .txt articles (default: articles/fr of $TRANSLATE_SUM_CORPUS)",
+    )
     parser.add_argument("--translation-model", required=True, help="Hub id or local directory")
     parser.add_argument("--summary-model", help="Hub id or local directory; without it the brief is extractive")
     parser.add_argument("--articles", type=int, default=0, help="first N articles only (default: all)")
     parser.add_argument("--engine", default="transformers")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
+    if args.corpus is None:
+        parser.error("give --corpus DIR or set TRANSLATE_SUM_CORPUS")
 
     from translate_sum.pipeline import load_briefer
 

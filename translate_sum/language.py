@@ -2,7 +2,8 @@
 
 Identification is py3langid's (the maintained fork of langid.py: a small naive Bayes
 model shipped in the package, numpy only, no download). Quotations are set aside,
-the text is judged paragraph by paragraph and each language's share is weighted by
+the text is judged paragraph by paragraph (an article's own paragraphs, given to
+`judge_paragraphs`, each line apart) and each language's share is weighted by
 letters, so a French article quoting a long English sentence is still French.
 
 Limits:

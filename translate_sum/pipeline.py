@@ -28,7 +28,7 @@ from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SUMMARIZERS, Translate
 from translate_sum.prepare import PreparedArticle, prepare_article
 from translate_sum.reader import parse_article, read_article
 from translate_sum.segment import pack_sentences
-from translate_sum.text import sentence_spans, stripped, with_translation_sentences
+from translate_sum.text import sentence_spans, source_sentences, translation_sentences, with_translation_sentences
 
 if TYPE_CHECKING:
     from translate_sum.summarize import AbstractiveSummarizer
@@ -210,8 +210,8 @@ def _check(paragraph: Paragraph) -> list[Flag]:
     return check_paragraph(
         paragraph.source,
         paragraph.translation,
-        source_sentences=stripped(paragraph.source, paragraph.sentences or sentence_spans(paragraph.source, "fr")),
-        translation_sentences=stripped(paragraph.translation, paragraph.translation_sentences),
+        source_sentences=source_sentences(paragraph),
+        translation_sentences=translation_sentences(paragraph),
     )
 
 

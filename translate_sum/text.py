@@ -41,8 +41,10 @@ __all__ = [
     "sentence_spans",
     "sentences",
     "split_paragraphs",
+    "source_sentences",
     "split_sentences",
     "stripped",
+    "translation_sentences",
     "with_source_sentences",
     "with_translation_sentences",
 ]
@@ -183,3 +185,14 @@ def with_translation_sentences(paragraph: Paragraph) -> Paragraph:
     """`paragraph` with the spans of its English translation's sentences."""
     spans = sentence_spans(paragraph.translation, "en") if paragraph.translation else ()
     return dataclasses.replace(paragraph, translation_sentences=spans)
+
+
+def source_sentences(paragraph: Paragraph, language: str = "fr") -> list[str]:
+    """The stripped sentences of the paragraph's source, from its kept spans."""
+    return stripped(paragraph.source, paragraph.sentences or sentence_spans(paragraph.source, language))
+
+
+def translation_sentences(paragraph: Paragraph) -> list[str]:
+    """The stripped sentences of the paragraph's English translation, from its kept spans."""
+    spans = paragraph.translation_sentences or sentence_spans(paragraph.translation, "en")
+    return stripped(paragraph.translation, spans)
