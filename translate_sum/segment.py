@@ -17,7 +17,6 @@ then the packing candidates a few at a time), and kept with each segment.
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Callable, Sequence
 
@@ -163,20 +162,23 @@ def _window_over_budget(
 def _best_cut(text: str, count_tokens: TokenCounter, max_tokens: int) -> tuple[int, int]:
     """Position at which to cut `text` so the first part fits (always > 0), and the
     tokens of that first part."""
-    counted: dict[int, int] = {}  # prefix end -> its tokens: the searches share them
+    counted: dict[int, int] = {}  # prefix end -> its tokens, shared by the searches
 
-    def tokens(end: int) -> int:
-        if end not in counted:
-            counted[end] = count_tokens([text[:end]])[0]
-        return counted[end]
-
-    def fits(end: int) -> bool:
-        return tokens(end) <= max_tokens
+    def fitting(ends: list[int]) -> list[bool]:
+        # Prefix counts grow with length (the searches rely on it), so an end below a
+        # fitting one fits and an end above a failing one fails: only the others are
+        # counted, all in one call.
+        fit = max((e for e, n in counted.items() if n <= max_tokens), default=0)
+        fail = min((e for e, n in counted.items() if n > max_tokens), default=len(text) + 1)
+        unknown = [e for e in ends if fit < e < fail and e not in counted]
+        if unknown:
+            counted.update(zip(unknown, count_tokens([text[:e] for e in unknown])))
+        return [e <= fit or (e < fail and counted[e] <= max_tokens) for e in ends]
 
     clause = [m.end() for m in _CLAUSE_BREAK.finditer(text) if m.end() < len(text)]
     spaces = [m.end() for m in _WHITESPACE_BREAK.finditer(text) if 0 < m.start() and m.end() < len(text)]
-    longest_space = _longest_fitting(spaces, fits)
-    longest_clause = _longest_fitting(clause, fits)
+    longest_space = _longest_fitting(spaces, fitting)
+    longest_clause = _longest_fitting(clause, fitting)
     # A clause break is worth a shorter piece, but not a tiny one.
     if longest_clause and longest_clause * 2 >= (longest_space or 0):
         cut = longest_clause
@@ -184,14 +186,33 @@ def _best_cut(text: str, count_tokens: TokenCounter, max_tokens: int) -> tuple[i
         cut = longest_space
     else:
         chars = list(range(1, len(text)))
-        cut = _longest_fitting(chars, fits) or 1
-    return cut, tokens(cut)
+        cut = _longest_fitting(chars, fitting) or 1
+    if cut not in counted:
+        counted[cut] = count_tokens([text[:cut]])[0]
+    return cut, counted[cut]
 
 
-def _longest_fitting(positions: list[int], fits: Callable[[int], bool]) -> int | None:
-    """The largest position whose prefix fits (prefix token counts grow with length)."""
-    if not positions:
-        return None
-    # Binary search: the number of tokens of a prefix grows with its length.
-    index = bisect.bisect_left(range(len(positions)), True, key=lambda i: not fits(positions[i]))
-    return positions[index - 1] if index > 0 else None
+# Positions tried per tokenizer call while searching for a cut: each call narrows the
+# range (PROBES + 1)-fold, where a binary search halves it per call.
+_SEARCH_PROBES = 8
+
+
+def _longest_fitting(positions: list[int], fitting: Callable[[list[int]], list[bool]]) -> int | None:
+    """The largest position whose prefix fits (prefix token counts grow with length).
+
+    A search over sorted `positions` that asks `fitting` about several at a time.
+    """
+    low, high = 0, len(positions)  # positions[:low] fit, positions[high:] do not
+    while low < high:
+        if high - low <= _SEARCH_PROBES:
+            probes = list(range(low, high))
+        else:
+            probes = sorted({low + (high - low) * k // (_SEARCH_PROBES + 1) for k in range(1, _SEARCH_PROBES + 1)})
+        answers = fitting([positions[i] for i in probes])
+        failing = [i for i, ok in zip(probes, answers) if not ok]
+        if failing:
+            high = failing[0]
+        passing = [i for i, ok in zip(probes, answers) if ok and i < high]
+        if passing:
+            low = passing[-1] + 1
+    return positions[low - 1] if low > 0 else None
