@@ -255,3 +255,14 @@ def test_a_brief_splits_each_text_into_sentences_once(monkeypatch: pytest.Monkey
     # ranking, the summary and the key points read those splits.
     paragraphs = brief.translation.paragraphs
     assert sorted(texts) == sorted([p.source for p in paragraphs] + [p.translation for p in paragraphs])
+
+
+def test_a_paragraph_over_the_whole_audit_size_is_audited_by_segment_with_few_flags_per_kind() -> None:
+    from translate_sum.pipeline import AUDIT_WHOLE_CHARS
+
+    # The recording engine's "translation" keeps the French: every segment is untranslated.
+    paragraph = " ".join(f"Le conseil municipal a voté la mesure numéro {i} pour la ville." for i in range(120))
+    assert len(paragraph) > AUDIT_WHOLE_CHARS
+    (result,) = Translator(RecordingEngine()).translate_text(paragraph).paragraphs
+    untranslated = [flag for flag in result.flags if flag.kind == "untranslated"]
+    assert len(untranslated) == 3 and "more like this" in untranslated[-1].detail

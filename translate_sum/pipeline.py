@@ -203,16 +203,41 @@ class Translator:
         return [tuple(paragraphs) for paragraphs in flagged]
 
 
+AUDIT_WHOLE_CHARS = 5000
+"""Paragraphs longer than this are audited segment by segment. Sentence splitting is
+windowed in the text layer now, but the number check pairs every number of the source
+with every number of the translation (recursively): a 10,000-line paste, one paragraph
+with thousands of numbers, would take minutes and overflow the stack."""
+
+
+PER_KIND_SHOWN = 3
+
+
 def _check(paragraph: Paragraph) -> list[Flag]:
     """The audit's flags for a translated paragraph, from the sentences kept on it."""
     from translate_sum.audit import check_paragraph
 
-    return check_paragraph(
-        paragraph.source,
-        paragraph.translation,
-        source_sentences=source_sentences(paragraph),
-        translation_sentences=translation_sentences(paragraph),
-    )
+    if len(paragraph.source) <= AUDIT_WHOLE_CHARS:
+        return check_paragraph(
+            paragraph.source,
+            paragraph.translation,
+            source_sentences=source_sentences(paragraph),
+            translation_sentences=translation_sentences(paragraph),
+        )
+    by_kind: dict[str, list[Flag]] = {}
+    for segment in paragraph.segments:
+        for flag in check_paragraph(segment.source, segment.translation):
+            by_kind.setdefault(flag.kind, []).append(flag)
+    flags: list[Flag] = []
+    for kind_flags in by_kind.values():
+        # A few of each kind say what to look at; hundreds would bury them.
+        shown = kind_flags[:PER_KIND_SHOWN]
+        if len(kind_flags) > PER_KIND_SHOWN:
+            last = shown[-1]
+            more = len(kind_flags) - PER_KIND_SHOWN
+            shown[-1] = Flag(last.kind, f"{last.detail} (and {more} more like this)", last.severity)
+        flags.extend(shown)
+    return flags
 
 
 def _auditable(paragraph: Paragraph) -> bool:
