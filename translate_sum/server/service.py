@@ -10,9 +10,9 @@ request over its time limit is abandoned (`TooSlow`) and its queued segments dro
 Limits:
 - The time limit cannot stop an engine call already running; it stops the request
   waiting for it, and the call's other requests still get their outputs.
-- The summarizer reports its fallback on itself, so each request briefs with its own
-  shallow copy of it (sharing the loaded engine): copying relies on the summarizer
-  keeping no other per-call state.
+- Each request briefs with its own shallow copy of the summarizer, over the request's
+  wrapped engine (sharing the loaded model): copying relies on the summarizer keeping
+  no per-call state (its fallback comes back in the `Summary` it returns).
 """
 
 from __future__ import annotations
@@ -200,8 +200,8 @@ class Service:
         translated = translator.translate(article, progress)
         summarizer = None
         if summarizer_name == "abstractive":
-            # A copy per request: the summarizer keeps its latest fallback on itself,
-            # so concurrent briefs neither wait for each other nor mix their fallbacks.
+            # A copy per request, over this request's wrapped engine: concurrent briefs
+            # do not wait for each other.
             summarizer = copy.copy(self.briefer.summarizer)
             summarizer.engine = self.scheduler.wrap(self.briefer.summarizer.engine, cancel)
         return Briefer(translator, summarizer).brief(translated, request.length)
