@@ -5,7 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translate_sum.text import blocks, lines, sentence_spans, sentences, split_paragraphs, stripped
+from translate_sum.text import (
+    blocks,
+    lines,
+    sentence_spans,
+    sentences,
+    split_paragraphs,
+    stripped,
+)
 
 
 def test_sentence_spans_cover_the_text_in_order() -> None:

@@ -18,7 +18,7 @@ then the packing candidates a few at a time), and kept with each segment.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from translate_sum.document import Span
 from translate_sum.text import sentence_spans, split_sentences

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 from translate_sum.document import Paragraph, Span
 from translate_sum.layout import paragraphs_from_lines
@@ -40,8 +40,8 @@ __all__ = [
     "lines",
     "sentence_spans",
     "sentences",
-    "split_paragraphs",
     "source_sentences",
+    "split_paragraphs",
     "split_sentences",
     "stripped",
     "translation_sentences",

@@ -10,7 +10,12 @@
 Limits: English only; see each module's limits.
 """
 
-from translate_sum.summarize.abstractive import EMPTY_OUTPUT, TOO_SHORT, AbstractiveSummarizer, split_to_fit
+from translate_sum.summarize.abstractive import (
+    EMPTY_OUTPUT,
+    TOO_SHORT,
+    AbstractiveSummarizer,
+    split_to_fit,
+)
 from translate_sum.summarize.extractive import (
     Ranking,
     Sentence,

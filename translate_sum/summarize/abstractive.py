@@ -14,12 +14,16 @@ imports torch or transformers: the model lives behind the engine object.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
 
 from translate_sum.engines.base import DecodeOptions, ProgressCallback, Seq2SeqEngine
 from translate_sum.segment import pack_greedy
-from translate_sum.summarize.extractive import Ranking, english_sentences, rank_paragraphs
+from translate_sum.summarize.extractive import (
+    Ranking,
+    english_sentences,
+    rank_paragraphs,
+)
 from translate_sum.summarize.summary import Length, Summary, check_length
 
 logger = logging.getLogger(__name__)

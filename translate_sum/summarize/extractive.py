@@ -25,8 +25,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Callable, Collection, Sequence
 
 from translate_sum.document import KeyPoint, Span, TranslatedArticle
 from translate_sum.summarize.summary import Length, Summary, check_length
