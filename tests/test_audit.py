@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -19,6 +20,7 @@ from translate_sum.audit import (
     report_to_markdown,
     split_paragraphs,
 )
+from translate_sum.audit.numbers import check_numbers
 
 # (id, French, English, kind that must be flagged)
 MUST_FLAG = [
@@ -381,3 +383,16 @@ def test_held_out_article_paragraphs_left_in_french_are_flagged_untranslated(cor
     pairs = _article_pairs(corpus_dir)
     caught = sum(any(f.kind == "untranslated" for f in check_paragraph(fr, fr)) for fr, _ in pairs)
     assert caught >= 0.95 * len(pairs)
+
+
+def test_numbers_in_a_huge_paragraph_are_paired_without_recursion_and_in_linear_time() -> None:
+    # A pasted archive can be one paragraph with thousands of numbers; the pairing used
+    # to recurse once per repeated number and ran out of stack.
+    source = " ".join(f"Le chiffre {n % 7 + 12} est cité." for n in range(3000))
+    translation = " ".join(f"The figure {n % 7 + 12} is cited." for n in range(2999)) + " The figure 99 is cited."
+    started = time.perf_counter()
+    flags = check_numbers(source, translation)
+    assert time.perf_counter() - started < 10
+    details = [flag.detail for flag in flags]
+    assert any("15" in detail for detail in details)
+    assert any("99" in detail for detail in details)

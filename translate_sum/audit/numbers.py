@@ -281,7 +281,7 @@ def _joined(text: str, left: tuple[str, int, int], right: tuple[str, int, int]) 
     return between == "-" or (between.strip() == "" and "\n" not in between)
 
 
-def _word_mentions(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Mention]:
+def _word_mentions(text: str, lang: str, taken: bytearray) -> list[Mention]:
     """Numbers written in words: runs of number words, optionally before a scale word."""
     units = _UNITS_FR if lang == "fr" else _UNITS_EN
     extra = {"cent", "cents", "mille"} if lang == "fr" else {"hundred", "thousand"}
@@ -292,7 +292,7 @@ def _word_mentions(text: str, lang: str, taken: list[tuple[int, int]]) -> list[M
     # of number words can stop inside a compound.
     parts: list[tuple[str, int, int]] = []
     for m in _WORD.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        if taken[m.start()]:
             continue
         offset = m.start()
         for piece in m.group(0).split("-"):
@@ -378,13 +378,15 @@ def _word_mentions(text: str, lang: str, taken: list[tuple[int, int]]) -> list[M
 def extract(text: str, lang: str) -> list[Mention]:
     """Every number mentioned in `text` (`lang` is "fr" or "en"), in order of appearance."""
     mentions: list[tuple[int, Mention]] = []
-    taken: list[tuple[int, int]] = []
+    # One byte a character, set where a mention was taken: checking a span costs its
+    # length, not the number of mentions so far (a huge paragraph has thousands).
+    taken = bytearray(len(text))
 
     def free(start: int, end: int) -> bool:
-        return not any(a < end and start < b for a, b in taken)
+        return 1 not in taken[start:end]
 
     def add(start: int, end: int, keys: set[Key], digits: bool = True, ordinal: bool = False) -> None:
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         mentions.append((start, Mention(text[start:end], frozenset(keys), digits, ordinal=ordinal)))
 
     for m in _CLOCK.finditer(text):
@@ -401,7 +403,7 @@ def extract(text: str, lang: str) -> list[Mention]:
     if lang == "fr":
         for m in _APPROX_FR.finditer(text):
             value = _APPROX[m.group("w").lower().rstrip("s")]
-            taken.append((m.start(), m.end()))
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
             mentions.append((m.start(), Mention(m.group(0), frozenset({_num(value)}), False, False)))
         for m in _ROUND_OF_FR.finditer(text):
             # "les 8es de finale" is "the last 16".
@@ -454,7 +456,7 @@ def extract(text: str, lang: str) -> list[Mention]:
         for m in _ROMAN_EN.finditer(text):
             value = _roman(m.group(1))
             if value:
-                taken.append((m.start(), m.end()))
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
                 mentions.append((m.start(), Mention(m.group(0), frozenset({_num(value)}), False, weak=True)))
         for m in _TIME_FR.finditer(text):
             # English translations keep the French "6h30" now and then.
@@ -534,19 +536,48 @@ def _match(src: list[Mention], tgt: list[Mention]) -> tuple[set[int], set[int]]:
     """
     owner: dict[int, int] = {}  # translation index -> source index
 
-    def augment(i: int, allowed: list[int], seen: set[int]) -> bool:
-        for j in allowed:
-            if j in seen or not (src[i].keys & tgt[j].keys):
-                continue
-            seen.add(j)
-            if j not in owner or augment(owner[j], allowed, seen):
-                owner[j] = i
-                return True
+    def augment(start: int, allowed: list[int]) -> bool:
+        # Depth-first search for an augmenting path, with an explicit stack: a huge
+        # pasted paragraph has thousands of numbers, deeper than Python's recursion.
+        seen: set[int] = set()
+        stack = [(start, iter(allowed))]
+        path: list[int] = []  # the translation index chosen at each depth
+        while stack:
+            i, candidates = stack[-1]
+            for j in candidates:
+                if j in seen or not (src[i].keys & tgt[j].keys):
+                    continue
+                seen.add(j)
+                path.append(j)
+                if j not in owner:
+                    for (source_index, _), target_index in zip(stack, path):
+                        owner[target_index] = source_index
+                    return True
+                stack.append((owner[j], iter(allowed)))
+                break
+            else:
+                stack.pop()
+                if path:
+                    path.pop()
         return False
 
     strong = [j for j, m in enumerate(tgt) if not _soft(m)]
+    # Pair the easy ones first (a free translation mention sharing a value), so that
+    # the searches are only for the few left: a paragraph repeating one number a
+    # thousand times would otherwise cost a search as long as the paragraph per number.
+    by_key: dict[Key, list[int]] = {}
+    for j in strong:
+        for key in tgt[j].keys:
+            by_key.setdefault(key, []).append(j)
     for i in range(len(src)):
-        augment(i, strong, set())
+        free = (j for key in src[i].keys for j in by_key.get(key, ()) if j not in owner)
+        j = min(free, default=None)
+        if j is not None:
+            owner[j] = i
+    paired_first = set(owner.values())
+    for i in range(len(src)):
+        if i not in paired_first:
+            augment(i, strong)
     paired = set(owner.values())
     soft = [j for j, m in enumerate(tgt) if _soft(m)]
     for i in range(len(src)):
