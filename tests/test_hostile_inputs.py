@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,81 @@ def test_unknown_output_extension_is_refused(tmp_path: Path) -> None:
     source.write_text(FRENCH, encoding="utf-8")
     result = translate(source, tmp_path / "out.pdf")
     assert result.exit_code == 1 and "--format" in result.output
+
+
+# --- Outputs that cannot be written: refused before any model work ---
+
+
+def test_output_in_a_missing_folder_is_refused_and_not_created(tmp_path: Path) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text(FRENCH, encoding="utf-8")
+    # No model option: a model load would fail differently, so this proves the check comes first.
+    result = translate(source, tmp_path / "absent" / "out.md", "--translation-model", str(tmp_path / "no-model"))
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "does not exist" in lines[0] and "-o/--output" in lines[0], result.output
+    assert not (tmp_path / "absent").exists()
+
+
+def test_output_under_a_file_says_the_file_is_not_a_folder(tmp_path: Path) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text(FRENCH, encoding="utf-8")
+    result = translate(source, source / "out.md")
+    assert result.exit_code == 1
+    assert "is a file, not a folder" in result.output and "File exists" not in result.output
+    assert source.read_text(encoding="utf-8") == FRENCH
+
+
+def test_check_writable_refuses_a_folder_as_the_output_file(tmp_path: Path) -> None:
+    from translate_sum.errors import OutputError
+    from translate_sum.writers import check_writable
+
+    with pytest.raises(OutputError, match="it is a folder"):
+        check_writable(tmp_path)
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes into read-only folders")
+def test_output_in_a_read_only_folder_is_refused_before_the_model_loads(tmp_path: Path) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text(FRENCH, encoding="utf-8")
+    locked = tmp_path / "ro"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        result = translate(source, locked / "out.md", "--translation-model", str(tmp_path / "no-model"))
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 1 and "not writable" in result.output, result.output
+    assert "Traceback" not in result.output
+
+
+def test_check_writable_refuses_a_folder_below_a_file(tmp_path: Path) -> None:
+    from translate_sum.errors import OutputError
+    from translate_sum.writers import check_writable
+
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a file, not a folder"):
+        check_writable(blocker / "batch-out", folder=True, option="output_dir")
+    with pytest.raises(OutputError, match="it is a file"):
+        check_writable(blocker, folder=True)
+
+
+def test_check_writable_accepts_a_missing_folder_to_create(tmp_path: Path) -> None:
+    from translate_sum.writers import check_writable
+
+    check_writable(tmp_path / "new" / "deeper", folder=True)
+    check_writable(tmp_path / "out.md")
+    assert not (tmp_path / "new").exists()
+
+
+def test_check_writable_refuses_a_folder_the_system_says_is_not_writable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Runs as root too, where permission bits are bypassed: the system's answer decides.
+    from translate_sum.errors import OutputError
+    from translate_sum.writers import check_writable
+
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != tmp_path)
+    with pytest.raises(OutputError, match="not writable"):
+        check_writable(tmp_path / "out.md")
+    with pytest.raises(OutputError, match="not writable"):
+        check_writable(tmp_path / "new-batch-folder", folder=True, option="output_dir")

@@ -232,7 +232,7 @@ def translate(
     from translate_sum.writers import format_for_path, render_translation
 
     with user_errors():
-        _refuse_overwriting_input(input_path, output)
+        _check_output(input_path, output)
         fmt = fmt or format_for_path(output)
         options = run.translate_options()
         # Bad input fails before a model is loaded.
@@ -308,7 +308,7 @@ def brief(
     from translate_sum.writers import format_for_path, render_brief
 
     with user_errors():
-        _refuse_overwriting_input(input_path, output)
+        _check_output(input_path, output)
         fmt = fmt or format_for_path(output, default="md")
         options = run.translate_options()
         article = prepare_article(read_article(input_path, max_bytes=run.max_bytes), options)
@@ -595,6 +595,8 @@ def audit(source: str, translation: str, fmt: str | None, output: str | None, ma
     try:
         if source == "-" and translation == "-":
             raise click.UsageError("only one of SOURCE and TRANSLATION can be - (stdin)")
+        _check_output(source, output)
+        _check_output(translation, output)
         french = [p.source for p in read_article(source, max_bytes=max_bytes).paragraphs]
         english = without_check_section([p.source for p in read_article(translation, max_bytes=max_bytes).paragraphs])
         report = audit_texts(french, english)
@@ -689,9 +691,15 @@ def _paragraph_count(result: Any) -> str:
     return text
 
 
-def _refuse_overwriting_input(input_path: str, output: str | None) -> None:
-    if output and input_path != "-" and Path(output).resolve() == Path(input_path).resolve():
+def _check_output(input_path: str, output: str | None) -> None:
+    """Refuse an output that would overwrite the input or cannot be written, before any work."""
+    from translate_sum.writers import check_writable
+
+    if not output or output == "-":
+        return
+    if input_path != "-" and Path(output).resolve() == Path(input_path).resolve():
         raise click.UsageError("the output path is the input file; choose another -o so the input is kept")
+    check_writable(output)
 
 
 def _emit(text: str, output: str | None) -> None:

@@ -2,7 +2,11 @@
 
 Writers are pure: they take the document model and return a string. `write_atomic`
 is the one way the tool writes a file: a temporary file beside the target, then a
-rename, so no reader ever sees half a file under the final name.
+rename, so no reader ever sees half a file under the final name. `check_writable`
+finds an output that cannot be written before any model work starts.
+
+Limits: `check_writable` asks the system for permission and cannot foresee a full
+disk or a folder removed while the work runs; `write_atomic` then raises.
 """
 
 from __future__ import annotations
@@ -146,6 +150,48 @@ def without_check_section(paragraphs: list[str]) -> list[str]:
 
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def check_writable(path: str | Path, *, folder: bool = False, option: str = "output") -> None:
+    """Raise `OutputError` unless `path` can be written, before any work is done.
+
+    A file (`folder=False`) is written into its parent folder, which must exist: a
+    mistyped folder is refused rather than created. A folder (`folder=True`) may be
+    missing; it is created later, so its nearest existing ancestor must be a
+    writable folder. `option` is the setting the hint names (``output``,
+    ``output_dir``). Permissions are asked of the system (`os.access`), so a
+    read-only mount is refused too; root passes where the system lets root write.
+    """
+    target = Path(path)
+    if folder:
+        if target.exists() and not target.is_dir():
+            raise OutputError(f"cannot write into {target}: it is a file, not a folder", Hint("choose another {option}", option))
+        parent = _nearest_existing(target)
+    else:
+        if target.is_dir():
+            raise OutputError(f"cannot write {target}: it is a folder", Hint("give a file name to {option}", option))
+        parent = target.parent
+        if not parent.exists():
+            parent = _nearest_existing(parent)
+            if parent.is_dir():
+                raise OutputError(
+                    f"cannot write {target}: folder {target.parent} does not exist",
+                    Hint("create it first, or choose another {option}", option),
+                )
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {target}: {parent} is a file, not a folder", Hint("choose another {option}", option))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot write {target}: folder {parent} is not writable", Hint("choose another {option}", option)
+        )
+
+
+def _nearest_existing(path: Path) -> Path:
+    """`path` or its closest ancestor that exists (`Path('.')` for a relative path)."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate
+    return Path(".")
 
 
 def write_atomic(path: str | Path, text: str) -> None:
