@@ -175,3 +175,32 @@ def test_mostly_undecodable_bytes_name_the_problem(tmp_path: Path) -> None:
     data = bytes(range(0x80, 0x100)) * 8 + b" abc"
     with pytest.raises(InputError, match="binary|not UTF-8"):
         read_article(write(tmp_path, data))
+
+
+def test_short_utf8_article_with_two_pasted_cp1252_apostrophes_is_read_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    text = "Le maire a annoncé l’ouverture d’une école.\n\nLes élèves arriveront lundi, a-t-il précisé.\n"
+    data = text.encode("utf-8").replace("’".encode("utf-8"), b"\x92")
+    with caplog.at_level("WARNING", logger="translate_sum.reader"):
+        article = read_article(write(tmp_path, data))
+    assert article.source.encoding == "utf-8"
+    assert [p.source for p in article.paragraphs] == text.strip().split("\n\n")
+    assert "2 stray byte(s)" in caplog.text
+
+
+def test_cp1252_article_with_many_accents_is_still_read_as_cp1252(tmp_path: Path) -> None:
+    text = "Le maire a annoncé l’ouverture d’une école.\n\nLes élèves arriveront lundi, a-t-il précisé.\n"
+    article = read_article(write(tmp_path, text.encode("cp1252")))
+    assert article.source.encoding == "cp1252"
+    assert article.paragraphs[0].source == text.split("\n\n")[0]
+
+
+def test_oversized_standard_input_is_named_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ARTICLE.encode("utf-8"))))
+    with pytest.raises(InputError) as caught:
+        read_article("-", max_bytes=100)
+    assert str(caught.value).startswith("standard input: ") and "100-byte limit" in str(caught.value)

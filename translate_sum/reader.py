@@ -159,7 +159,7 @@ def where(path: str) -> str:
 
 def _check_size(data: bytes, name: str, max_bytes: int) -> None:
     if len(data) > max_bytes:
-        raise InputError(f"{name}: input is over the {max_bytes:,}-byte limit", RAISE_MAX_BYTES)
+        raise InputError(f"{where(name)}: input is over the {max_bytes:,}-byte limit", RAISE_MAX_BYTES)
 
 
 def _decode_with(data: bytes, encoding: str, path: str) -> str:
@@ -193,7 +193,11 @@ _ISO_8859_15_ONLY = re.compile(rb"[\xa4\xbc\xbd]")  # €, Œ, œ there; ¤, ¼,
 
 
 # Text pasted from several sources is UTF-8 with a stray Windows-1252 byte or two
-# (a ’ or an œ); rejecting the whole article for one byte would help nobody.
+# (a ’ or an œ); rejecting the whole article for one byte would help nobody. The
+# text is UTF-8 when its valid multi-byte characters (é, à, ’) outnumber the stray
+# bytes: a Windows-1252 file of French has hundreds of lone accented bytes and
+# almost never a valid UTF-8 pair (that takes a capital like Ã or É followed by a
+# symbol byte like © or «).
 _STRAY_BYTES_PER_MILLE = 1
 
 
@@ -209,11 +213,13 @@ def _mostly_utf8(data: bytes, path: str, first_error: UnicodeDecodeError) -> tup
 
     codecs.register_error("translate_sum_cp1252", from_cp1252)
     text = data.decode("utf-8", errors="translate_sum_cp1252")
-    if len(stray) * 1000 > max(len(data), 1000) * _STRAY_BYTES_PER_MILLE:
+    utf8_characters = sum(1 for character in text if ord(character) > 0x7F) - len(stray)
+    few = len(stray) * 1000 <= max(len(data), 1000) * _STRAY_BYTES_PER_MILLE
+    if not few and len(stray) > utf8_characters:
         return None
     log.warning(
         "%s: UTF-8 with %d stray byte(s) (first at byte %d), read as Windows-1252 characters",
-        path, len(stray), first_error.start,
+        where(path), len(stray), first_error.start,
     )
     return text, "utf-8"
 
