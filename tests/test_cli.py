@@ -230,3 +230,16 @@ def test_audit_reads_our_own_markdown_without_its_check_section(tmp_path: Path) 
     data = json.loads(result.stdout)
     assert len(data["paragraphs"]) == 2
     assert not any(f["kind"] == "paragraphs" for p in data["paragraphs"] for f in p["flags"])
+
+
+def test_quiet_hides_the_conversion_notice_but_not_without_quiet(
+    article: Path, tmp_path: Path, tiny_marian_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    pytest.importorskip("ctranslate2")
+    for quiet, cache in ((True, "ct2-quiet"), (False, "ct2-loud")):
+        monkeypatch.setenv("TRANSLATE_SUM_CT2_CACHE", str(tmp_path / cache))
+        caplog.clear()
+        extra = ["-q"] if quiet else []
+        result = run("translate", str(article), "--translation-model", str(tiny_marian_dir), "--engine", "ctranslate2", *extra)
+        assert result.exit_code == 0, result.output
+        assert ("Converting" in caplog.text) is not quiet, caplog.text

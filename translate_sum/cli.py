@@ -105,6 +105,18 @@ def _gather(command: Callable[..., Any], name: str, settings: type, decorators: 
     return wrapper
 
 
+NOTICE_LOGGERS = ("translate_sum.engines.convert", "translate_sum.models")
+"""Loggers whose warnings are progress notices ("Converting...", "Downloading..."), not problems."""
+
+
+def _quiet_notices(ctx: click.Context, param: click.Parameter, quiet: bool) -> bool:
+    """With -q, silence the download and conversion notices; warnings about the input stay."""
+    for name in NOTICE_LOGGERS:
+        # Reset when not quiet: several commands can run in one process (tests, scripts).
+        logging.getLogger(name).setLevel(logging.ERROR if quiet else logging.NOTSET)
+    return quiet
+
+
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every command that translates, passed as `run: RunSettings`."""
     decorators = [
@@ -174,7 +186,13 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             help="Show skipped paragraphs (furniture, duplicates) and their reason in txt/md output.",
         ),
-        click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line on stderr."),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            callback=_quiet_notices,
+            help="No progress bar, no summary line and no download/conversion notices on stderr (warnings still show).",
+        ),
     ]
     return _gather(command, "run", RunSettings, decorators)
 
