@@ -243,3 +243,33 @@ def test_quiet_hides_the_conversion_notice_but_not_without_quiet(
         result = run("translate", str(article), "--translation-model", str(tiny_marian_dir), "--engine", "ctranslate2", *extra)
         assert result.exit_code == 0, result.output
         assert ("Converting" in caplog.text) is not quiet, caplog.text
+
+
+FURNITURE_ARTICLE = ARTICLE + "\nCrédit photo : AFP\n\nLire aussi : Le festival de Vienne\n"
+ENGLISH_ARTICLE = (
+    "The Marciac jazz festival expects 250,000 visitors\n\n"
+    "The 48th edition opens on Friday with a free concert on the central square.\n\n"
+    "The organisers have planned 60 concerts over two weeks, twelve of them under the big top.\n"
+)
+
+
+def test_summary_line_counts_only_translated_paragraphs_and_says_how_many_were_skipped(
+    tmp_path: Path, tiny_marian_dir: Path
+) -> None:
+    source = tmp_path / "furniture.txt"
+    source.write_text(FURNITURE_ARTICLE, encoding="utf-8")
+    result = run("translate", str(source), "--translation-model", str(tiny_marian_dir), "--engine", "transformers", "-o", str(tmp_path / "out.txt"))
+    assert result.exit_code == 0, result.output
+    line = result.stderr.strip().splitlines()[-1]
+    words = sum(len(p.split()) for p in ARTICLE.strip().split("\n\n"))
+    assert line.startswith(f"Translated 3 paragraphs ({words} French words) in "), line
+    assert "; 2 skipped" in line
+
+
+def test_summary_line_says_english_was_passed_through_not_french_words(tmp_path: Path, tiny_marian_dir: Path) -> None:
+    source = tmp_path / "english.txt"
+    source.write_text(ENGLISH_ARTICLE, encoding="utf-8")
+    result = run("translate", str(source), "--translation-model", str(tiny_marian_dir), "--engine", "transformers", "-o", str(tmp_path / "out.txt"))
+    assert result.exit_code == 0, result.output
+    line = result.stderr.strip().splitlines()[-1]
+    assert "passed through untranslated" in line and "French" not in line, line

@@ -260,7 +260,7 @@ def translate(
             result = translator.translate(article, progress)
         _emit(render_translation(result, fmt, bilingual=bilingual, show_skipped=run.show_skipped), output)
         if not run.quiet:
-            click.echo(f"Translated {_paragraph_count(result)} in {result.stats.seconds:.1f} s.", err=True)
+            click.echo(_summary_line("translate", result, result.stats.seconds), err=True)
 
 
 def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -346,7 +346,7 @@ def brief(
         )
         _emit(text, output)
         if not run.quiet:
-            click.echo(f"Brief of {_paragraph_count(result.translation)} in {result.stats.seconds:.1f} s.", err=True)
+            click.echo(_summary_line("brief", result.translation, result.stats.seconds), err=True)
 
 
 @main.command()
@@ -699,14 +699,26 @@ def models_convert(names: tuple[str, ...], device: str, quantization: str | None
             click.echo(f"{resolved.name}: {folder}")
 
 
-def _paragraph_count(result: Any) -> str:
-    """'12 paragraphs (845 French words)', with how many were skipped as furniture."""
-    skipped = sum(1 for p in result.paragraphs if p.skipped)
-    count = result.stats.paragraphs
-    text = f"{count} paragraph{'s' if count != 1 else ''} ({result.stats.source_words} French words)"
+def _summary_line(command: str, result: Any, seconds: float) -> str:
+    """The one line on stderr after translate/brief: what was translated, what was not.
+
+    'Translated 5 paragraphs (412 French words) in 3.1 s; 5 skipped (page furniture
+    or duplicates, --show-skipped lists them).' English passed through is said so.
+    """
+    kept = [p for p in result.paragraphs if not p.skipped]
+    skipped = len(result.paragraphs) - len(kept)
+    words = sum(len(p.source.split()) for p in kept)
+    count = f"{len(kept)} paragraph{'s' if len(kept) != 1 else ''}"
+    if result.source.language == "en":
+        done = "Brief of English text" if command == "brief" else "English text"
+        text = f"{done} passed through untranslated: {count} ({words:,} words)"
+    else:
+        done = "Brief of" if command == "brief" else "Translated"
+        text = f"{done} {count} ({words:,} French words)"
+    text += f" in {seconds:.1f} s"
     if skipped:
-        text += f", {skipped} skipped as page furniture or duplicates"
-    return text
+        text += f"; {skipped} skipped (page furniture or duplicates, --show-skipped lists them)"
+    return text + "."
 
 
 def _check_output(input_path: str, output: str | None) -> None:
