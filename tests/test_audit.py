@@ -324,7 +324,7 @@ def test_markdown_has_one_line_per_flagged_paragraph_with_short_details() -> Non
         audit_texts(["Bonjour.", "Selon BTP Conseil, 3,5 % des chantiers ferment."], ["Hello.", "According to experts, few sites close."])
     )
     section = markdown.split("## Check these", 1)[1].strip().splitlines()
-    assert section == ["- ¶2: number (3,5 missing), name ('BTP Conseil' missing)"]
+    assert section == ["- ¶2: number (3,5 missing), name (“BTP Conseil” missing)"]
 
 
 def test_markdown_summary_counts_are_singular_for_one() -> None:
@@ -334,7 +334,7 @@ def test_markdown_summary_counts_are_singular_for_one() -> None:
 
 def test_flag_summary_groups_details_by_kind() -> None:
     flags = check_paragraph("Il y a 40 élèves à Lyon.", "There are 14 pupils.")
-    assert flag_summary(flags) == "number (40 missing; 14 added), name ('Lyon' missing)"
+    assert flag_summary(flags) == "number (40 missing; 14 added), name (“Lyon” missing)"
 
 
 def test_dropped_number_word_is_a_warning_and_a_changed_one_an_error() -> None:
@@ -396,3 +396,26 @@ def test_numbers_in_a_huge_paragraph_are_paired_without_recursion_and_in_linear_
     details = [flag.detail for flag in flags]
     assert any("15" in detail for detail in details)
     assert any("99" in detail for detail in details)
+
+
+def test_details_quote_text_typographically_not_as_python_reprs() -> None:
+    from translate_sum.audit.quote import quoted
+
+    assert quoted('"C\'est un effort", a-t-il dit') == "“\"C'est un effort\", a-t-il dit”"
+    flags = check_paragraph("Le conseil de Villebrune a voté.", "The council voted.")
+    assert any("“Villebrune”" in f.detail for f in flags), flags
+    assert not any("\\'" in f.detail for f in flags)
+
+
+def test_long_quotes_and_digests_are_cut_between_words() -> None:
+    from translate_sum.audit.quote import shorten
+
+    sentence = "Les syndicats ont appelé à une nouvelle journée de grève dans les transports publics"
+    cut = shorten(sentence, 40)
+    assert len(cut) <= 40 and cut.endswith("…")
+    assert sentence.startswith(cut[:-1]) and sentence[len(cut) - 1] == " "
+    french = "Le maire a dit que les travaux de la ligne commenceront bientôt dans le quartier."
+    flags = check_paragraph(french, "The mayor said that " + french)
+    details = [f.detail for f in flags if f.kind == "untranslated"]
+    assert details and all(d.count("“") == d.count("”") == 1 for d in details)
+    assert flag_summary(flags).count("“") == flag_summary(flags).count("”")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from translate_sum.audit.quote import quoted
 from translate_sum.document import Flag
 from translate_sum.text import sentence_spans, stripped
 
@@ -107,7 +108,7 @@ def check_repetition(
     # One word three times can be style ("very, very, very"); four is a loop.
     needed = 4 if n == 1 else 3
     if times >= needed and times > _longest_loop(_words(source))[0]:
-        return [Flag("repetition", f"{gram!r} repeated {times} times in a row", "error")]
+        return [Flag("repetition", f"{quoted(gram)} repeated {times} times in a row", "error")]
     if translation_sentences is None:
         translation_sentences = sentences(translation, "en")
     tgt_sentences = [s.lower() for s in translation_sentences if len(s.split()) >= 4]
@@ -117,7 +118,7 @@ def check_repetition(
     src_sentences = [s.lower() for s in source_sentences]
     if repeated and len(set(src_sentences)) == len(src_sentences):
         sample = next(iter(repeated))
-        return [Flag("repetition", f"sentence {sample[:60]!r} written twice", "error")]
+        return [Flag("repetition", f"sentence {quoted(sample)} written twice", "error")]
     return []
 
 
@@ -192,8 +193,7 @@ def check_untranslated(
         french = sum(_is_french_word(w) for w in words)
         english = sum(w in _ENGLISH for w in words)
         if french >= 2 and french >= 0.2 * len(words) and french > 2 * english:
-            shown = sentence if len(sentence) <= 60 else sentence[:57] + "..."
-            flags.append(Flag("untranslated", f"French left in translation: {shown!r}", "error"))
+            flags.append(Flag("untranslated", f"French left in translation: {quoted(sentence)}", "error"))
     if not flags and _copied_source(source, translation):
         count = len(_words(translation))
         flags.append(Flag("untranslated", f"translation is the French source, left untranslated ({count} words)", "error"))

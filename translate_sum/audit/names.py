@@ -31,6 +31,7 @@ import functools
 import re
 import unicodedata
 
+from translate_sum.audit.quote import quoted
 from translate_sum.document import Flag
 
 # French → English forms that neither accent stripping nor fuzzy matching can find.
@@ -470,11 +471,11 @@ def check_names(source: str, translation: str) -> list[Flag]:
             continue
         seen.add(written)
         if not any(_contains(folded_text, alt) for alt in NAME_TABLE[phrase]):
-            flags.append(Flag("name", f"name {written!r} missing in translation", "warning"))
+            flags.append(Flag("name", f"name {quoted(written)} missing in translation", "warning"))
     for name in extract_names(source):
         if name in seen or set(fold(name).split()) <= covered:
             continue
         seen.add(name)
         if not _found(name, folded_text, words, acronyms, translation_words):
-            flags.append(Flag("name", f"name {name!r} missing in translation", "warning"))
+            flags.append(Flag("name", f"name {quoted(name)} missing in translation", "warning"))
     return flags

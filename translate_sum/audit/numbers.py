@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from translate_sum.audit.quote import quoted
 from translate_sum.document import Flag
 
 Key = tuple
@@ -634,7 +635,7 @@ def check_numbers(source: str, translation: str) -> list[Flag]:
             flags.append(Flag("number", detail, severity))
 
     def shown(mention: Mention) -> str:
-        return mention.text if mention.digits else repr(mention.text)
+        return mention.text if mention.digits else quoted(mention.text)
 
     for m in missing + odd_src + extra_src:
         fewer = m.keys & tgt_keys

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from translate_sum.audit.checks import CHECKS, check_paragraph
 from translate_sum.audit.names import fold
+from translate_sum.audit.quote import quoted, shorten
 from translate_sum.document import Flag
 from translate_sum.text import blocks
 
@@ -172,9 +173,8 @@ def audit_texts(source_paragraphs: list[str], translation_paragraphs: list[str])
             flags[s_ids[0]].append(Flag("paragraphs", f"no translation for this paragraph {counts}", "error"))
             last_source = s_ids[0]
         elif src:
-            shown = tgt[t_ids[0]] if len(tgt[t_ids[0]]) <= 50 else tgt[t_ids[0]][:47] + "..."
             flags[last_source].append(
-                Flag("paragraphs", f"translation paragraph {t_ids[0] + 1} has no source paragraph: {shown!r}", "error")
+                Flag("paragraphs", f"translation paragraph {t_ids[0] + 1} has no source paragraph: {quoted(tgt[t_ids[0]])}", "error")
             )
     return AuditReport(
         paragraphs=tuple(ParagraphAudit(i + 1, tuple(flags[i])) for i in range(len(src))),
@@ -206,18 +206,23 @@ _SHORT = (
 )
 
 
+DETAIL_CHARS = 80
+"""Most characters of one detail in the digest line; a detail's quote is already
+at most `quote.QUOTE_CHARS`, so this rarely cuts."""
+
+
 def _short_detail(flag: Flag) -> str:
     detail = flag.detail
     if detail.startswith(flag.kind + " "):
         detail = detail[len(flag.kind) + 1 :]  # "number 3,5 missing ..." under "number"
     for long, short in _SHORT:
         detail = detail.replace(long, short)
-    return detail if len(detail) <= 60 else detail[:57] + "..."
+    return shorten(detail, DETAIL_CHARS)
 
 
 def flag_summary(flags: list[Flag] | tuple[Flag, ...]) -> str:
     """One short line for a paragraph's flags, grouped by kind:
-    ``number (3,5 missing), name ('BTP' missing)``."""
+    ``number (3,5 missing), name (“BTP” missing)``."""
     by_kind: dict[str, list[str]] = {}
     for flag in flags:
         by_kind.setdefault(flag.kind, []).append(_short_detail(flag))
@@ -226,7 +231,7 @@ def flag_summary(flags: list[Flag] | tuple[Flag, ...]) -> str:
 
 def report_to_markdown(report: AuditReport) -> str:
     """A short Markdown report: a summary line, then a "Check these" section with one
-    line per flagged paragraph (``- ¶3: number (3,5 missing), name ('BTP' missing)``)."""
+    line per flagged paragraph (``- ¶3: number (3,5 missing), name (“BTP” missing)``)."""
     totals = report.totals
     lines = ["# Translation audit", ""]
     summary = (
