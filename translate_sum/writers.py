@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 from urllib.parse import quote
 
 from translate_sum.document import Brief, Paragraph, SourceInfo, Stats, TranslatedArticle
@@ -119,21 +119,40 @@ def render_translation(
     # Plain text stays the translation alone, so it can be piped on; flags are in md and json.
     flagged = [p for p in translated.paragraphs if p.flags]
     if flagged and markdown and flags:
-        blocks.append(render_flags(flagged))
+        blocks.append(render_flags(flagged, _hidden(translated, show_skipped)))
     return "\n\n".join(blocks) + "\n"
 
 
 CHECK_HEADING = "Check these"
 
 
-def render_flags(paragraphs: list[Paragraph]) -> str:
-    """A short Markdown "Check these" section: one line per flagged paragraph."""
+OPENING_CHARS = 40
+"""How much of a flagged paragraph's English the "Check these" list quotes."""
+
+
+def render_flags(paragraphs: list[Paragraph], hidden: Sequence[int] = ()) -> str:
+    """A short Markdown "Check these" section: one line per flagged paragraph.
+
+    A line gives the paragraph's index (¶N, as in the JSON and the key points), its
+    flags and its opening words, which find it in the text shown. `hidden` are the
+    indexes of skipped paragraphs left out of that text: ¶N counts them, and a note
+    says so, since counting the paragraphs shown would land past the right one.
+    """
     from translate_sum.audit import flag_summary
+    from translate_sum.audit.quote import quoted
 
     lines = [f"## {CHECK_HEADING}", ""]
+    if hidden:
+        count = f"{len(hidden)} skipped paragraph{'s' if len(hidden) != 1 else ''}"
+        lines += [f"_¶ numbers count every paragraph of the French, the {count} not shown included ({_cite(tuple(hidden))[1:-1]})._", ""]
     for paragraph in paragraphs:
-        lines.append(f"- ¶{paragraph.index}: {flag_summary(paragraph.flags)}")
+        lines.append(f"- ¶{paragraph.index}: {flag_summary(paragraph.flags)} — {quoted(paragraph.translation, OPENING_CHARS)}")
     return "\n".join(lines)
+
+
+def _hidden(translated: TranslatedArticle, show_skipped: bool) -> list[int]:
+    """Indexes of the skipped paragraphs a txt/md rendering leaves out."""
+    return [] if show_skipped else [p.index for p in translated.paragraphs if p.skipped]
 
 
 def without_check_section(paragraphs: list[str]) -> list[str]:
@@ -258,7 +277,7 @@ def render_brief(
         blocks.append(("## Key points\n\n" if markdown else "Key points:\n") + points)
     flagged = [p for p in brief.translation.paragraphs if p.flags]
     if flagged and markdown:
-        blocks.append(render_flags(flagged))
+        blocks.append(render_flags(flagged, _hidden(brief.translation, show_skipped)))
     footer = _footer(brief)
     blocks.append(f"---\n_{footer}_" if markdown else f"-- {footer}")
     if with_translation:
