@@ -273,3 +273,27 @@ def test_summary_line_says_english_was_passed_through_not_french_words(tmp_path:
     assert result.exit_code == 0, result.output
     line = result.stderr.strip().splitlines()[-1]
     assert "passed through untranslated" in line and "French" not in line, line
+
+
+def test_download_without_network_says_why_in_words_and_what_to_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    import huggingface_hub
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # How huggingface_hub reports a machine without DNS: three layers deep.
+        try:
+            raise socket.gaierror(-2, "Name or service not known")
+        except socket.gaierror as exc:
+            raise LocalEntryNotFoundError("An error happened while trying to locate the files on the Hub...") from exc
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", unreachable)
+    result = run("models", "download", "Helsinki-NLP/opus-mt-fr-de")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "Name or service not known" in lines[0] and "translate-sum models download Helsinki-NLP/opus-mt-fr-de" in lines[0]
+    assert "Error" not in lines[0].removeprefix("Error: ") and "--translation-model" in lines[0]

@@ -163,12 +163,35 @@ def download_model(model_id: str, role: str = "translation") -> Path:
         ) from exc
     except Exception as exc:  # network errors come in many types (httpx, OSError, ...)
         raise ModelError(
-            f"cannot download {role} model '{model_id}' ({type(exc).__name__})",
-            Hint("check the network, or copy the model to this machine and pass {option}", ROLE_SETTING[role], "DIR"),
+            f"cannot download {role} model '{model_id}': {_download_failure(exc)}",
+            Hint(
+                f"check the network and run `translate-sum models download {model_id}`, "
+                "or copy the model to this machine and pass {option}",
+                ROLE_SETTING[role],
+                "DIR",
+            ),
         ) from exc
     if not _is_complete(folder):
         raise ModelError(f"{role} model '{model_id}' has no config.json or weights on the Hub; it is not a usable seq2seq checkpoint")
     return folder
+
+
+def _download_failure(exc: BaseException) -> str:
+    """What went wrong with a download, in words: the innermost cause's own message.
+
+    huggingface_hub wraps a DNS or connection failure in two or three layers whose
+    messages are paragraphs; the socket's "Name or service not known" is the news.
+    """
+    innermost = exc
+    while (innermost.__cause__ or innermost.__context__) is not None:
+        innermost = innermost.__cause__ or innermost.__context__  # type: ignore[assignment]
+    if isinstance(innermost, TimeoutError) or "timed out" in str(innermost).lower():
+        return "the Hugging Face Hub did not answer in time"
+    if isinstance(innermost, OSError):
+        detail = innermost.strerror or str(innermost)
+        return f"the Hugging Face Hub cannot be reached ({detail})"
+    first_line = str(innermost).strip().splitlines()[0] if str(innermost).strip() else "no reason given"
+    return f"the download failed ({first_line})"
 
 
 def _local_directory(spec: str, role: str) -> Path:
