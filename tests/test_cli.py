@@ -297,3 +297,24 @@ def test_download_without_network_says_why_in_words_and_what_to_run(monkeypatch:
     assert len(lines) == 1, result.output
     assert "Name or service not known" in lines[0] and "translate-sum models download Helsinki-NLP/opus-mt-fr-de" in lines[0]
     assert "Error" not in lines[0].removeprefix("Error: ") and "--translation-model" in lines[0]
+
+
+def test_brief_offline_names_both_missing_models_in_one_line(article: Path) -> None:
+    result = run("brief", str(article), "--translation-model", "nobody/absent-translator", "--summary-model", "nobody/absent-summarizer")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].index("translation model 'nobody/absent-translator'") < lines[0].index("summary model 'nobody/absent-summarizer'")
+    assert "translate-sum models download nobody/absent-translator nobody/absent-summarizer" in lines[0]
+
+
+def test_a_summary_model_given_as_the_translation_model_is_refused(article: Path, tiny_bart_dir: Path) -> None:
+    result = run("translate", str(article), "--translation-model", str(tiny_bart_dir), "--engine", "transformers")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "is a summary model (bart" in lines[0] and "--translation-model" in lines[0], result.output
+
+
+def test_a_translation_model_given_as_the_summary_model_is_refused(article: Path, tiny_marian_dir: Path) -> None:
+    result = run("brief", str(article), "--translation-model", str(tiny_marian_dir), "--summary-model", str(tiny_marian_dir), "--engine", "transformers")
+    assert result.exit_code == 1 and "is a translation model (marian" in result.output and "--summary-model" in result.output, result.output

@@ -11,11 +11,13 @@ repository has them. Remote code is never trusted.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Sequence
 
 from translate_sum.errors import Hint, ModelError
 
@@ -115,17 +117,92 @@ def looks_like_path(spec: str) -> bool:
 
 def resolve_model(spec: str, role: str = "translation") -> ResolvedModel:
     """Find model `spec` (Hub id or directory) on disk, downloading if allowed."""
-    if looks_like_path(spec):
-        return ResolvedModel(spec, _local_directory(spec, role))
-    cached = cached_snapshot(spec)
-    if cached is not None:
-        return ResolvedModel(spec, cached)
-    if is_offline():
+    return resolve_models([(spec, role)])[0]
+
+
+def resolve_models(wanted: Sequence[tuple[str, str]]) -> list[ResolvedModel]:
+    """Find several models, given as (spec, role) pairs, in that order.
+
+    Everything that can be checked on disk is checked before anything downloads, and
+    models that are missing are named together: a `brief` run offline with neither
+    model says so once, with one command that fetches both. A model of the wrong kind
+    for its role (a summarizer given as the translation model) is refused.
+    """
+    found: dict[int, ResolvedModel] = {}
+    missing: list[tuple[int, str, str]] = []
+    for position, (spec, role) in enumerate(wanted):
+        if looks_like_path(spec):
+            found[position] = ResolvedModel(spec, _local_directory(spec, role))
+        elif (cached := cached_snapshot(spec)) is not None:
+            found[position] = ResolvedModel(spec, cached)
+        else:
+            missing.append((position, spec, role))
+    for position, model in found.items():
+        check_role(model, wanted[position][1])
+    if missing and is_offline():
+        names = " and ".join(f"{role} model '{spec}'" for _, spec, role in missing)
+        ids = " ".join(spec for _, spec, _ in missing)
         raise ModelError(
-            f"{role} model '{spec}' is not in the local cache and downloads are off (HF_HUB_OFFLINE=1)",
-            Hint(f"run `translate-sum models download {spec}` while online, or pass {{option}}", ROLE_SETTING[role], "DIR"),
+            f"{names} {'are' if len(missing) > 1 else 'is'} not in the local cache and downloads are off (HF_HUB_OFFLINE=1)",
+            Hint(f"run `translate-sum models download {ids}` while online, or pass {{option}}", ROLE_SETTING[missing[0][2]], "DIR"),
         )
-    return ResolvedModel(spec, download_model(spec, role))
+    failures: list[tuple[str, str, ModelError]] = []
+    for position, spec, role in missing:
+        try:
+            found[position] = ResolvedModel(spec, download_model(spec, role))
+            check_role(found[position], role)
+        except ModelError as exc:
+            failures.append((spec, role, exc))
+    reasons = {exc.message.split(": ", 1)[-1] for _, _, exc in failures}
+    if len(failures) > 1 and len(reasons) == 1:
+        # The same network failed both downloads: one line names both models.
+        names = " and ".join(f"{role} model '{spec}'" for spec, role, _ in failures)
+        ids = " ".join(spec for spec, _, _ in failures)
+        raise ModelError(
+            f"cannot download {names}: {reasons.pop()}",
+            Hint(f"check the network and run `translate-sum models download {ids}`"),
+        ) from failures[0][2]
+    if failures:
+        raise failures[0][2]
+    return [found[position] for position in range(len(wanted))]
+
+
+# Model families that do only one of the two jobs; a checkpoint of one given for the
+# other role runs and writes nonsense (distilbart "translating" French writes an
+# English-ish summary of it), so it is refused. Families in both lists (t5, mbart)
+# are trained for either; families in neither get a warning and are used.
+TRANSLATION_FAMILIES = frozenset({"marian", "m2m_100", "nllb_moe", "fsmt", "mbart", "t5", "mt5", "umt5"})
+SUMMARY_FAMILIES = frozenset({"bart", "pegasus", "pegasus_x", "led", "bigbird_pegasus", "prophetnet", "mbart", "t5", "mt5", "umt5"})
+_FAMILIES = {"translation": TRANSLATION_FAMILIES, "summary": SUMMARY_FAMILIES}
+
+
+def check_role(model: ResolvedModel, role: str) -> None:
+    """Refuse a model whose architecture (config.json's model_type) cannot do `role`.
+
+    A family known only for the other role is an error naming both; an unknown
+    family is a warning, since a new architecture may well work.
+    """
+    try:
+        config = json.loads((model.path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return  # loading the model reports a missing or broken config in its own words
+    family = str(config.get("model_type", "")).lower()
+    if family in _FAMILIES[role]:
+        return
+    other = next(r for r in ROLES if r != role)
+    if family in _FAMILIES[other]:
+        tasks = sorted(config.get("task_specific_params") or {})
+        purpose = f", made for {', '.join(tasks)}" if tasks else ""
+        raise ModelError(
+            f"{model.name} is a {other} model ({family}{purpose}), not a {role} model",
+            Hint(f"give a {role} model to {{option}}, such as {_registry_default(role)}", ROLE_SETTING[role]),
+        )
+    log.warning("%s: model type '%s' is not a known %s architecture; using it anyway", model.name, family or "unknown", role)
+
+
+def _registry_default(role: str) -> str:
+    """The registry's first model of `role`, for advice; a placeholder if there is none."""
+    return next((e.model_id for e in load_registry() if e.role == role), "the default of models.txt")
 
 
 def cached_snapshot(model_id: str) -> Path | None:

@@ -343,13 +343,16 @@ def load_briefer(
 ) -> Briefer:
     """Load the translation model and, for abstractive briefs, the summary model."""
     from translate_sum.engines import load_engine
-    from translate_sum.models import default_model, resolve_model
+    from translate_sum.models import default_model, resolve_models
     from translate_sum.summarize import AbstractiveSummarizer
 
     if summarizer not in SUMMARIZERS:
         raise ValueError(f"summarizer must be one of {SUMMARIZERS}")
-    # Resolve both models before loading either, so a missing one fails at once.
-    summary = resolve_model(summary_model or default_model("summary"), "summary") if summarizer == "abstractive" else None
-    translator = load_translator(translation_model, engine=engine, device=device, options=options)
-    abstractive = AbstractiveSummarizer(load_engine(summary, engine=engine, device=device)) if summary else None
+    # Resolve both models before loading either: missing ones fail at once, together.
+    wanted = [(translation_model or default_model("translation"), "translation")]
+    if summarizer == "abstractive":
+        wanted.append((summary_model or default_model("summary"), "summary"))
+    resolved = resolve_models(wanted)
+    translator = Translator(load_engine(resolved[0], engine=engine, device=device), options)
+    abstractive = AbstractiveSummarizer(load_engine(resolved[1], engine=engine, device=device)) if len(resolved) > 1 else None
     return Briefer(translator, abstractive)
