@@ -318,3 +318,12 @@ def test_a_summary_model_given_as_the_translation_model_is_refused(article: Path
 def test_a_translation_model_given_as_the_summary_model_is_refused(article: Path, tiny_marian_dir: Path) -> None:
     result = run("brief", str(article), "--translation-model", str(tiny_marian_dir), "--summary-model", str(tiny_marian_dir), "--engine", "transformers")
     assert result.exit_code == 1 and "is a translation model (marian" in result.output and "--summary-model" in result.output, result.output
+
+
+def test_models_lists_the_environment_overrides_in_use(tiny_marian_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRANSLATE_SUM_TRANSLATION_MODEL", str(tiny_marian_dir))
+    monkeypatch.setenv("TRANSLATE_SUM_SUMMARY_MODEL", "nobody/absent-summarizer")
+    result = run("models")
+    assert result.exit_code == 0, result.output
+    assert f"In use for translation: {tiny_marian_dir} (present), set by TRANSLATE_SUM_TRANSLATION_MODEL" in result.output
+    assert "In use for summary: nobody/absent-summarizer (not on this machine)" in result.output

@@ -635,15 +635,21 @@ def models(ctx: click.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from translate_sum.models import ROLE_ENV, cached_snapshot, load_registry
+    from translate_sum.models import ROLE_ENV, is_present, load_registry, overrides
 
     with user_errors():
         entries = load_registry()
+        overridden = overrides()
         width = max(len(e.model_id) for e in entries)
         for entry in entries:
-            present = "present" if cached_snapshot(entry.model_id) else "not downloaded"
+            present = "present" if is_present(entry.model_id) else "not downloaded"
             click.echo(f"{entry.role:<12} {entry.model_id:<{width}}  {present:<15} {entry.note}")
-        click.echo(f"\nOverride with {' or '.join(ROLE_ENV.values())}, or the --translation-model/--summary-model options.")
+        click.echo("")
+        for role, spec in overridden.items():
+            present = "present" if is_present(spec) else "not on this machine"
+            click.echo(f"In use for {role}: {spec} ({present}), set by {ROLE_ENV[role]} instead of the registry's default.")
+        if len(overridden) < len(ROLE_ENV):
+            click.echo(f"Override with {' or '.join(ROLE_ENV.values())}, or the --translation-model/--summary-model options.")
 
 
 @models.command("download")

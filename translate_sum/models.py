@@ -98,6 +98,19 @@ def default_model(role: str) -> str:
     raise ModelError(f"models.txt names no {role} model", Hint("add one or pass {option}", ROLE_SETTING[role]))
 
 
+def overrides() -> dict[str, str]:
+    """The models the environment sets instead of the registry's defaults, by role."""
+    return {role: os.environ[name] for role, name in ROLE_ENV.items() if os.environ.get(name)}
+
+
+def is_present(spec: str) -> bool:
+    """True when model `spec` is on this machine: a usable local folder or a cached Hub model."""
+    if looks_like_path(spec):
+        path = Path(spec).expanduser()
+        return (path / "config.json").is_file() and _has_weights(path)
+    return cached_snapshot(spec) is not None
+
+
 def is_offline() -> bool:
     """True when the user asked Hugging Face libraries not to use the network."""
     value = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE") or ""
