@@ -237,7 +237,7 @@ def translate(
     bilingual: bool,
     run: RunSettings,
 ) -> None:
-    """Translate a French article (.txt, .md, .html, or - for stdin) into English.
+    """Translate a French article (.txt, .md, .html, - for stdin, or an http(s):// address) into English.
 
     Paragraphs come out in the same order and shape; nothing is dropped. Long
     paragraphs are cut into segments the model can take, never truncated. Page
@@ -320,6 +320,8 @@ def brief(
     """Write a short English brief of a French article: a summary, and 3-5 key
     points, each a sentence of the translation ending with its source paragraph
     [¶N] (¶1 is the title).
+
+    INPUT is a file (.txt, .md, .html), - for stdin, or an http(s):// address.
     """
     from translate_sum.pipeline import load_briefer, prepare_article
     from translate_sum.reader import read_article

@@ -3,7 +3,8 @@
 What it handles: UTF-8 with or without BOM, UTF-16 with or without a BOM, UTF-32 with
 one, legacy single-byte encodings (cp1252, ISO-8859-1/15) through charset-normalizer,
 CRLF and CR line ends, `.txt`, `.md` and saved web pages (`.html`/`.htm`, or any file
-that starts like HTML: the article is extracted with trafilatura, see `html.py`).
+that starts like HTML: the article is extracted with trafilatura, see `html.py`), and
+pages given by an http(s) address (fetched by `fetch.py`, then read the same way).
 Paragraphs are blocks separated by blank lines; inside a block, `layout.py` tells
 hard-wrapped lines (joined with one space) from one-paragraph-per-line pasted text
 (`text.split_paragraphs`, the one paragraph splitter).
@@ -12,6 +13,10 @@ French typographic spaces (U+00A0, U+202F) are kept.
 What it refuses, with one line saying why: a missing path, a directory, a file over
 the size limit, an empty or whitespace-only text, binary data, undecodable bytes.
 It never modifies its input.
+
+Limits: the title is a guess (a short first paragraph without a final period); a
+legacy encoding is detected among those French text uses (cp1252, ISO-8859-1/15,
+Mac Roman, cp850), not every code page; an article must fit in memory.
 """
 
 from __future__ import annotations
@@ -21,11 +26,15 @@ import logging
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from translate_sum.document import Article, Paragraph, SourceInfo
 from translate_sum.errors import Hint, InputError
 from translate_sum.options import DEFAULT_MAX_BYTES
 from translate_sum.text import split_paragraphs
+
+if TYPE_CHECKING:
+    from translate_sum.fetch import FetchedPage
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +56,20 @@ _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
-    """Read the article at `path` ("-" reads standard input)."""
+def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float | None = None) -> Article:
+    """Read the article at `path`: a file, "-" for standard input, or an http(s) address.
+
+    An address is fetched (`fetch.fetch`, within `timeout` seconds, default
+    `fetch.DEFAULT_TIMEOUT`) and read like a saved page of that type.
+    """
     name = str(path)
+    from translate_sum.fetch import DEFAULT_TIMEOUT, fetch, is_url
+
+    if isinstance(path, str) and is_url(name):
+        page = fetch(name.strip(), max_bytes=max_bytes, timeout=timeout or DEFAULT_TIMEOUT)
+        text = _page_text(page)
+        encoding = page.charset if isinstance(text, str) else None
+        return parse_article(text, path=name.strip(), markdown=page.is_markdown, html=page.is_html, encoding=encoding)
     if name == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         _check_size(data, name, max_bytes)
@@ -71,13 +91,26 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Art
     return parse_article(data, path=name, markdown=suffix in MARKDOWN_SUFFIXES, html=suffix in HTML_SUFFIXES)
 
 
-def parse_article(data: bytes | str, *, path: str = "-", markdown: bool = False, html: bool = False) -> Article:
+def _page_text(page: "FetchedPage") -> bytes | str:
+    """A fetched page's text in the charset its server declared, else its bytes to sniff."""
+    if page.charset:
+        try:
+            return page.data.decode(page.charset)
+        except (LookupError, UnicodeDecodeError):
+            log.info("%s: not valid %s as declared; detecting the encoding", page.url, page.charset)
+    return page.data
+
+
+def parse_article(
+    data: bytes | str, *, path: str = "-", markdown: bool = False, html: bool = False, encoding: str | None = None
+) -> Article:
     """Build an `Article` from raw bytes (decoded here) or from text.
 
     HTML is recognised by `html=True` or by its content, whatever the file name.
+    `encoding` names the encoding text was decoded from (default utf-8).
     """
     if isinstance(data, str):
-        text, encoding = data, "utf-8"
+        text, encoding = data, _canonical_encoding(encoding) if encoding else "utf-8"
     else:
         text, encoding = decode(data, path)
     from translate_sum.html import looks_like_html
@@ -107,7 +140,9 @@ def _article_from_html(text: str, path: str, encoding: str) -> Article:
     from translate_sum.html import extract_article
 
     try:
-        page = extract_article(text)
+        from translate_sum.fetch import is_url
+
+        page = extract_article(text, url=path if is_url(path) else None)
     except InputError as exc:
         raise InputError(f"{where(path)}: {exc}") from exc
     blocks = ([page.title] if page.title else []) + page.paragraphs

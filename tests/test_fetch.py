@@ -1,0 +1,172 @@
+"""Articles given by address: fetched from a local HTTP server on 127.0.0.1.
+
+The server serves our own fixture page (tests/fixtures/html/article_fr.html) and
+answers that misbehave on purpose: a redirect, a loop, 404, a page too big, a slow
+one, a trickle, a PDF. Every failure is one InputError line naming the address.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+from translate_sum.cli import main
+from translate_sum.errors import InputError
+from translate_sum.fetch import fetch, is_url
+from translate_sum.reader import read_article
+
+PAGE = (Path(__file__).parent / "fixtures" / "html" / "article_fr.html").read_bytes()
+PLAIN = "Le tramway de Villebrune circulera dès lundi.\n\nLes travaux ont duré trois ans.\n".encode("iso-8859-1")
+SLOW_SECONDS = 2.0
+TIMEOUT = 0.5
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (the http.server interface)
+        routes = {
+            "/article.html": lambda: self.send(200, PAGE, "text/html; charset=utf-8"),
+            "/plain.txt": lambda: self.send(200, PLAIN, "text/plain; charset=iso-8859-1"),
+            "/moved": lambda: self.redirect("/article.html"),
+            "/loop": lambda: self.redirect("/loop"),
+            "/big": lambda: self.send(200, b"<p>" + b"a" * 5000 + b"</p>", "text/html"),
+            "/big-undeclared": self.big_without_length,
+            "/slow": self.slow,
+            "/trickle": self.trickle,
+            "/report.pdf": lambda: self.send(200, b"%PDF-1.7\n", "application/pdf"),
+        }
+        routes.get(self.path, lambda: self.send(404, b"not here", "text/plain"))()
+
+    def send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def redirect(self, to: str) -> None:
+        self.send_response(302)
+        self.send_header("Location", to)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def big_without_length(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()  # no Content-Length: the size shows only while reading
+        self.wfile.write(b"<p>" + b"a" * 5000 + b"</p>")
+        self.close_connection = True
+
+    def slow(self) -> None:
+        time.sleep(SLOW_SECONDS)
+        self.send(200, PAGE, "text/html")
+
+    def trickle(self) -> None:
+        # Each byte comes within the socket timeout, the whole page never does.
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        for _ in range(int(SLOW_SECONDS / 0.1)):
+            try:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+            except OSError:
+                return
+            time.sleep(0.1)
+        self.close_connection = True
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    # A user's proxy settings must not send requests for 127.0.0.1 elsewhere.
+    saved = {name: os.environ.get(name) for name in ("no_proxy", "NO_PROXY")}
+    os.environ["no_proxy"] = os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def test_only_http_and_https_addresses_are_urls() -> None:
+    assert is_url("https://exemple.fr/a") and is_url("http://exemple.fr")
+    assert not is_url("article.txt") and not is_url("file:///etc/passwd") and not is_url("-")
+
+
+def test_a_page_is_read_like_a_saved_page(server: str) -> None:
+    article = read_article(f"{server}/article.html")
+    assert article.source.format == "html" and article.source.path == f"{server}/article.html"
+    assert article.paragraphs[0].source == "Le tramway de Villebrune circulera jusqu'à minuit dès septembre"
+
+
+def test_a_redirect_is_followed(server: str) -> None:
+    article = read_article(f"{server}/moved")
+    assert article.paragraphs[0].is_title and "Villebrune" in article.paragraphs[0].source
+
+
+def test_plain_text_is_read_in_the_charset_the_server_declares(server: str) -> None:
+    article = read_article(f"{server}/plain.txt")
+    assert article.source.encoding == "iso8859-1"
+    assert article.paragraphs[0].source == "Le tramway de Villebrune circulera dès lundi."
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/missing", "the server answered 404 Not Found"),
+        ("/loop", "redirects in a loop"),
+        ("/big", "5,007 bytes, over the 1,000-byte limit"),
+        ("/big-undeclared", "over the 1,000-byte limit"),
+        ("/slow", f"no answer within {TIMEOUT:g} s"),
+        ("/trickle", f"did not arrive within {TIMEOUT:g} s"),
+        ("/report.pdf", "gives application/pdf, not a web page"),
+    ],
+    ids=["404", "loop", "too-big", "too-big-undeclared", "slow", "trickle", "pdf"],
+)
+def test_a_failed_fetch_is_one_line_naming_the_address(server: str, path: str, reason: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(InputError) as caught:
+        fetch(server + path, max_bytes=1000, timeout=TIMEOUT)
+    message = str(caught.value)
+    assert message.startswith(server + path + ": ") and reason in message and "\n" not in message, message
+    assert time.monotonic() - started < SLOW_SECONDS
+
+
+def test_an_unreachable_host_says_so(server: str) -> None:
+    closed = "http://127.0.0.1:9"  # the discard port: nothing listens there
+    with pytest.raises(InputError, match="connection was refused"):
+        fetch(closed + "/a", max_bytes=1000, timeout=TIMEOUT)
+
+
+def test_translate_takes_an_address(server: str, tiny_marian_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(
+        main, ["translate", f"{server}/article.html", "--translation-model", str(tiny_marian_dir), "--engine", "transformers", "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert f'"path": "{server}/article.html"' in out.read_text(encoding="utf-8")
+
+
+def test_translate_of_a_missing_page_is_one_line_and_exit_1(server: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["translate", f"{server}/missing", "-o", str(tmp_path / "out.md")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [f"Error: {server}/missing: the server answered 404 Not Found; check the address"]
+    assert not (tmp_path / "out.md").exists()

@@ -1,0 +1,159 @@
+"""Fetch an article given by its web address (http:// or https://).
+
+The page is downloaded with the standard library's `urllib`: redirects are followed
+(at most 10, loops refused), the whole download must finish within a time limit,
+and the body may not exceed a size limit, checked against the declared length
+before reading and against the bytes read while reading. The reader then extracts
+the article exactly as from a saved page (`reader.parse_article`).
+
+A failure is one `InputError` naming the address and what went wrong in words: the
+host cannot be found, the connection was refused, the server answered 404, no
+answer in time, too big, not a web page.
+
+Limits:
+- No JavaScript runs: a page that builds its article in the browser has no article
+  text to extract (the reader then says so).
+- No cookies, logins or paywalls: what an anonymous visitor gets is what is read.
+- Proxies come from the usual environment variables (`https_proxy`...), as in every
+  `urllib` program; nothing else is configurable.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import socket
+import ssl
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import Message
+
+from translate_sum import __version__
+from translate_sum.errors import Hint, InputError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 30.0
+"""Seconds for the whole download: a news page comes in well under a second."""
+
+USER_AGENT = f"translate-sum/{__version__} (article translation; +https://pypi.org/project/translate-sum/)"
+
+TEXT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "text/markdown"})
+"""Content types read as an article; anything else (PDF, images, JSON) is refused."""
+
+_CHUNK = 64 * 1024
+_URL = re.compile(r"^https?://\S+$", re.I)
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A downloaded page: its final address (after redirects), body and declared type."""
+
+    url: str
+    data: bytes
+    content_type: str
+    charset: str | None = None
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type in {"text/html", "application/xhtml+xml"}
+
+    @property
+    def is_markdown(self) -> bool:
+        return self.content_type == "text/markdown"
+
+
+def is_url(name: str) -> bool:
+    """True for an http:// or https:// address (what `fetch` accepts)."""
+    return bool(_URL.match(name.strip()))
+
+
+def fetch(url: str, *, max_bytes: int, timeout: float = DEFAULT_TIMEOUT) -> FetchedPage:
+    """Download the page at `url`; raise `InputError` with the reason in words."""
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+            "Accept-Language": "fr,en;q=0.5",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            headers: Message = response.headers
+            content_type = headers.get_content_type()
+            if content_type not in TEXT_TYPES:
+                raise InputError(
+                    f"{url}: the address gives {content_type}, not a web page or text",
+                    Hint("give the address of the article's page"),
+                )
+            declared = headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise _too_big(url, max_bytes, f"{int(declared):,} bytes")
+            data = _read_within(response, url, max_bytes, deadline, timeout)
+            final = response.geturl()
+    except InputError:
+        raise
+    except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:  # urllib gave up: a loop, or too many redirects
+            raise InputError(f"{url}: the address redirects in a loop", Hint("check the address in a browser")) from exc
+        raise InputError(f"{url}: the server answered {exc.code} {exc.reason}", _hint_for_status(exc.code)) from exc
+    except urllib.error.URLError as exc:
+        raise InputError(f"{url}: {_network_reason(exc.reason, timeout)}", Hint("check the address and the network")) from exc
+    except (TimeoutError, socket.timeout) as exc:
+        raise InputError(f"{url}: no answer within {timeout:g} s", Hint("try again later, or save the page and give the file")) from exc
+    except (OSError, ValueError) as exc:  # a connection reset mid-body, a malformed address
+        raise InputError(f"{url}: {_network_reason(exc, timeout)}", Hint("check the address and the network")) from exc
+    if final != url:
+        log.info("%s: redirected to %s", url, final)
+    return FetchedPage(url=final, data=data, content_type=content_type, charset=headers.get_content_charset())
+
+
+def _read_within(response, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:  # type: ignore[no-untyped-def]
+    """The body, refused when over `max_bytes` or still coming at the deadline.
+
+    The socket timeout bounds each wait; the deadline bounds the whole download, so a
+    server trickling a byte a second cannot hold the run for hours.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise InputError(f"{url}: the page did not arrive within {timeout:g} s", Hint("try again later, or save the page and give the file"))
+        chunk = response.read1(_CHUNK) if hasattr(response, "read1") else response.read(_CHUNK)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise _too_big(url, max_bytes, "more")
+        chunks.append(chunk)
+
+
+def _too_big(url: str, max_bytes: int, size: str) -> InputError:
+    return InputError(f"{url}: the page is {size}, over the {max_bytes:,}-byte limit", Hint("raise {option}", "max_bytes"))
+
+
+def _hint_for_status(status: int) -> Hint:
+    if status in (401, 402, 403):
+        return Hint("the page is not open to anonymous readers; save it from your browser and give the file")
+    if status in (404, 410):
+        return Hint("check the address")
+    return Hint("try again later, or save the page from your browser and give the file")
+
+
+def _network_reason(reason: object, timeout: float) -> str:
+    """A network failure in words: unknown host, refused, timed out, certificate."""
+    if isinstance(reason, socket.gaierror):
+        return "the host cannot be found (no network, or a mistyped address)"
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return f"no answer within {timeout:g} s"
+    if isinstance(reason, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return f"the site's certificate is not valid ({reason.verify_message})"
+    if isinstance(reason, OSError) and reason.strerror:
+        return f"cannot download the page ({reason.strerror})"
+    return f"cannot download the page ({reason})"
