@@ -170,3 +170,36 @@ def test_translate_of_a_missing_page_is_one_line_and_exit_1(server: str, tmp_pat
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [f"Error: {server}/missing: the server answered 404 Not Found; check the address"]
     assert not (tmp_path / "out.md").exists()
+
+
+def test_a_url_list_keeps_order_skips_comments_and_repeats(tmp_path: Path) -> None:
+    from translate_sum.fetch import read_url_list
+
+    listing = tmp_path / "urls.txt"
+    listing.write_text("# today\nhttps://a.fr/1\n\n  https://b.fr/2  \nhttps://a.fr/1\n", encoding="utf-8")
+    assert read_url_list(listing) == ["https://a.fr/1", "https://b.fr/2"]
+
+
+def test_a_url_list_with_a_typo_names_the_line(tmp_path: Path) -> None:
+    from translate_sum.fetch import read_url_list
+
+    listing = tmp_path / "urls.txt"
+    listing.write_text("https://a.fr/1\nwww.b.fr/2\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"urls.txt:2: 'www.b.fr/2' is not an http\(s\) address"):
+        read_url_list(listing)
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("https://www.exemple.fr/politique/le-vote_12.html?page=2", "www.exemple.fr/politique/le-vote_12_page-2.html"),
+        ("http://127.0.0.1:8080/a/b/", "127.0.0.1_8080/a/b/index"),
+        ("https://exemple.fr/../../etc/passwd", "exemple.fr/etc/passwd"),
+        ("https://exemple.fr/%2e%2e/x%20y.html", "exemple.fr/x-y.html"),
+    ],
+    ids=["query", "port-and-slash", "dot-dot", "escaped-dot-dot"],
+)
+def test_an_address_maps_to_a_safe_relative_output_path(url: str, path: str) -> None:
+    from translate_sum.fetch import url_input_path
+
+    assert url_input_path(url).as_posix() == path

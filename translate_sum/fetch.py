@@ -26,9 +26,11 @@ import socket
 import ssl
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from email.message import Message
+from pathlib import Path, PurePosixPath
 
 from translate_sum import __version__
 from translate_sum.errors import Hint, InputError
@@ -68,6 +70,63 @@ class FetchedPage:
 def is_url(name: str) -> bool:
     """True for an http:// or https:// address (what `fetch` accepts)."""
     return bool(_URL.match(name.strip()))
+
+
+def read_url_list(path: str | Path) -> list[str]:
+    """The addresses listed in a text file, one a line, in order, each once.
+
+    Blank lines and lines starting with "#" are ignored; anything else that is not an
+    http(s) address is an `InputError` naming its line, so a typo never silently
+    drops an article.
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the list of addresses ({exc})", Hint("give a UTF-8 text file, one address a line")) from exc
+    urls: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not is_url(line):
+            raise InputError(
+                f"{path}:{number}: '{line[:80]}' is not an http(s) address",
+                Hint("list one address a line, starting with https://; # starts a comment"),
+            )
+        if line not in urls:
+            urls.append(line)
+    if not urls:
+        raise InputError(f"{path}: lists no address", Hint("list one address a line, starting with https://"))
+    return urls
+
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def url_input_path(url: str) -> PurePosixPath:
+    """Where an address's outputs go in a folder run, mirroring the site like `wget -x`.
+
+    ``https://www.exemple.fr/politique/le-vote_12.html?page=2`` gives
+    ``www.exemple.fr/politique/le-vote_12_page-2.html``: the host, then the path's
+    segments made safe for any file system (no "..", no separators, no odd
+    characters); an address ending in "/" gives ``index``.
+    """
+    parts = urllib.parse.urlsplit(url.strip())
+    host = _safe_segment(parts.netloc.rsplit("@", 1)[-1].replace(":", "_")) or "host"
+    segments = [_safe_segment(urllib.parse.unquote(s)) for s in parts.path.split("/")]
+    segments = [s for s in segments if s]
+    if not segments or parts.path.endswith("/"):
+        segments.append("index")
+    if parts.query:
+        stem, dot, suffix = segments[-1].rpartition(".")
+        query = _safe_segment(parts.query.replace("=", "-").replace("&", "_"))[:60]
+        segments[-1] = f"{stem}_{query}.{suffix}" if dot and stem else f"{segments[-1]}_{query}"
+    return PurePosixPath(host, *segments)
+
+
+def _safe_segment(text: str) -> str:
+    segment = _UNSAFE.sub("-", text).strip("-.")[:120]
+    return "" if segment in {"", ".", ".."} else segment
 
 
 def fetch(url: str, *, max_bytes: int, timeout: float = DEFAULT_TIMEOUT) -> FetchedPage:
