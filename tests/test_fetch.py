@@ -29,7 +29,10 @@ TIMEOUT = 0.5
 
 
 class Handler(BaseHTTPRequestHandler):
+    hits: dict[str, int] = {}
+
     def do_GET(self) -> None:  # noqa: N802 (the http.server interface)
+        self.hits[self.path] = self.hits.get(self.path, 0) + 1
         routes = {
             "/article.html": lambda: self.send(200, PAGE, "text/html; charset=utf-8"),
             "/plain.txt": lambda: self.send(200, PLAIN, "text/plain; charset=iso-8859-1"),
@@ -203,3 +206,47 @@ def test_an_address_maps_to_a_safe_relative_output_path(url: str, path: str) -> 
     from translate_sum.fetch import url_input_path
 
     assert url_input_path(url).as_posix() == path
+
+
+def test_batch_of_listed_addresses_records_a_network_failure_as_one_failed_entry(
+    server: str, tiny_marian_dir: Path, tmp_path: Path
+) -> None:
+    import json
+
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"{server}/article.html\n{server}/missing\n{server}/plain.txt\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["batch", str(listing), "-o", str(out), "--translation-model", str(tiny_marian_dir),
+            "--engine", "transformers", "--translate-only", "-q"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    status = {a["input"]: a["status"] for a in report["articles"]}
+    assert status == {f"{server}/article.html": "done", f"{server}/missing": "failed", f"{server}/plain.txt": "done"}
+    failure = next(a for a in report["articles"] if a["status"] == "failed")
+    assert failure["error"].startswith(f"{server}/missing: the server answered 404")
+    host = server.removeprefix("http://").replace(":", "_")
+    assert (out / host / "article.en.md").is_file() and (out / host / "plain.en.md").is_file()
+
+
+def test_batch_rerun_does_not_fetch_addresses_already_done(server: str, tiny_marian_dir: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "urls.txt"
+    listing.write_text(f"{server}/moved\n", encoding="utf-8")
+    args = ["batch", str(listing), "-o", str(tmp_path / "out"), "--translation-model", str(tiny_marian_dir),
+            "--engine", "transformers", "--translate-only", "-q"]
+    first = CliRunner().invoke(main, args)
+    fetched = Handler.hits.get("/moved", 0)
+    second = CliRunner().invoke(main, args)
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert fetched >= 1 and Handler.hits.get("/moved", 0) == fetched
+
+
+def test_listed_addresses_that_would_share_outputs_get_distinct_names(tmp_path: Path) -> None:
+    from translate_sum.batch import BatchOptions
+    from translate_sum.batch.discover import listed_addresses
+
+    listing = tmp_path / "urls.txt"
+    listing.write_text("https://a.fr/x.html\nhttps://a.fr/x.htm\nhttps://a.fr/x.html#top\n", encoding="utf-8")
+    outputs = listed_addresses(listing, BatchOptions(translate_only=True))
+    names = [paths[0].as_posix() for paths in outputs.values()]
+    assert names == ["a.fr/x.en.md", "a.fr/x-2.en.md", "a.fr/x-3.en.md"]

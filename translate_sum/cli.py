@@ -352,7 +352,7 @@ def brief(
 
 
 @main.command()
-@click.argument("input_dir", type=click.Path(exists=True, file_okay=False, dir_okay=True, path_type=Path))
+@click.argument("input_dir", metavar="INPUT", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
 @click.option(
     "-o",
     "--output-dir",
@@ -393,10 +393,12 @@ def batch(
     summary: SummarySettings,
     run: RunSettings,
 ) -> None:
-    """Translate and brief every article in INPUT_DIR (subfolders too).
+    """Translate and brief every article in the folder INPUT (subfolders too), or
+    every page of a text file INPUT listing http(s) addresses, one a line.
 
-    For INPUT_DIR/sub/name.txt it writes OUTPUT_DIR/sub/name.en.md (the
-    translation) and OUTPUT_DIR/sub/name.brief.md (the brief), plus
+    For INPUT/sub/name.txt it writes OUTPUT_DIR/sub/name.en.md (the
+    translation) and OUTPUT_DIR/sub/name.brief.md (the brief); for an address,
+    OUTPUT_DIR/host/path/name.en.md and .brief.md. Plus
     OUTPUT_DIR/report.json (one entry per article) and OUTPUT_DIR/index.md (a
     one-page digest). A file that cannot be read is recorded as failed and the
     others go on. A rerun skips articles already done with the same input and

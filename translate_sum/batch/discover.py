@@ -72,6 +72,28 @@ def discover(
     return sorted(found, key=lambda p: p.parts)
 
 
+def listed_addresses(list_file: Path, options: BatchOptions) -> dict[str, list[Path]]:
+    """The http(s) addresses a text file lists, in order, each with its outputs.
+
+    Outputs mirror the site (`www.exemple.fr/politique/le-vote.en.md`, see
+    `fetch.url_input_path`); two addresses that would share a name get `-2`, `-3`.
+    """
+    from translate_sum.fetch import read_url_list, url_input_path
+
+    paths: dict[str, Path] = {}
+    taken: set[str] = set()
+    for url in read_url_list(list_file):
+        path = Path(url_input_path(url))
+        stem, number = path.stem, 1
+        while (path.parent / path.stem).as_posix().lower() in taken:
+            number += 1
+            path = path.with_name(f"{stem}-{number}{path.suffix}")
+        taken.add((path.parent / path.stem).as_posix().lower())
+        paths[url] = path
+    outputs = output_paths(list(paths.values()), options)
+    return {url: outputs[path] for url, path in paths.items()}
+
+
 def _matches(relative: Path, patterns: Sequence[str]) -> bool:
     name = relative.name.lower()
     posix = relative.as_posix().lower()

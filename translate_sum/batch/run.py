@@ -24,18 +24,20 @@ time are not coordinated.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from translate_sum import writers
-from translate_sum.batch.discover import INDEX_NAME, REPORT_NAME, discover, output_paths
+from translate_sum.batch.discover import INDEX_NAME, REPORT_NAME, discover, listed_addresses, output_paths
 from translate_sum.batch.options import BatchOptions, BriefMaker, ModelLoader, Models
 from translate_sum.batch.report import ArticleResult, BatchReport
 from translate_sum.batch.state import file_sha256, load_previous, options_fingerprint, translate_options
 from translate_sum.batch.work import WorkItem, Workplace, process_group
 from translate_sum.errors import InputError
+from translate_sum.fetch import is_url
 from translate_sum.pipeline import Translator
 
 log = logging.getLogger(__name__)
@@ -47,9 +49,9 @@ BatchProgress = Callable[[int, int, str], None]
 class _Run:
     """The state of one run: results so far, and how to save them."""
 
-    def __init__(self, input_dir: Path, output_dir: Path, fingerprint: dict[str, Any], inputs: list[Path]) -> None:
+    def __init__(self, input_dir: Path, output_dir: Path, fingerprint: dict[str, Any], inputs: list[str]) -> None:
         self.output_dir = output_dir
-        self.order = {p.as_posix(): i for i, p in enumerate(inputs)}
+        self.order = {name: i for i, name in enumerate(inputs)}
         self.results: dict[str, ArticleResult] = {}
         self.report = BatchReport(str(input_dir), str(output_dir), fingerprint, [], len(inputs))
         self.started = time.perf_counter()
@@ -91,8 +93,8 @@ def run_batch(
     """
     source = Path(input_dir)
     target = Path(output_dir)
-    if not source.is_dir():
-        raise InputError(f"{source}: not a folder; give the folder that holds the articles")
+    if not source.is_dir() and not source.is_file():
+        raise InputError(f"{source}: no such folder; give the folder that holds the articles, or a file listing addresses")
     if target.resolve() == source.resolve():
         raise InputError(f"{target}: the output folder is the input folder; choose another -o")
     if (translator is None) == (load is None):
@@ -102,7 +104,12 @@ def run_batch(
     if options.fmt not in ("md", "json", "html"):
         raise ValueError(f"format must be md, json or html, not {options.fmt!r}")
 
-    inputs = discover(source, options.patterns, recursive=options.recursive, exclude=[target])
+    if source.is_file():  # a list of http(s) addresses, one a line
+        outputs = listed_addresses(source, options)
+    else:
+        found = discover(source, options.patterns, recursive=options.recursive, exclude=[target])
+        outputs = {path.as_posix(): paths for path, paths in output_paths(found, options).items()}
+    inputs = list(outputs)
     fingerprint = options_fingerprint(options, translator, briefer)
     place = Workplace(source, target, options, translate_options(options, translator))
     run = _Run(source, target, fingerprint, inputs)
@@ -124,7 +131,7 @@ def run_batch(
 
     try:
         tell("")
-        pending = list(_scan(run, place, inputs, fingerprint, tell))
+        pending = list(_scan(run, place, outputs, fingerprint, tell))
         size = max(1, options.group_size)
         for start in range(0, len(pending), size):
             for result in process_group(place, pending[start : start + size], models, tell):
@@ -144,20 +151,26 @@ def run_batch(
 
 
 def _scan(
-    run: _Run, place: Workplace, inputs: list[Path], fingerprint: dict[str, Any], tell: Callable[[str], None]
+    run: _Run,
+    place: Workplace,
+    outputs: dict[str, list[Path]],
+    fingerprint: dict[str, Any],
+    tell: Callable[[str], None],
 ) -> Iterator[WorkItem]:
-    """Hash every input; record the ones to skip (or that cannot be read), yield the rest."""
+    """Hash every input; record the ones to skip (or that cannot be read), yield the rest.
+
+    An address is hashed as its text: one done before is not fetched again (a page's
+    markup changes on every visit); `force` fetches it anew.
+    """
     options = place.options
     previous_options, previous = ({}, {}) if options.force else load_previous(place.output_dir)
     if previous_options != fingerprint:
         previous = {}
-    outputs = output_paths(inputs, options)
-    for relative in inputs:
+    for name, paths in outputs.items():
         started = time.perf_counter()
-        name = relative.as_posix()
-        targets = tuple(o.as_posix() for o in outputs[relative])
+        targets = tuple(o.as_posix() for o in paths)
         try:
-            sha = file_sha256(place.input_dir / relative)
+            sha = hashlib.sha256(name.encode()).hexdigest() if is_url(name) else file_sha256(place.input_dir / name)
         except OSError as exc:
             run.record(ArticleResult(name, "failed", f"{name}: cannot read the file ({exc.strerror or exc}); check its permissions"))
             tell(name)

@@ -23,6 +23,7 @@ from translate_sum.batch.options import BatchOptions, BriefMaker, Models
 from translate_sum.batch.report import ArticleResult
 from translate_sum.document import Article, TranslatedArticle
 from translate_sum.errors import InputError, TranslateSumError
+from translate_sum.fetch import is_url
 from translate_sum.pipeline import TranslateOptions, Translator, prepare_article
 from translate_sum.reader import read_article
 
@@ -94,7 +95,7 @@ def read_item(place: Workplace, item: WorkItem) -> _Read | ArticleResult:
     """Read and prepare one input; a failed result when it cannot be used."""
     started = time.perf_counter()
     name = item.input
-    path = place.input_dir / name
+    path = name if is_url(name) else place.input_dir / name  # an address is fetched
 
     def failed(error: str) -> ArticleResult:
         return ArticleResult(name, "failed", error, [], time.perf_counter() - started, item.sha256)
