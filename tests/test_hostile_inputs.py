@@ -191,3 +191,15 @@ def test_check_writable_refuses_a_folder_the_system_says_is_not_writable(tmp_pat
         check_writable(tmp_path / "out.md")
     with pytest.raises(OutputError, match="not writable"):
         check_writable(tmp_path / "new-batch-folder", folder=True, option="output_dir")
+
+
+def test_batch_output_folder_below_a_file_is_one_line_before_any_work(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(FRENCH, encoding="utf-8")
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(blocker / "out"), "--translation-model", str(tmp_path / "no-model")])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "is a file, not a folder" in lines[0] and "--output-dir" in lines[0], result.output

@@ -410,10 +410,12 @@ def batch(
                  2 usage error, 130 interrupted.
     """
     from translate_sum.batch import DEFAULT_PATTERNS, BatchOptions, ModelSpec, exit_status, run_batch
+    from translate_sum.writers import check_writable
 
     if output_dir.resolve() == input_dir.resolve():
         raise click.UsageError("the output folder is the input folder; choose another -o so inputs and outputs stay apart")
     with user_errors():
+        check_writable(output_dir, folder=True, option="output_dir")  # before any article is read
         spec = ModelSpec(
             translation_model=run.translation_model,
             summary_model=summary.summary_model,
