@@ -24,7 +24,7 @@ from translate_sum.reader import read_article
 
 PAGE = (Path(__file__).parent / "fixtures" / "html" / "article_fr.html").read_bytes()
 PLAIN = "Le tramway de Villebrune circulera dès lundi.\n\nLes travaux ont duré trois ans.\n".encode("iso-8859-1")
-SLOW_SECONDS = 2.0
+SLOW_SECONDS = 3.0  # far past TIMEOUT, so a timeout that did not work shows
 TIMEOUT = 0.5
 
 
