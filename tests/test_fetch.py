@@ -88,13 +88,19 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        pass  # a client that gave up (the timeout tests) is expected, not news
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     # A user's proxy settings must not send requests for 127.0.0.1 elsewhere.
     saved = {name: os.environ.get(name) for name in ("no_proxy", "NO_PROXY")}
     os.environ["no_proxy"] = os.environ["NO_PROXY"] = "127.0.0.1,localhost"
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
+    httpd = QuietServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
