@@ -174,6 +174,30 @@ def test_a_converted_model_runs_without_importing_torch(ct2_cache, tiny_marian_d
     assert done.stdout.strip() == "[]"
 
 
+def test_a_converted_model_translates_an_article_without_importing_transformers(ct2_cache, tiny_marian_dir, tmp_path):
+    CTranslate2Engine(tiny_marian_dir, str(tiny_marian_dir), device="cpu")  # converted under the CLI's name
+    article = tmp_path / "article.txt"
+    article.write_text("Le conseil a voté.\n\nLes travaux commenceront en mars, a précisé la mairie.\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from translate_sum.cli import main\n"
+        f"sys.argv = ['translate-sum', 'translate', {str(article)!r}, '--translation-model', {str(tiny_marian_dir)!r},"
+        " '--engine', 'ctranslate2', '--device', 'cpu', '-q']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "heavy = ('torch', 'transformers', 'sacremoses')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)\n"
+    )
+    env = {**os.environ, "TRANSLATE_SUM_CT2_CACHE": str(ct2_cache)}
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()  # the translation
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
 def test_auto_engine_falls_back_to_transformers_when_conversion_fails(
     tiny_marian_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -54,6 +54,36 @@ def machine_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+CPU_BATCH_COST = 4096
+"""Decoding cost per batch on CPU cores (`DecodeOptions.decoding_cost`): with 4 beams,
+about 16 inputs of 30 tokens given 32 output tokens, 6 given 128. Larger batches spill
+the beams' key/value caches out of the cores' caches and get slower per token
+(benchmarks/bench.py `--sweep` measures this; README "Performance")."""
+
+GPU_BATCH_COST = 65536
+"""A GPU is fed far larger batches: its cost is per step, not per token, until memory
+or its cores are full."""
+
+
+def default_batch_cost(device: str) -> int:
+    """The decoding cost per batch (see `DecodeOptions`) that suits `device`."""
+    return GPU_BATCH_COST if device == "cuda" else CPU_BATCH_COST
+
+
+def thread_layout(cores: int) -> tuple[int, int]:
+    """(batches decoded in parallel, threads per batch) for `cores` CPU cores.
+
+    Beam search at batch sizes that fit the caches does not keep several threads of
+    one batch busy: on 2 cores, two batches with one thread each beat one batch with
+    two (benchmarks/bench.py `--sweep`). Up to 4 cores every core decodes its own
+    batch; beyond that, 4 batches share the cores (each parallel batch holds its own
+    caches, and an article rarely has enough segments to keep more batches busy).
+    """
+    cores = max(1, cores)
+    parallel = min(cores, 4)
+    return parallel, max(1, cores // parallel)
+
+
 def resolve_device(device: str, cuda_devices: int, runtime: str) -> str:
     """Resolve "auto" to "cuda" when `runtime` sees a CUDA GPU, else "cpu".
 
