@@ -63,11 +63,13 @@ class CTranslate2Engine:
         device: str = "auto",
         quantization: str | None = None,
         threads: int | None = None,
+        parallel_batches: int | None = None,
     ) -> None:
         """Load (converting on first use) the checkpoint in `model_dir`.
 
-        `threads` defaults to every core this process may use, laid out as parallel
-        batches by `thread_layout`; `quantization` to int8 on CPU and float16 on CUDA.
+        `threads` defaults to every core this process may use; `parallel_batches`
+        (how many batches decode at once on CPU, the threads shared among them) to
+        `thread_layout`'s choice; `quantization` to int8 on CPU and float16 on CUDA.
         """
         ct2 = import_ctranslate2()
         model_dir = Path(model_dir)
@@ -85,6 +87,9 @@ class CTranslate2Engine:
         # On CPU several batches decode at once, one per group of cores; a GPU takes
         # one large batch at a time.
         self.parallel, threads_each = thread_layout(self.threads) if self.device == "cpu" else (1, 0)
+        if parallel_batches and self.device == "cpu":
+            self.parallel = max(1, min(parallel_batches, self.threads))
+            threads_each = max(1, self.threads // self.parallel)
         try:
             self.translator = ct2.Translator(
                 str(converted),
