@@ -199,7 +199,8 @@ class Translator:
         if retry:
             redo = {(a, i): _segments_to_retry(flagged[a][i]) for a, i in retry}
             sources = [flagged[a][i].segments[k].source for (a, i), ks in redo.items() for k in ks]
-            log.info("retrying %d segment(s) of %d paragraph(s) with stricter decoding", len(sources), len(retry))
+            every = sum(len(flagged[a][i].segments) for a, i in retry)
+            log.info("retrying %d of the %d segments of %d paragraph(s) with stricter decoding", len(sources), every, len(retry))
             outputs = iter(self.engine.generate(sources, stricter(self.decode)))
             for a, i in retry:
                 first = flagged[a][i]
