@@ -119,6 +119,14 @@ def test_batched_outputs_equal_one_at_a_time_outputs(marian_fp32):
     assert batched == alone
 
 
+def test_batches_decoded_in_parallel_give_the_outputs_of_one_at_a_time(ct2_cache, tiny_marian_dir, marian_fp32):
+    parallel = CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu", quantization="float32", parallel_batches=2)
+    assert parallel.parallel == min(2, parallel.threads)
+    options = DecodeOptions(num_beams=2, max_length_ratio=1.0, max_length_offset=1, batch_tokens=1)
+    texts = FRENCH * 3
+    assert parallel.generate(texts, options) == [marian_fp32.generate([text], options)[0] for text in texts]
+
+
 def test_progress_reports_every_input_once(marian_fp32):
     seen: list[int] = []
     marian_fp32.generate(FRENCH, DecodeOptions(num_beams=1, max_new_tokens=4, batch_tokens=40), seen.append)

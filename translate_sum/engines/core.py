@@ -56,9 +56,10 @@ def machine_threads() -> int:
 
 CPU_BATCH_COST = 4096
 """Decoding cost per batch on CPU cores (`DecodeOptions.decoding_cost`): with 4 beams,
-about 16 inputs of 30 tokens given 32 output tokens, 6 given 128. Larger batches spill
-the beams' key/value caches out of the cores' caches and get slower per token
-(benchmarks/bench.py `--sweep` measures this; README "Performance")."""
+about 16 inputs of 30 tokens given 32 output tokens, 6 given 128. Much larger batches
+let the beams' key/value caches grow until long outputs slow down (64 inputs: half the
+speed at 128 tokens); much smaller ones waste the matrix units
+(benchmarks/ct2_profile.py sweeps this; README "Performance")."""
 
 GPU_BATCH_COST = 65536
 """A GPU is fed far larger batches: its cost is per step, not per token, until memory
@@ -73,11 +74,12 @@ def default_batch_cost(device: str) -> int:
 def thread_layout(cores: int) -> tuple[int, int]:
     """(batches decoded in parallel, threads per batch) for `cores` CPU cores.
 
-    Beam search at batch sizes that fit the caches does not keep several threads of
-    one batch busy: on 2 cores, two batches with one thread each beat one batch with
-    two (benchmarks/bench.py `--sweep`). Up to 4 cores every core decodes its own
-    batch; beyond that, 4 batches share the cores (each parallel batch holds its own
-    caches, and an article rarely has enough segments to keep more batches busy).
+    Beam search on small batches does not keep several threads of one batch busy: on
+    2 cores, two batches with one thread each beat one batch with two
+    (benchmarks/ct2_profile.py). Up to 4 cores every core decodes its own batch;
+    beyond that, 4 batches share the cores (each parallel batch holds its own caches,
+    and an article rarely has enough segments to keep more batches busy). Only the
+    2-core layout has been measured.
     """
     cores = max(1, cores)
     parallel = min(cores, 4)
