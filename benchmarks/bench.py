@@ -602,6 +602,11 @@ def main() -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     # Conversions of the random models stay beside them, out of the real cache.
     os.environ.setdefault("TRANSLATE_SUM_CT2_CACHE", str(args.workdir / "ct2"))
+    # OpenMP threads (torch's) spin while they wait; on a machine other work shares,
+    # the spinning takes the cores the other thread waits for and the naive loop ran
+    # several times slower than its CPU time says. Waiting passively costs nothing on
+    # a quiet machine and keeps the comparison fair on a busy one (children inherit it).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     args.systems = [s for s in args.systems.split(",") if s]
     unknown = set(args.systems) - set(SYSTEMS)
     if unknown:
