@@ -127,6 +127,34 @@ def test_batches_decoded_in_parallel_give_the_outputs_of_one_at_a_time(ct2_cache
     assert parallel.generate(texts, options) == [marian_fp32.generate([text], options)[0] for text in texts]
 
 
+def test_only_one_batch_more_than_the_workers_is_queued_so_ctrl_c_is_quick(marian_fp32, monkeypatch):
+    real = marian_fp32.translator
+    in_flight, most = 0, 0
+
+    class Collected:
+        def __init__(self, pending, last):
+            self.pending, self.last = pending, last
+
+        def result(self):
+            nonlocal in_flight
+            if self.last:
+                in_flight -= 1
+            return self.pending.result()
+
+    class Counting:
+        def translate_batch(self, *args, **kwargs):
+            nonlocal in_flight, most
+            results = real.translate_batch(*args, **kwargs)
+            in_flight += 1
+            most = max(most, in_flight)
+            return [Collected(r, i == len(results) - 1) for i, r in enumerate(results)]
+
+    monkeypatch.setattr(marian_fp32, "translator", Counting())
+    options = DecodeOptions(num_beams=1, max_new_tokens=4, batch_tokens=1)
+    assert len(marian_fp32.generate(FRENCH * 3, options)) == 12
+    assert most == marian_fp32.parallel + 1
+
+
 def test_progress_reports_every_input_once(marian_fp32):
     seen: list[int] = []
     marian_fp32.generate(FRENCH, DecodeOptions(num_beams=1, max_new_tokens=4, batch_tokens=40), seen.append)

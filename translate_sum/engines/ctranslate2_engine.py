@@ -23,6 +23,7 @@ transformers engine's up to int8 rounding, not token for token.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -141,9 +142,11 @@ class CTranslate2Engine:
     ) -> list[str]:
         """Generate an output for each text, batched by length, returned in order.
 
-        Batches are sized by their decoding cost (`decoding_batches`) and queued at
-        once, so that `self.parallel` of them decode at the same time; outputs are
-        collected in order as their batches finish.
+        Batches are sized by their decoding cost (`decoding_batches`) and queued so
+        that `self.parallel` of them decode at the same time; outputs are collected in
+        order as their batches finish. One batch more than there are workers is queued
+        at a time, so no worker waits, and Ctrl-C waits for those batches only, not for
+        the rest of the article.
         """
         if not texts:
             return []
@@ -151,12 +154,22 @@ class CTranslate2Engine:
         lengths = [len(ids) for ids in encoded]
         refuse_long_inputs(lengths, self.max_input_tokens)
         budget = options.batch_tokens or default_batch_cost(self.device)
-        batches = decoding_batches(lengths, options, budget, min_batches=self.parallel)
-        pending = [(batch, self._submit([encoded[i] for i in batch], options)) for batch in batches]
+        waiting = iter(decoding_batches(lengths, options, budget, min_batches=self.parallel))
+        queued: deque[tuple[list[int], list[Any]]] = deque()
+
+        def queue_next() -> None:
+            batch = next(waiting, None)
+            if batch is not None:
+                queued.append((batch, self._submit([encoded[i] for i in batch], options)))
+
+        for _ in range(self.parallel + 1):
+            queue_next()
         outputs: list[str] = [""] * len(texts)
-        for batch, results in pending:
+        while queued:
+            batch, results = queued.popleft()
             for index, result in zip(batch, results):
                 outputs[index] = self.tokenizer.decode(result.result().hypotheses[0]).strip()
+            queue_next()
             if progress:
                 progress(len(batch))
         return outputs
