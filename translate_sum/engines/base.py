@@ -7,7 +7,8 @@ Engines own batching: callers hand over all texts at once and get outputs in ord
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from translate_sum.options import DecodeOptions
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from translate_sum.engines.base import DecodeOptions
 from translate_sum.errors import Hint, ModelError

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from translate_sum.engines.base import DecodeOptions, ProgressCallback, decoding_batches
 from translate_sum.engines.convert import convert_model, default_quantization, import_ctranslate2

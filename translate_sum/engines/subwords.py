@@ -25,8 +25,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from translate_sum.engines.core import first_line, read_json
 from translate_sum.errors import ModelError

@@ -9,8 +9,8 @@ Decoding settings default to the model's own generation config (opus-mt: 4 beams
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from translate_sum.engines.base import DecodeOptions, ProgressCallback, decoding_batches
 from translate_sum.engines.core import (
