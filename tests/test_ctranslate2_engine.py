@@ -192,6 +192,13 @@ def test_missing_ctranslate2_raises_engine_unavailable_with_the_install_command(
         CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu")
 
 
+def _run_python(script: str, ct2_cache: Path) -> subprocess.CompletedProcess:
+    """`script` in a fresh interpreter, from the checkout, with this module's conversion cache."""
+    env = {**os.environ, "TRANSLATE_SUM_CT2_CACHE": str(ct2_cache)}
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, timeout=120)
+
+
 def test_a_converted_model_runs_without_importing_torch(ct2_cache, tiny_marian_dir):
     CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu")  # make sure it is converted
     script = (
@@ -203,9 +210,7 @@ def test_a_converted_model_runs_without_importing_torch(ct2_cache, tiny_marian_d
         "assert engine.generate(['Bonjour.'], DecodeOptions(num_beams=2, max_new_tokens=4))[0]\n"
         "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))\n"
     )
-    env = {**os.environ, "TRANSLATE_SUM_CT2_CACHE": str(ct2_cache)}
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, timeout=120)
+    done = _run_python(script, ct2_cache)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
 
@@ -226,9 +231,7 @@ def test_a_converted_model_translates_an_article_without_importing_transformers(
         "heavy = ('torch', 'transformers', 'sacremoses')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)\n"
     )
-    env = {**os.environ, "TRANSLATE_SUM_CT2_CACHE": str(ct2_cache)}
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, timeout=120)
+    done = _run_python(script, ct2_cache)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip()  # the translation
     assert done.stderr.strip().splitlines()[-1] == "[]"
