@@ -119,6 +119,42 @@ def test_batched_outputs_equal_one_at_a_time_outputs(marian_fp32):
     assert batched == alone
 
 
+def test_batches_decoded_in_parallel_give_the_outputs_of_one_at_a_time(ct2_cache, tiny_marian_dir, marian_fp32):
+    parallel = CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu", quantization="float32", parallel_batches=2)
+    assert parallel.parallel == min(2, parallel.threads)
+    options = DecodeOptions(num_beams=2, max_length_ratio=1.0, max_length_offset=1, batch_tokens=1)
+    texts = FRENCH * 3
+    assert parallel.generate(texts, options) == [marian_fp32.generate([text], options)[0] for text in texts]
+
+
+def test_only_one_batch_more_than_the_workers_is_queued_so_ctrl_c_is_quick(marian_fp32, monkeypatch):
+    real = marian_fp32.translator
+    in_flight, most = 0, 0
+
+    class Collected:
+        def __init__(self, pending, last):
+            self.pending, self.last = pending, last
+
+        def result(self):
+            nonlocal in_flight
+            if self.last:
+                in_flight -= 1
+            return self.pending.result()
+
+    class Counting:
+        def translate_batch(self, *args, **kwargs):
+            nonlocal in_flight, most
+            results = real.translate_batch(*args, **kwargs)
+            in_flight += 1
+            most = max(most, in_flight)
+            return [Collected(r, i == len(results) - 1) for i, r in enumerate(results)]
+
+    monkeypatch.setattr(marian_fp32, "translator", Counting())
+    options = DecodeOptions(num_beams=1, max_new_tokens=4, batch_tokens=1)
+    assert len(marian_fp32.generate(FRENCH * 3, options)) == 12
+    assert most == marian_fp32.parallel + 1
+
+
 def test_progress_reports_every_input_once(marian_fp32):
     seen: list[int] = []
     marian_fp32.generate(FRENCH, DecodeOptions(num_beams=1, max_new_tokens=4, batch_tokens=40), seen.append)
@@ -156,6 +192,13 @@ def test_missing_ctranslate2_raises_engine_unavailable_with_the_install_command(
         CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu")
 
 
+def _run_python(script: str, ct2_cache: Path) -> subprocess.CompletedProcess:
+    """`script` in a fresh interpreter, from the checkout, with this module's conversion cache."""
+    env = {**os.environ, "TRANSLATE_SUM_CT2_CACHE": str(ct2_cache)}
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, timeout=120)
+
+
 def test_a_converted_model_runs_without_importing_torch(ct2_cache, tiny_marian_dir):
     CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu")  # make sure it is converted
     script = (
@@ -167,11 +210,31 @@ def test_a_converted_model_runs_without_importing_torch(ct2_cache, tiny_marian_d
         "assert engine.generate(['Bonjour.'], DecodeOptions(num_beams=2, max_new_tokens=4))[0]\n"
         "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('torch.')))\n"
     )
-    env = {**os.environ, "TRANSLATE_SUM_CT2_CACHE": str(ct2_cache)}
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=root, capture_output=True, text=True, timeout=120)
+    done = _run_python(script, ct2_cache)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_converted_model_translates_an_article_without_importing_transformers(ct2_cache, tiny_marian_dir, tmp_path):
+    CTranslate2Engine(tiny_marian_dir, str(tiny_marian_dir), device="cpu")  # converted under the CLI's name
+    article = tmp_path / "article.txt"
+    article.write_text("Le conseil a voté.\n\nLes travaux commenceront en mars, a précisé la mairie.\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from translate_sum.cli import main\n"
+        f"sys.argv = ['translate-sum', 'translate', {str(article)!r}, '--translation-model', {str(tiny_marian_dir)!r},"
+        " '--engine', 'ctranslate2', '--device', 'cpu', '-q']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "heavy = ('torch', 'transformers', 'sacremoses')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy), file=sys.stderr)\n"
+    )
+    done = _run_python(script, ct2_cache)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()  # the translation
+    assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_auto_engine_falls_back_to_transformers_when_conversion_fails(

@@ -181,7 +181,7 @@ def _base_code(code: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _identifier():
-    """The py3langid model with normalized probabilities, loaded once (about a second)."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """The py3langid model with normalized probabilities, loaded once (from an unpacked cache)."""
+    from translate_sum.langid_model import load_identifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier()

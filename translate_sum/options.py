@@ -52,6 +52,11 @@ class DecodeOptions:
     The output length is bounded relative to the input (`max_length_ratio` times the
     input tokens plus `max_length_offset`, never above `max_new_tokens`) so that a
     model caught in a loop stops early instead of running to the model's maximum.
+
+    Batches are sized by what decoding them costs (`decoding_cost`): every beam
+    carries the input and the output it may grow to, so `batch_tokens` bounds
+    batch size × beams × (longest input + its output bound). None leaves the size to
+    the engine, which knows its device (small batches on CPU cores, large on a GPU).
     """
 
     num_beams: int = 4
@@ -62,7 +67,7 @@ class DecodeOptions:
     length_penalty: float = 1.0
     no_repeat_ngram_size: int = 0
     repetition_penalty: float = 1.0
-    batch_tokens: int = 2048  # source tokens per batch, padding included
+    batch_tokens: int | None = None  # decoding cost per batch (see above); None: the engine's
 
     def output_limit(self, input_tokens: int) -> int:
         """Most new tokens allowed for an input of `input_tokens` tokens."""
@@ -70,6 +75,10 @@ class DecodeOptions:
             return self.max_new_tokens
         bound = int(self.max_length_ratio * input_tokens) + self.max_length_offset
         return max(self.min_new_tokens + 1, min(self.max_new_tokens, bound))
+
+    def decoding_cost(self, input_tokens: int) -> int:
+        """Tokens the beams of one input hold at most: beams × (input + output bound)."""
+        return self.num_beams * (input_tokens + self.output_limit(input_tokens))
 
 
 @dataclass(frozen=True)

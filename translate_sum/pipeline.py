@@ -55,10 +55,15 @@ RETRY_KINDS = frozenset({"repetition", "length"})
 
 
 def stricter(options: DecodeOptions) -> DecodeOptions:
-    """Decoding that discourages loops: no repeated trigrams, a repetition penalty, wider beams."""
+    """Decoding that discourages loops: no repeated trigrams and a repetition penalty.
+
+    The beam stays the model's own (at least 2, so there is an alternative to take):
+    the ban and the penalty are what break a loop, and a wider beam would make every
+    retried segment cost more for no measured gain.
+    """
     return dataclasses.replace(
         options,
-        num_beams=max(options.num_beams, 4) + 2,
+        num_beams=max(options.num_beams, 2),
         no_repeat_ngram_size=options.no_repeat_ngram_size or 3,
         repetition_penalty=max(options.repetition_penalty, 1.3),
     )
@@ -177,8 +182,9 @@ class Translator:
     ) -> list[tuple[Paragraph, ...]]:
         """Flag every translated paragraph; retry loops and bad lengths, keep the better.
 
-        The retry decodes the paragraph's segments again with `stricter` settings and
-        keeps whichever translation has fewer flags (the first on a tie).
+        The retry decodes again, with `stricter` settings, only the segments that loop
+        or have a bad length themselves (all of the paragraph's when none does alone),
+        and keeps whichever paragraph translation has fewer flags (the first on a tie).
         """
         flagged = [
             [_with_flags(p, _check(p)) if _auditable(p) and not english else p for p in paragraphs]
@@ -191,12 +197,17 @@ class Translator:
             if any(flag.kind in RETRY_KINDS for flag in p.flags)
         ]
         if retry:
-            log.info("retrying %d paragraph(s) with stricter decoding", len(retry))
-            sources = [s.source for a, i in retry for s in flagged[a][i].segments]
+            redo = {(a, i): _segments_to_retry(flagged[a][i]) for a, i in retry}
+            sources = [flagged[a][i].segments[k].source for (a, i), ks in redo.items() for k in ks]
+            every = sum(len(flagged[a][i].segments) for a, i in retry)
+            log.info("retrying %d of the %d segments of %d paragraph(s) with stricter decoding", len(sources), every, len(retry))
             outputs = iter(self.engine.generate(sources, stricter(self.decode)))
             for a, i in retry:
                 first = flagged[a][i]
-                again = _fill(first, tuple(dataclasses.replace(s, translation=next(outputs)) for s in first.segments))
+                segments = list(first.segments)
+                for k in redo[(a, i)]:
+                    segments[k] = dataclasses.replace(segments[k], translation=next(outputs))
+                again = _fill(first, tuple(segments))
                 again = _with_flags(again, _check(again))
                 if len(again.flags) < len(first.flags):
                     flagged[a][i] = again
@@ -238,6 +249,24 @@ def _check(paragraph: Paragraph) -> list[Flag]:
             shown[-1] = Flag(last.kind, f"{last.detail} (and {more} more like this)", last.severity)
         flags.extend(shown)
     return flags
+
+
+def _segments_to_retry(paragraph: Paragraph) -> list[int]:
+    """Indexes of the segments whose own translation loops or has a bad length.
+
+    All of them when none does alone (a sentence repeated across two segments, a
+    length off only in total): the paragraph's flag must still get its retry.
+    """
+    from translate_sum.audit.checks import CHECKS
+
+    everything = list(range(len(paragraph.segments)))
+    if len(everything) == 1:
+        return everything
+    own = []
+    for k, segment in enumerate(paragraph.segments):
+        if any(CHECKS[kind](segment.source, segment.translation or "") for kind in RETRY_KINDS):
+            own.append(k)
+    return own or everything
 
 
 def _auditable(paragraph: Paragraph) -> bool:

@@ -7,11 +7,12 @@ Engines own batching: callers hand over all texts at once and get outputs in ord
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from translate_sum.options import DecodeOptions
 
-__all__ = ["DecodeOptions", "ProgressCallback", "Seq2SeqEngine", "length_sorted_batches"]
+__all__ = ["DecodeOptions", "ProgressCallback", "Seq2SeqEngine", "decoding_batches", "length_sorted_batches"]
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of inputs just finished."""
@@ -61,3 +62,20 @@ def length_sorted_batches(lengths: Sequence[int], batch_tokens: int) -> list[lis
     if current:
         batches.append(current)
     return batches
+
+
+def decoding_batches(
+    lengths: Sequence[int], options: DecodeOptions, budget: int, min_batches: int = 1
+) -> list[list[int]]:
+    """Group input indexes into length-sorted batches sized by what decoding costs.
+
+    An input costs `options.decoding_cost` (beams × (input + output bound) tokens:
+    the beams' key/value caches, which make long outputs slow when batches are large);
+    a batch costs its longest input's cost times its size, at most `budget`. With
+    `min_batches` > 1 the budget shrinks so that at least that many batches come out
+    when there are inputs enough, so parallel workers all get work.
+    """
+    costs = [options.decoding_cost(n) for n in lengths]
+    if min_batches > 1 and costs:
+        budget = max(1, min(budget, sum(costs) // min_batches))
+    return length_sorted_batches(costs, budget)

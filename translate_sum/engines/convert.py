@@ -28,9 +28,9 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Iterator
 
 from translate_sum.engines.core import USE_TRANSFORMERS, first_line, with_fallback
 from translate_sum.errors import EngineUnavailable, ModelError

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from translate_sum.engines.base import DecodeOptions
 from translate_sum.errors import Hint, ModelError
@@ -52,6 +52,38 @@ def machine_threads() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # macOS and Windows have no affinity mask
         return max(1, os.cpu_count() or 1)
+
+
+CPU_BATCH_COST = 4096
+"""Decoding cost per batch on CPU cores (`DecodeOptions.decoding_cost`): with 4 beams,
+about 16 inputs of 30 tokens given 32 output tokens, 6 given 128. Much larger batches
+let the beams' key/value caches grow until long outputs slow down (64 inputs: half the
+speed at 128 tokens); much smaller ones waste the matrix units
+(benchmarks/ct2_profile.py sweeps this; README "Performance")."""
+
+GPU_BATCH_COST = 65536
+"""A GPU is fed far larger batches: its cost is per step, not per token, until memory
+or its cores are full."""
+
+
+def default_batch_cost(device: str) -> int:
+    """The decoding cost per batch (see `DecodeOptions`) that suits `device`."""
+    return GPU_BATCH_COST if device == "cuda" else CPU_BATCH_COST
+
+
+def thread_layout(cores: int) -> tuple[int, int]:
+    """(batches decoded in parallel, threads per batch) for `cores` CPU cores.
+
+    Beam search on small batches does not keep several threads of one batch busy: on
+    2 cores, two batches with one thread each beat one batch with two
+    (benchmarks/ct2_profile.py). Up to 4 cores every core decodes its own batch;
+    beyond that, 4 batches share the cores (each parallel batch holds its own caches,
+    and an article rarely has enough segments to keep more batches busy). Only the
+    2-core layout has been measured.
+    """
+    cores = max(1, cores)
+    parallel = min(cores, 4)
+    return parallel, max(1, cores // parallel)
 
 
 def resolve_device(device: str, cuda_devices: int, runtime: str) -> str:

@@ -1,19 +1,20 @@
 """The reference engine: a Hugging Face seq2seq model run with PyTorch.
 
 Tokenizer + `AutoModelForSeq2SeqLM` + `generate` (transformers 5 has no translation or
-summarization pipeline). Inputs are sorted by length and batched under a token
-budget, then outputs are put back in input order. Decoding settings default to the
-model's own generation config (opus-mt: 4 beams).
+summarization pipeline). Inputs are sorted by length and batched under a decoding
+cost budget (`base.decoding_batches`), then outputs are put back in input order.
+Decoding settings default to the model's own generation config (opus-mt: 4 beams).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
-from translate_sum.engines.base import DecodeOptions, ProgressCallback, length_sorted_batches
+from translate_sum.engines.base import DecodeOptions, ProgressCallback, decoding_batches
 from translate_sum.engines.core import (
+    default_batch_cost,
     first_line,
     options_from_generation_config,
     refuse_long_inputs,
@@ -89,7 +90,8 @@ class TransformersEngine:
         lengths = self.count_tokens(texts)
         refuse_long_inputs(lengths, self.max_input_tokens)
         outputs: list[str] = [""] * len(texts)
-        for batch in length_sorted_batches(lengths, options.batch_tokens):
+        budget = options.batch_tokens or default_batch_cost(self.device)
+        for batch in decoding_batches(lengths, options, budget):
             encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True)
             encoded = encoded.to(self.device)
             limit = min(options.output_limit(max(lengths[i] for i in batch)), self.max_output_tokens)
