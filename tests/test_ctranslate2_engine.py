@@ -119,6 +119,23 @@ def test_batched_outputs_equal_one_at_a_time_outputs(marian_fp32):
     assert batched == alone
 
 
+def test_texts_counted_while_packing_are_not_tokenized_again_to_generate(ct2_cache, tiny_marian_dir):
+    engine = CTranslate2Engine(tiny_marian_dir, device="cpu", quantization="float32")
+    tokenized: list[str] = []
+    encode = engine.tokenizer.encode
+
+    def recording_encode(texts):
+        tokenized.extend(texts)
+        return encode(texts)
+
+    engine.tokenizer.encode = recording_encode  # type: ignore[method-assign]
+    counts = engine.count_tokens(FRENCH)
+    outputs = engine.generate([*FRENCH, "Une phrase jamais comptée."], GREEDY)
+    assert tokenized == [*FRENCH, "Une phrase jamais comptée."]
+    assert len(outputs) == len(FRENCH) + 1
+    assert counts == [len(ids) for ids in encode(FRENCH)]
+
+
 def test_batches_decoded_in_parallel_give_the_outputs_of_one_at_a_time(ct2_cache, tiny_marian_dir, marian_fp32):
     parallel = CTranslate2Engine(tiny_marian_dir, "tiny-marian", device="cpu", quantization="float32", parallel_batches=2)
     assert parallel.parallel == min(2, parallel.threads)

@@ -47,6 +47,10 @@ from translate_sum.errors import ModelError
 
 log = logging.getLogger(__name__)
 
+_REMEMBERED_TEXTS = 50_000
+"""Texts whose token ids are kept between counting and generating: a large batch of
+articles' segments (a few MB of ids), not a whole archive's."""
+
 
 def pick_device(device: str) -> str:
     """Resolve "auto" to "cuda" when CTranslate2 sees a CUDA GPU, else "cpu"."""
@@ -85,6 +89,7 @@ class CTranslate2Engine:
                 f"model directory {model_dir} has no config.json", "give a directory that save_pretrained wrote"
             )
         self.tokenizer = load_subwords(model_dir)
+        self._token_ids: dict[str, list[int]] = {}
         converted = convert_model(model_dir, self.model_name, self.device, self.quantization)
         # On CPU several batches decode at once, one per group of cores; a GPU takes
         # one large batch at a time.
@@ -129,7 +134,25 @@ class CTranslate2Engine:
         """Source tokens of each text, special tokens included."""
         if not texts:
             return []
-        return [len(ids) for ids in self.tokenizer.encode(texts)]
+        return [len(ids) for ids in self._encode(texts)]
+
+    def _encode(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of each text; a text counted before is not tokenized again.
+
+        The segmenter counts every segment's exact text while packing, so `generate`
+        finds the segments' ids here instead of tokenizing the article a second time.
+        """
+        found = [self._token_ids.get(text) for text in texts]
+        missing = [text for text, ids in zip(texts, found) if ids is None]
+        if not missing:
+            return found  # type: ignore[return-value]
+        fresh = self.tokenizer.encode(missing)
+        if len(self._token_ids) + len(missing) > _REMEMBERED_TEXTS:
+            # Replaced, not cleared: a counting thread (the server's) may be reading it.
+            self._token_ids = {}
+        self._token_ids.update(zip(missing, fresh))
+        new = iter(fresh)
+        return [ids if ids is not None else next(new) for ids in found]
 
     def default_options(self) -> DecodeOptions:
         """Decoding settings from the model's generation_config.json (as transformers reads it)."""
@@ -151,7 +174,7 @@ class CTranslate2Engine:
         """
         if not texts:
             return []
-        encoded = self.tokenizer.encode(texts)
+        encoded = self._encode(texts)
         lengths = [len(ids) for ids in encoded]
         refuse_long_inputs(lengths, self.max_input_tokens)
         budget = options.batch_tokens or default_batch_cost(self.device)
