@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from translate_sum.options import LENGTHS
+
 Length = Literal["short", "medium", "long"]
-LENGTHS: tuple[Length, ...] = ("short", "medium", "long")
 
 Method = Literal["abstractive", "extractive"]
 
