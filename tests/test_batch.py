@@ -21,6 +21,7 @@ import pytest
 from translate_sum.batch import (
     DEFAULT_PATTERNS,
     BatchOptions,
+    STATE_NAME,
     BatchReport,
     discover,
     exit_status,
@@ -116,7 +117,8 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
 
 
 def files_under(folder: Path) -> set[str]:
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    """Every file under `folder` but the run's state database (which every run keeps)."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and not p.name.startswith(STATE_NAME)}
 
 
 def read_report(output: Path) -> dict:
@@ -609,3 +611,74 @@ def test_english_article_is_done_with_a_note_in_report_and_digest(tmp_path: Path
     (entry,) = read_report(output)["articles"]
     assert entry["status"] == "done" and "English" in entry["note"]
     assert "passed through untranslated" in (output / "index.md").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# State in SQLite, reports from it, memory
+# ---------------------------------------------------------------------------
+
+
+def test_the_report_after_an_interrupt_lists_the_inputs_not_reached(tmp_path: Path) -> None:
+    source = make_many(tmp_path, 5)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(group_size=2), *make_models(FakeEngine(interrupt_on_call=2)))
+    assert read_report(output)["pending"] == ["article02.txt", "article03.txt", "article04.txt"]
+
+
+def test_resuming_reads_the_state_database_not_report_json(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    (output / "report.json").unlink()
+    engine = FakeEngine()
+    report = run_batch(source, output, BatchOptions(), *make_models(engine))
+    assert engine.calls == 0 and report.count("skipped") == 3
+    assert (output / STATE_NAME).is_file()
+
+
+def test_a_report_json_from_before_the_database_is_carried_over(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    (output / STATE_NAME).unlink()
+    engine = FakeEngine()
+    report = run_batch(source, output, BatchOptions(), *make_models(engine))
+    assert engine.calls == 0 and report.count("skipped") == 3
+
+
+def test_an_output_folder_that_cannot_be_written_fails_before_any_model_loads(tmp_path: Path) -> None:
+    from translate_sum.errors import OutputError
+
+    source = make_folder(tmp_path)
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    options = BatchOptions(models={"translation": "fake-fr-en", "summary": "extractive"}, translate_options=TranslateOptions())
+    with pytest.raises(OutputError, match="cannot keep the run's state"):
+        run_batch(source, tmp_path / "file.txt" / "out", options, load=lambda: pytest.fail("no model should load"))
+
+
+def test_articles_are_read_a_group_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from translate_sum.batch import work
+
+    source = make_many(tmp_path, 6)
+    reads: list[str] = []
+    real_read = work.read_article
+    monkeypatch.setattr(work, "read_article", lambda path, **kw: reads.append(Path(path).name) or real_read(path, **kw))
+    reads_at_call: list[int] = []
+
+    class Counting(FakeEngine):
+        def generate(self, texts, options, progress=None):
+            reads_at_call.append(len(reads))
+            return super().generate(texts, options, progress)
+
+    run_batch(source, tmp_path / "out", BatchOptions(group_size=2, translate_only=True), Translator(Counting()), None)
+    assert reads_at_call == [2, 4, 6]
+
+
+def test_a_large_article_is_translated_in_a_group_of_its_own(tmp_path: Path) -> None:
+    source = make_many(tmp_path, 3)
+    long_body = "\n\n".join(f"Le conseil a voté le point {i} du budget de la ville." for i in range(40))
+    (source / "article01.txt").write_text("Un long article\n\n" + long_body + "\n", encoding="utf-8")
+    engine = FakeEngine()
+    size = (source / "article01.txt").stat().st_size
+    run_batch(source, tmp_path / "out", BatchOptions(translate_only=True, group_bytes=size), Translator(engine), None)
+    assert engine.texts_per_call == [3, 41, 3]

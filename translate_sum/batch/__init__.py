@@ -18,12 +18,12 @@ from translate_sum.batch.discover import DEFAULT_PATTERNS, HTML_PATTERNS, INDEX_
 from translate_sum.batch.options import GROUP_SIZE, BatchOptions, BriefMaker, ModelLoader, Models, ModelSpec
 from translate_sum.batch.report import ArticleResult, BatchReport, Status, exit_status
 from translate_sum.batch.run import BatchProgress, run_batch
-from translate_sum.batch.state import file_sha256, options_fingerprint
+from translate_sum.batch.state import STATE_NAME, Ledger, file_sha256, options_fingerprint
 from translate_sum.batch.work import ENGLISH_NOTE
 
 __all__ = [
     "DEFAULT_PATTERNS", "HTML_PATTERNS", "INDEX_NAME", "REPORT_NAME", "TEXT_PATTERNS", "discover", "output_paths",
     "GROUP_SIZE", "BatchOptions", "BriefMaker", "ModelLoader", "Models", "ModelSpec",
     "ArticleResult", "BatchReport", "Status", "exit_status",
-    "BatchProgress", "run_batch", "file_sha256", "options_fingerprint", "ENGLISH_NOTE",
+    "BatchProgress", "run_batch", "STATE_NAME", "Ledger", "file_sha256", "options_fingerprint", "ENGLISH_NOTE",
 ]

@@ -21,6 +21,12 @@ GROUP_SIZE = 8
 """Articles per `translate_many` call: enough segments to keep the engine's batches
 full, few enough that finished outputs appear often and an interrupt loses little."""
 
+GROUP_BYTES = 24_000
+"""Input bytes per group, besides `GROUP_SIZE`: about four news articles of text, or
+three to four of the engine's 2,048-token batches; a long article or a large page
+goes alone. An article is written when its group is done, so this bounds what an
+interrupt loses and how long the first output takes."""
+
 
 class BriefMaker(Protocol):
     """What a folder run needs to brief an article (pipeline.Briefer is one)."""
@@ -47,6 +53,7 @@ class BatchOptions:
     show_skipped: bool = False  # list skipped paragraphs (furniture, duplicates) in translations
     summarizer: str = "abstractive"  # recorded in the options fingerprint only
     group_size: int = GROUP_SIZE
+    group_bytes: int = GROUP_BYTES
     max_bytes: int = DEFAULT_MAX_BYTES
     # The models (as the user named them) and translation settings the outputs come
     # from. Needed when models load lazily (`run_batch(load=...)`); None takes them

@@ -3,7 +3,8 @@
 These are the rows of `report.json`; `writers.render_index` turns a report into the
 `index.md` digest.
 
-Limits: a report holds every reached input in memory (a few hundred bytes each).
+Limits: a report holds every reached input in memory (a few hundred bytes each, plus
+the summary): about 1 GB for a million articles.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ class BatchReport:
     total: int  # inputs discovered
     seconds: float = 0.0
     interrupted: bool = False
+    # Inputs discovered but not reached (after an interrupt, or in a report written mid-run).
+    pending_inputs: list[str] = field(default_factory=list)
+    # On Ray: one entry per worker (its node, articles, peak memory).
+    workers: list[dict[str, Any]] = field(default_factory=list)
 
     def count(self, status: Status) -> int:
         return sum(1 for a in self.articles if a.status == status)
@@ -79,11 +84,16 @@ class BatchReport:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "articles": [a.to_dict() for a in self.articles],
             "totals": self.totals,
             "options": self.options,
         }
+        if self.pending_inputs:
+            data["pending"] = list(self.pending_inputs)
+        if self.workers:
+            data["workers"] = list(self.workers)
+        return data
 
     def summary_line(self) -> str:
         """One line for the end of a run: counts and seconds."""

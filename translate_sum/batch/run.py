@@ -5,21 +5,25 @@ briefs), or a loader it calls only when some article needs them, so it never loa
 model by itself and tests hand it tiny ones. One run:
 
 1. discover the inputs (sorted, so the order is the same on every machine);
-2. hash each input; skip it when the previous run says it was done with the same
-   bytes and the same options and its outputs are still there;
+2. hash each input; skip it when the state database (`state.Ledger`) says it was
+   done with the same bytes and the same options and its outputs are still there;
 3. take the others a group at a time: read them (a file that cannot be used is
    recorded as failed, with the reader's one-line reason, and the run goes on),
-   translate the group in one `translate_many` call, brief each article, and write
-   its outputs as soon as its group is done;
-4. write `report.json` and `index.md` atomically, so a run stopped at any point
-   leaves a report that matches the files.
+   translate the group in one `translate_many` call, brief each article, write its
+   outputs as soon as its group is done, and record it in the state database;
+4. write `report.json` and `index.md` from the state, atomically, at the end and
+   every `REPORT_SECONDS` during a long run.
 
 Ctrl-C (KeyboardInterrupt) stops the run between two writes: finished outputs are
 kept, the article being written loses its new outputs, the report and the digest are
 written, and the returned report says `interrupted`; the CLI exits 130.
 
-Limits: one process, one machine; two runs writing the same output folder at the same
-time are not coordinated.
+`Driver` is the bookkeeping shared with the Ray driver (`cluster.run_on_ray`):
+validation, discovery, skipping, recording, reports and progress.
+
+Limits: one process, one machine (see `cluster` for Ray); two runs writing the same
+output folder at the same time are not coordinated beyond SQLite's lock. The names of
+every input are held in memory (about 200 bytes each).
 """
 
 from __future__ import annotations
@@ -34,39 +38,144 @@ from translate_sum import writers
 from translate_sum.batch.discover import INDEX_NAME, REPORT_NAME, discover, listed_addresses, output_paths
 from translate_sum.batch.options import BatchOptions, BriefMaker, ModelLoader, Models
 from translate_sum.batch.report import ArticleResult, BatchReport
-from translate_sum.batch.state import file_sha256, load_previous, options_fingerprint, translate_options
-from translate_sum.batch.work import WorkItem, Workplace, process_group
-from translate_sum.errors import InputError
+from translate_sum.batch.state import Ledger, file_sha256, options_fingerprint, translate_options
+from translate_sum.batch.work import WorkItem, Workplace, plan_groups, process_group
+from translate_sum.errors import Hint, InputError
 from translate_sum.fetch import is_url
-from translate_sum.pipeline import Translator
+from translate_sum.pipeline import TranslateOptions, Translator
 
 log = logging.getLogger(__name__)
 
 BatchProgress = Callable[[int, int, str], None]
 """Called with (articles finished, articles in all, the article being worked on)."""
 
+REPORT_SECONDS = 60.0
+"""During a long run, report.json and index.md are rewritten about this often (less
+often when writing them takes long: at most 5% of the run goes to reports)."""
 
-class _Run:
-    """The state of one run: results so far, and how to save them."""
 
-    def __init__(self, input_dir: Path, output_dir: Path, fingerprint: dict[str, Any], inputs: list[str]) -> None:
-        self.output_dir = output_dir
-        self.order = {name: i for i, name in enumerate(inputs)}
-        self.results: dict[str, ArticleResult] = {}
-        self.report = BatchReport(str(input_dir), str(output_dir), fingerprint, [], len(inputs))
+def check_folders(input_dir: Path, output_dir: Path) -> None:
+    """Raise InputError when the input is neither a folder nor a file, or is the output folder."""
+    if not input_dir.is_dir() and not input_dir.is_file():
+        raise InputError(
+            f"{input_dir}: no such folder", Hint("give the folder that holds the articles, or a file listing addresses")
+        )
+    if output_dir.resolve() == input_dir.resolve():
+        raise InputError(f"{output_dir}: the output folder is the input folder", Hint("choose another {option}", "output_dir"))
+
+
+class Driver:
+    """One run's bookkeeping: what to do, what was done, the reports and the progress.
+
+    Opening it checks the folders and opens the state database, so an output folder
+    that cannot be written fails before any model loads.
+    """
+
+    def __init__(
+        self,
+        input_dir: Path,
+        output_dir: Path,
+        options: BatchOptions,
+        fingerprint: dict[str, Any],
+        translate_options: TranslateOptions,
+        progress: BatchProgress | None = None,
+    ) -> None:
+        if options.fmt not in ("md", "json", "html"):
+            raise ValueError(f"format must be md, json or html, not {options.fmt!r}")
+        check_folders(input_dir, output_dir)
+        self.place = Workplace(input_dir, output_dir, options, translate_options)
+        self.fingerprint = fingerprint
+        self.progress = progress
+        self.ledger = Ledger(output_dir)
         self.started = time.perf_counter()
+        if input_dir.is_file():  # a list of http(s) addresses, one a line
+            self.outputs = listed_addresses(input_dir, options)
+        else:
+            found = discover(input_dir, options.patterns, recursive=options.recursive, exclude=[output_dir])
+            self.outputs = {path.as_posix(): paths for path, paths in output_paths(found, options).items()}
+        self.names = list(self.outputs)
+        self.positions = {name: i for i, name in enumerate(self.names)}
+        self.recorded = 0
+        self.next_report = time.monotonic() + REPORT_SECONDS
+        self.ledger.start(fingerprint, input_dir)
+        log.info("%d articles in %s; options %s", len(self.names), input_dir, fingerprint)
+
+    @property
+    def total(self) -> int:
+        return len(self.names)
+
+    def tell(self, current: str) -> None:
+        """Show progress: articles recorded so far, of all, and what is being done."""
+        if self.progress:
+            self.progress(self.recorded, self.total, current)
+
+    def work(self) -> Iterator[WorkItem]:
+        """Hash every input; record the skipped and unreadable ones, yield the rest.
+
+        An address is hashed as its text: one done before is not fetched again (a
+        page's markup changes on every visit); `force` fetches it anew.
+        """
+        options = self.place.options
+        output_dir = self.place.output_dir
+        for name, paths in self.outputs.items():
+            started = time.perf_counter()
+            targets = tuple(o.as_posix() for o in paths)
+            try:
+                if is_url(name):
+                    sha, size = hashlib.sha256(name.encode()).hexdigest(), 0
+                else:
+                    path = self.place.input_dir / name
+                    sha, size = file_sha256(path), path.stat().st_size
+            except OSError as exc:
+                self.record(ArticleResult(name, "failed", f"{name}: cannot read the file ({exc.strerror or exc}); check its permissions"))
+                continue
+            before = None if options.force else self.ledger.previous(name)
+            if self.ledger.is_done(before, sha) and all((output_dir / o).is_file() for o in targets):
+                assert before is not None
+                self.record(
+                    ArticleResult(
+                        name, "skipped", None, list(targets), time.perf_counter() - started, sha,
+                        before.title, before.summary, before.flags, before.note,
+                    )
+                )
+            else:
+                self.tell(name)
+                yield WorkItem(name, sha, targets, size)
+
+    def groups(self) -> Iterator[list[WorkItem]]:
+        """The work to do, in the groups every driver translates together."""
+        options = self.place.options
+        return plan_groups(self.work(), max(1, options.group_size), options.group_bytes)
 
     def record(self, result: ArticleResult) -> None:
-        self.results[result.input] = result
-        self.save_report()
+        """Keep one input's result; rewrite the reports when they are due."""
+        self.ledger.record(result, self.positions[result.input])
+        self.recorded += 1
+        self.tell(result.input)
+        if time.monotonic() >= self.next_report:
+            started = time.monotonic()
+            self.save(interrupted=False)
+            cost = time.monotonic() - started
+            self.next_report = time.monotonic() + max(REPORT_SECONDS, 20 * cost)
 
-    def finish_report(self) -> BatchReport:
-        self.report.articles = sorted(self.results.values(), key=lambda r: self.order[r.input])
-        self.report.seconds = time.perf_counter() - self.started
-        return self.report
+    def save(self, interrupted: bool, workers: list[dict[str, Any]] | None = None) -> BatchReport:
+        """Commit the state and write report.json and index.md from it."""
+        self.ledger.commit()
+        place = self.place
+        report = self.ledger.report(
+            place.input_dir, place.output_dir, self.fingerprint, self.names, time.perf_counter() - self.started, interrupted
+        )
+        report.workers = list(workers or [])
+        writers.write_atomic(place.output_dir / REPORT_NAME, writers.to_json(report.to_dict()))
+        writers.write_atomic(place.output_dir / INDEX_NAME, writers.render_index(report))
+        if place.options.fmt == "html":
+            from translate_sum.html_view import render_index_html
 
-    def save_report(self) -> None:
-        writers.write_atomic(self.output_dir / REPORT_NAME, writers.to_json(self.finish_report().to_dict()))
+            writers.write_atomic(place.output_dir / "index.html", render_index_html(report))
+        return report
+
+    def close(self) -> None:
+        self.ledger.close()
 
 
 def run_batch(
@@ -91,104 +200,31 @@ def run_batch(
     `report.interrupted` set. Raises InputError when `input_dir` is not a folder or is
     the output folder, and OutputError when the output folder cannot be written.
     """
-    source = Path(input_dir)
-    target = Path(output_dir)
-    if not source.is_dir() and not source.is_file():
-        raise InputError(f"{source}: no such folder; give the folder that holds the articles, or a file listing addresses")
-    if target.resolve() == source.resolve():
-        raise InputError(f"{target}: the output folder is the input folder; choose another -o")
     if (translator is None) == (load is None):
         raise ValueError("give either a translator or a model loader")
     if translator is not None and not options.translate_only and briefer is None:
         raise ValueError("a briefer is needed unless options.translate_only is set")
-    if options.fmt not in ("md", "json", "html"):
-        raise ValueError(f"format must be md, json or html, not {options.fmt!r}")
-
-    if source.is_file():  # a list of http(s) addresses, one a line
-        outputs = listed_addresses(source, options)
-    else:
-        found = discover(source, options.patterns, recursive=options.recursive, exclude=[target])
-        outputs = {path.as_posix(): paths for path, paths in output_paths(found, options).items()}
-    inputs = list(outputs)
     fingerprint = options_fingerprint(options, translator, briefer)
-    place = Workplace(source, target, options, translate_options(options, translator))
-    run = _Run(source, target, fingerprint, inputs)
-    total = len(inputs)
-    log.info("%d articles in %s; options %s", total, source, fingerprint)
-
-    def tell(current: str) -> None:
-        if progress:
-            progress(len(run.results), total, current)
-
+    driver = Driver(Path(input_dir), Path(output_dir), options, fingerprint, translate_options(options, translator), progress)
     loaded: list[Models] = [] if translator is None else [(translator, briefer)]
 
     def models() -> Models:
         if not loaded:
             assert load is not None
-            tell("(loading models)")
+            driver.tell("(loading models)")
             loaded.append(load())
         return loaded[0]
 
+    interrupted = False
     try:
-        tell("")
-        pending = list(_scan(run, place, outputs, fingerprint, tell))
-        size = max(1, options.group_size)
-        for start in range(0, len(pending), size):
-            for result in process_group(place, pending[start : start + size], models, tell):
-                run.record(result)
-                tell(result.input)
+        driver.tell("")
+        for group in driver.groups():
+            for result in process_group(driver.place, group, models, driver.tell):
+                driver.record(result)
     except KeyboardInterrupt:
-        run.report.interrupted = True
-        log.info("interrupted: %d of %d articles recorded", len(run.results), total)
-    report = run.finish_report()
-    run.save_report()
-    writers.write_atomic(target / INDEX_NAME, writers.render_index(report))
-    if options.fmt == "html":
-        from translate_sum.html_view import render_index_html
-
-        writers.write_atomic(target / "index.html", render_index_html(report))
-    return report
-
-
-def _scan(
-    run: _Run,
-    place: Workplace,
-    outputs: dict[str, list[Path]],
-    fingerprint: dict[str, Any],
-    tell: Callable[[str], None],
-) -> Iterator[WorkItem]:
-    """Hash every input; record the ones to skip (or that cannot be read), yield the rest.
-
-    An address is hashed as its text: one done before is not fetched again (a page's
-    markup changes on every visit); `force` fetches it anew.
-    """
-    options = place.options
-    previous_options, previous = ({}, {}) if options.force else load_previous(place.output_dir)
-    if previous_options != fingerprint:
-        previous = {}
-    for name, paths in outputs.items():
-        started = time.perf_counter()
-        targets = tuple(o.as_posix() for o in paths)
-        try:
-            sha = hashlib.sha256(name.encode()).hexdigest() if is_url(name) else file_sha256(place.input_dir / name)
-        except OSError as exc:
-            run.record(ArticleResult(name, "failed", f"{name}: cannot read the file ({exc.strerror or exc}); check its permissions"))
-            tell(name)
-            continue
-        before = previous.get(name)
-        if (
-            before is not None
-            and before.get("status") in ("done", "skipped")
-            and before.get("sha256") == sha
-            and all((place.output_dir / o).is_file() for o in targets)
-        ):
-            run.record(
-                ArticleResult(
-                    name, "skipped", None, list(targets), time.perf_counter() - started, sha,
-                    before.get("title"), before.get("summary"), list(before.get("flags") or []),
-                    before.get("note"),
-                )
-            )
-        else:
-            yield WorkItem(name, sha, targets)
-        tell(name)
+        interrupted = True
+        log.info("interrupted: %d of %d articles recorded", driver.recorded, driver.total)
+    try:
+        return driver.save(interrupted)
+    finally:
+        driver.close()

@@ -6,7 +6,8 @@ the driver hands it and yields one `ArticleResult` per item, each as soon as tha
 article's outputs are written.
 
 Limits: a group is translated in one engine call, so an article is done (and written)
-when its whole group is; groups are small (`BatchOptions.group_size`) for that reason.
+when its whole group is; groups are small (`BatchOptions.group_size`, `group_bytes`)
+for that reason.
 """
 
 from __future__ import annotations
@@ -39,6 +40,26 @@ class WorkItem:
     input: str  # relative to the input folder, "/"-separated
     sha256: str
     outputs: tuple[str, ...]  # relative to the output folder, translation first
+    size: int = 0  # bytes, for grouping
+
+
+def plan_groups(items: Iterable[WorkItem], size: int, budget: int) -> Iterator[list[WorkItem]]:
+    """Consecutive items in groups of at most `size` items and about `budget` bytes.
+
+    A group closes when it holds `size` items or `budget` bytes (an item larger than
+    the budget goes alone). The grouping depends only on the items, so every driver
+    (local or Ray) translates the same groups and writes the same bytes.
+    """
+    group: list[WorkItem] = []
+    used = 0
+    for item in items:
+        if group and (len(group) >= size or used + item.size > budget):
+            yield group
+            group, used = [], 0
+        group.append(item)
+        used += item.size
+    if group:
+        yield group
 
 
 @dataclass(frozen=True)
@@ -77,8 +98,6 @@ def process_group(
             yield read
         else:
             ready.append(read)
-        if tell:
-            tell(item.input)
     if not ready:
         return
     translator, briefer = models()
