@@ -289,13 +289,17 @@ def load_translator(
     engine: str = "auto",
     device: str = "auto",
     options: TranslateOptions | None = None,
+    threads: int | None = None,
 ) -> Translator:
-    """Resolve and load a translation model (default: the registry's) into a Translator."""
+    """Resolve and load a translation model (default: the registry's) into a Translator.
+
+    `threads` caps the engine's CPU threads (`engines.load_engine`).
+    """
     from translate_sum.engines import load_engine
     from translate_sum.models import default_model, resolve_model
 
     resolved = resolve_model(model or default_model("translation"), "translation")
-    return Translator(load_engine(resolved, engine=engine, device=device), options)
+    return Translator(load_engine(resolved, engine=engine, device=device, threads=threads), options)
 
 
 class Briefer:
@@ -369,6 +373,7 @@ def load_briefer(
     engine: str = "auto",
     device: str = "auto",
     options: TranslateOptions | None = None,
+    threads: int | None = None,
 ) -> Briefer:
     """Load the translation model and, for abstractive briefs, the summary model."""
     from translate_sum.engines import load_engine
@@ -382,6 +387,10 @@ def load_briefer(
     if summarizer == "abstractive":
         wanted.append((summary_model or default_model("summary"), "summary"))
     resolved = resolve_models(wanted)
-    translator = Translator(load_engine(resolved[0], engine=engine, device=device), options)
-    abstractive = AbstractiveSummarizer(load_engine(resolved[1], engine=engine, device=device)) if len(resolved) > 1 else None
+    translator = Translator(load_engine(resolved[0], engine=engine, device=device, threads=threads), options)
+    abstractive = (
+        AbstractiveSummarizer(load_engine(resolved[1], engine=engine, device=device, threads=threads))
+        if len(resolved) > 1
+        else None
+    )
     return Briefer(translator, abstractive)

@@ -77,6 +77,7 @@ class ModelSpec:
     engine: str = "auto"
     device: str = "auto"
     options: TranslateOptions = field(default_factory=TranslateOptions)
+    threads: int | None = None  # engine CPU threads; None: every core (a Ray worker sets its share)
 
     def names(self) -> dict[str, str]:
         """The models by role, as the report and the fingerprint name them."""
@@ -94,7 +95,7 @@ class ModelSpec:
         """Load the translator and, unless translate-only, the briefer."""
         from translate_sum.pipeline import load_briefer, load_translator
 
-        engine = {"engine": self.engine, "device": self.device, "options": self.options}
+        engine = {"engine": self.engine, "device": self.device, "options": self.options, "threads": self.threads}
         if self.translate_only:
             return load_translator(self.translation_model, **engine), None
         briefer = load_briefer(self.translation_model, self.summary_model, summarizer=self.summarizer, **engine)

@@ -43,8 +43,13 @@ def choose_engine(engine: str) -> str:
     return engine
 
 
-def load_engine(model: ResolvedModel, engine: str = DEFAULT_ENGINE, device: str = DEFAULT_DEVICE) -> Seq2SeqEngine:
+def load_engine(
+    model: ResolvedModel, engine: str = DEFAULT_ENGINE, device: str = DEFAULT_DEVICE, threads: int | None = None
+) -> Seq2SeqEngine:
     """Load `model` with the chosen engine on the chosen device.
+
+    `threads` caps CTranslate2's CPU threads (default: every core this process may
+    use); a process that shares a machine (a Ray worker) sets it to its share.
 
     With "auto", a model CTranslate2 cannot convert or load (an architecture it does
     not support, a broken install) falls back to transformers with a warning; asked
@@ -55,7 +60,7 @@ def load_engine(model: ResolvedModel, engine: str = DEFAULT_ENGINE, device: str 
         from translate_sum.engines.ctranslate2_engine import CTranslate2Engine
 
         try:
-            return CTranslate2Engine(model.path, model_name=model.name, device=device)
+            return CTranslate2Engine(model.path, model_name=model.name, device=device, threads=threads)
         except (ModelError, EngineUnavailable) as exc:  # a broken install, too
             if engine != "auto":
                 raise

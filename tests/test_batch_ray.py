@@ -1,0 +1,163 @@
+"""Folder runs on Ray: same outputs as the local batch, workers that die, Ctrl-C.
+
+One local Ray instance (2 CPUs, no dashboard) serves every test of this module:
+starting Ray costs seconds. The models are a tiny echo Marian (it copies its input)
+loaded by each worker through the same `ModelSpec` as the local run, so outputs can
+be compared byte for byte. Skipped when ray is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ray = pytest.importorskip("ray")
+
+from tests.ray_helpers import DyingSpec  # noqa: E402
+from tests.test_batch import make_folder, make_many  # noqa: E402
+from translate_sum.batch import STATE_NAME, BatchOptions, ModelSpec, exit_status, run_batch  # noqa: E402
+from translate_sum.batch.cluster import WORKER_NAME, RayOptions, plan_workers, run_on_ray  # noqa: E402
+from translate_sum.engines.base import DecodeOptions  # noqa: E402
+from translate_sum.pipeline import TranslateOptions  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    ray.init(num_cpus=2, include_dashboard=False, logging_level="ERROR", log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def spec(tiny_marian_echo_dir: Path) -> ModelSpec:
+    """The echo model, greedy (fast); a worker dies on "Tchernobyl" (see DyingSpec).
+
+    One spec for every test, so the workers (kept warm between runs of a process that
+    started Ray itself) load their models once for the whole module.
+    """
+    options = TranslateOptions(decode=DecodeOptions(num_beams=1, max_new_tokens=64))
+    return DyingSpec(str(tiny_marian_echo_dir), summarizer="extractive", engine="transformers", device="cpu", options=options)
+
+
+def local_options(spec: ModelSpec, **settings: object) -> BatchOptions:
+    return BatchOptions(models=spec.names(), translate_options=spec.options, **settings)  # type: ignore[arg-type]
+
+
+def outputs_of(folder: Path) -> dict[str, str]:
+    """Every output's text, with what a clock decides (seconds) masked."""
+    texts = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name.startswith(STATE_NAME) or path.name == "report.json":
+            continue
+        text = path.read_text(encoding="utf-8")
+        texts[path.relative_to(folder).as_posix()] = re.sub(r"· \d+\.\d s_", "· N s_", text)
+    return texts
+
+
+def report_without_clock(folder: Path) -> dict:
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    report["totals"].pop("seconds")
+    report.pop("workers", None)
+    for entry in report["articles"]:
+        entry.pop("seconds")
+    return report
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.rglob("*.tmp")]
+
+
+def test_a_ray_run_writes_the_same_files_as_a_local_run(tmp_path: Path, local_ray: None, spec: ModelSpec) -> None:
+    source = make_folder(tmp_path)
+    run_batch(source, tmp_path / "local", local_options(spec), load=spec.load)
+    report = run_on_ray(source, tmp_path / "ray", BatchOptions(), spec)
+
+    assert exit_status(report) == 1  # the empty and the binary file fail, as locally
+    assert outputs_of(tmp_path / "ray") == outputs_of(tmp_path / "local")
+    assert report_without_clock(tmp_path / "ray") == report_without_clock(tmp_path / "local")
+    assert len(outputs_of(tmp_path / "ray")) == 7  # three articles, two outputs each, and index.md
+    workers = json.loads((tmp_path / "ray" / "report.json").read_text(encoding="utf-8"))["workers"]
+    assert len(workers) == 2 and all(w["peak_rss_mb"] > 0 for w in workers)
+
+
+def test_a_ray_rerun_skips_what_a_local_run_finished(tmp_path: Path, local_ray: None, spec: ModelSpec) -> None:
+    source = make_many(tmp_path, 3)
+    run_batch(source, tmp_path / "out", local_options(spec), load=spec.load)
+    report = run_on_ray(source, tmp_path / "out", BatchOptions(), spec)
+    assert report.count("skipped") == 3 and report.count("done") == 0
+    assert report.workers == []  # nothing to do: no worker started, no model loaded
+
+
+def test_a_worker_killed_mid_run_is_replaced_and_nothing_is_lost_or_duplicated(
+    tmp_path: Path, local_ray: None, spec: ModelSpec, caplog: pytest.LogCaptureFixture
+) -> None:
+    source = make_many(tmp_path, 6)
+    run_batch(source, tmp_path / "local", local_options(spec, group_size=1), load=spec.load)
+    killed: list[str] = []
+
+    def kill_one_worker(done: int, total: int, current: str) -> None:
+        if done >= 2 and not killed:
+            name = sorted(n for n in ray.util.list_named_actors() if n.startswith(WORKER_NAME))[0]
+            ray.kill(ray.get_actor(name))
+            killed.append(name)
+
+    report = run_on_ray(source, tmp_path / "ray", BatchOptions(group_size=1), spec, progress=kill_one_worker)
+
+    assert killed and "a Ray worker died" in caplog.text
+    assert [a.input for a in report.articles] == [f"article{i:02d}.txt" for i in range(6)]
+    assert {a.status for a in report.articles} == {"done"} and exit_status(report) == 0
+    assert outputs_of(tmp_path / "ray") == outputs_of(tmp_path / "local")
+    assert leftovers(tmp_path / "ray") == []
+
+
+def test_an_article_whose_workers_keep_dying_is_failed_with_the_reason(tmp_path: Path, local_ray: None, spec: ModelSpec) -> None:
+    source = make_many(tmp_path, 3)
+    (source / "article01.txt").write_text(
+        "Un anniversaire\n\nLa centrale de Tchernobyl a été fermée il y a vingt-cinq ans.\n", encoding="utf-8"
+    )
+    report = run_on_ray(source, tmp_path / "ray", BatchOptions(group_size=1), spec, RayOptions(max_attempts=2))
+
+    by_input = {a.input: a for a in report.articles}
+    assert by_input["article01.txt"].status == "failed"
+    assert "the worker translating it died 2 times" in (by_input["article01.txt"].error or "")
+    assert by_input["article00.txt"].status == by_input["article02.txt"].status == "done"
+    assert exit_status(report) == 1 and leftovers(tmp_path / "ray") == []
+
+
+def test_ctrl_c_on_the_driver_keeps_whole_articles_only_and_a_rerun_finishes(
+    tmp_path: Path, local_ray: None, spec: ModelSpec
+) -> None:
+    source = make_many(tmp_path, 6)
+    output = tmp_path / "ray"
+
+    def interrupt_after_two(done: int, total: int, current: str) -> None:
+        if done >= 2:
+            raise KeyboardInterrupt
+
+    first = run_on_ray(source, output, BatchOptions(group_size=1), spec, progress=interrupt_after_two)
+    assert first.interrupted and exit_status(first) == 130
+    on_disk = json.loads((output / "report.json").read_text(encoding="utf-8"))
+    assert on_disk["totals"]["pending"] == len(on_disk["pending"]) > 0
+    for entry in first.articles:
+        assert all((output / o).is_file() for o in entry.outputs)
+    written = {p.name for p in output.rglob("*.md")} - {"index.md"}
+    assert written == {Path(o).name for a in first.articles for o in a.outputs}  # no half articles
+    assert leftovers(output) == []
+
+    # The state the Ray run left resumes like any other (a Ray rerun: the test above).
+    second = run_batch(source, output, local_options(spec, group_size=1), load=spec.load)
+    assert second.count("skipped") == len(first.articles) and second.count("done") == 6 - len(first.articles)
+    assert exit_status(second) == 0
+
+
+def test_workers_follow_the_cluster_cpus_or_gpus() -> None:
+    assert plan_workers({"CPU": 8.0}, RayOptions(), "auto") == (8, 1, 0.0)
+    assert plan_workers({"CPU": 8.0}, RayOptions(cpus_per_worker=4), "cpu") == (2, 4, 0.0)
+    assert plan_workers({"CPU": 8.0, "GPU": 2.0}, RayOptions(), "auto") == (2, 1, 1.0)
+    assert plan_workers({"CPU": 8.0, "GPU": 2.0}, RayOptions(), "cpu") == (8, 1, 0.0)
+    assert plan_workers({"CPU": 8.0}, RayOptions(workers=3), "auto") == (3, 1, 0.0)
+    assert plan_workers({"CPU": 1.0}, RayOptions(cpus_per_worker=4), "auto") == (1, 4, 0.0)

@@ -1,0 +1,452 @@
+"""A folder run on a Ray cluster: the same work as `run_batch`, spread over workers.
+
+The driver (this process) discovers the inputs, skips finished ones and owns the state
+database, `report.json` and `index.md`, exactly as the local run does (`run.Driver`).
+Workers are Ray actors, each loading the models once, then taking groups of articles
+(the same groups the local run makes, `work.plan_groups`) and running the same code on
+them (`work.process_group`): read from the input folder, translate, brief, write to
+the output folder. Each article's result streams back as soon as it is written, so
+the driver records it and moves the progress line at once.
+
+How many workers: one per GPU when the cluster has GPUs and the device allows CUDA;
+otherwise one per `cpus_per_worker` CPUs of the cluster, each engine using that many
+threads. `workers` caps the count.
+
+Faults: a worker that dies (killed, out of memory, its node lost) is replaced; the
+articles it had not finished are cleaned up (no half-written outputs stay) and given
+to a worker again, up to `max_attempts` times each, then recorded as failed with the
+reason. Ctrl-C on the driver kills the workers, removes what the unfinished articles
+had written, and writes the report; the next run resumes.
+
+Limits: every node must see the input and output folders at the same paths (a
+shared filesystem) and have translate-sum, its dependencies and the models installed;
+the driver records results one by one (thousands of articles per second, far above
+what translation workers produce) and hashes every input itself before handing it out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from translate_sum.batch.options import BatchOptions, Models, ModelSpec
+from translate_sum.batch.report import ArticleResult, BatchReport
+from translate_sum.batch.run import BatchProgress, Driver
+from translate_sum.batch.state import options_fingerprint
+from translate_sum.batch.work import WorkItem, Workplace, describe, process_group
+from translate_sum.errors import EngineUnavailable, Hint, TranslateSumError
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+"""Times an article is handed to a worker that then dies, before it is recorded failed."""
+
+WORKER_NAME = "translate-sum-worker"
+"""Workers are named this, then the driver's process id and start time, then a count."""
+
+QUEUED_PER_WORKER = 2
+"""Groups given to a worker at once: one working, one waiting, so it never idles."""
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """Where and how a folder run uses Ray."""
+
+    address: str | None = None  # None: start or join a local instance; "auto" or "ray://host:port": join
+    workers: int | None = None  # None: as many as the cluster's CPUs (or GPUs) allow
+    cpus_per_worker: int = 1  # CPUs reserved per worker, and its engine's threads
+    max_attempts: int = MAX_ATTEMPTS
+
+
+class ArticleWorker:
+    """A Ray actor's body: models loaded once, then groups of articles on demand."""
+
+    def __init__(self, spec: ModelSpec) -> None:
+        self.spec = spec
+        self.models: Models | None = None
+        self.articles = 0
+
+    def load(self) -> dict[str, Any]:
+        """Load the models now (errors reach the driver); where this worker runs."""
+        self._models()
+        import ray
+
+        return {"node": ray.util.get_node_ip_address(), "pid": os.getpid(), "threads": self.spec.threads}
+
+    def _models(self) -> Models:
+        if self.models is None:
+            if self.spec.threads:
+                _set_torch_threads(self.spec.threads)
+            self.models = self.spec.load()
+        return self.models
+
+    def process(self, place: Workplace, group: list[WorkItem]) -> Iterator[ArticleResult]:
+        """Each article's result of the group, as soon as its outputs are written."""
+        for result in process_group(place, group, self._models):
+            self.articles += 1
+            yield result
+
+    def stats(self) -> dict[str, Any]:
+        """Articles done here and this process's peak memory (resident set)."""
+        import resource
+
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+        return {"pid": os.getpid(), "articles": self.articles, "peak_rss_mb": round(peak_kib / 1024, 1)}
+
+
+def _set_torch_threads(threads: int) -> None:
+    # The transformers engine computes with torch's process-wide thread pool; a worker
+    # owns its process, so its share of the machine is set here.
+    try:
+        import torch
+    except ImportError:
+        return
+    torch.set_num_threads(threads)
+
+
+@dataclass
+class _Task:
+    """A group handed to one worker; `left` are the items it has not reported yet."""
+
+    slot: int
+    left: list[WorkItem]
+    stream: Any  # the ObjectRefGenerator of ArticleWorker.process
+
+
+class _Pool:
+    """The workers: started, replaced when they die, killed at the end.
+
+    In a process that called `ray.init` itself, a pool outlives its run and serves the
+    next run with the same models (no second model load); `shutdown_workers` ends it.
+    """
+
+    def __init__(self, ray: Any, spec: ModelSpec, count: int, cpus: int, gpus: float) -> None:
+        self.ray = ray
+        self.spec = dataclasses.replace(spec, threads=cpus, device="cuda" if gpus else spec.device)
+        self.actor_class = ray.remote(ArticleWorker)
+        self.resources = {"num_cpus": cpus, "num_gpus": gpus, "max_restarts": 0}
+        self.count = count
+        # Named, so an operator (or a test) can find them: `ray list actors`, `ray.get_actor`.
+        self.token = f"{os.getpid()}-{int(time.time())}"
+        self.started = 0
+        self.slots: list[Any] = []
+        self.replaced = 0
+        self.info: list[dict[str, Any]] = []
+        self.key: tuple[Any, ...] = ()
+
+    def start(self) -> None:
+        """Start every worker and load its models; a model that cannot load fails the run here."""
+        if self.slots:
+            return  # warm from an earlier run
+        self.slots = [self._new_worker() for _ in range(self.count)]
+        log.info("starting %d Ray workers (%s threads each)", self.count, self.spec.threads)
+        try:
+            self.info = self.ray.get([worker.load.remote() for worker in self.slots])
+        except self.ray.exceptions.RayTaskError as exc:
+            cause = getattr(exc, "cause", None)
+            if isinstance(cause, TranslateSumError):
+                raise cause from None
+            raise
+
+    def replace(self, slot: int) -> None:
+        """A new worker in place of a dead one (it loads its models on its first group)."""
+        self.ray.kill(self.slots[slot], no_restart=True)
+        self.slots[slot] = self._new_worker()
+        self.replaced += 1
+
+    def _new_worker(self) -> Any:
+        self.started += 1
+        name = f"{WORKER_NAME}-{self.token}-{self.started}"
+        return self.actor_class.options(name=name, **self.resources).remote(self.spec)
+
+    def submit(self, slot: int, place: Workplace, group: list[WorkItem]) -> _Task:
+        stream = self.slots[slot].process.options(num_returns="streaming").remote(place, group)
+        return _Task(slot, list(group), stream)
+
+    def stats(self) -> list[dict[str, Any]]:
+        """Each live worker's node, articles and peak memory; empty when they cannot answer."""
+        refs = [worker.stats.remote() for worker in self.slots]
+        ready, _ = self.ray.wait(refs, num_returns=len(refs), timeout=10)
+        stats = []
+        for index, ref in enumerate(refs):
+            if ref in ready:
+                try:
+                    entry = self.ray.get(ref)
+                except self.ray.exceptions.RayError:
+                    continue
+                if index < len(self.info):
+                    entry = {**self.info[index], **entry}
+                stats.append(entry)
+        return stats
+
+    def kill(self) -> None:
+        for worker in self.slots:
+            self.ray.kill(worker, no_restart=True)
+        self.slots = []
+        _WARM.pop(self.key, None)
+
+
+_WARM: dict[tuple[Any, ...], _Pool] = {}
+"""Pools kept between runs of a process that manages Ray itself, by models and shape."""
+
+
+def _pool_for(ray: Any, spec: ModelSpec, ray_options: RayOptions) -> _Pool:
+    count, cpus, gpus = plan_workers(ray.cluster_resources(), ray_options, spec.device)
+    key = (ray.get_runtime_context().get_job_id(), spec, count, cpus, gpus)
+    pool = _WARM.get(key)
+    if pool is None:
+        pool = _Pool(ray, spec, count, cpus, gpus)
+        pool.key = key
+    return pool
+
+
+def shutdown_workers() -> None:
+    """End the Ray workers kept warm between runs (a process that called `ray.init`)."""
+    for pool in list(_WARM.values()):
+        pool.kill()
+
+
+def plan_workers(resources: dict[str, float], ray_options: RayOptions, device: str) -> tuple[int, int, float]:
+    """(workers, CPUs each, GPUs each) for a cluster with these total resources.
+
+    One worker per GPU when there are GPUs and `device` allows CUDA; otherwise one per
+    `cpus_per_worker` CPUs. At least one worker; never more than `workers` when set.
+    """
+    cpus = max(1, ray_options.cpus_per_worker)
+    gpus = int(resources.get("GPU", 0))
+    if gpus and device in ("auto", "cuda"):
+        count, per_gpu = gpus, 1.0
+    else:
+        count, per_gpu = int(resources.get("CPU", 1)) // cpus, 0.0
+    if ray_options.workers is not None:
+        count = min(count, ray_options.workers) if count else ray_options.workers
+    return max(1, count), cpus, per_gpu
+
+
+def connect(address: str | None) -> bool:
+    """Join (or start) Ray; True when this call started it, so the run shuts it down."""
+    ray = import_ray()
+    if ray.is_initialized():
+        return False
+    # None: Ray joins a cluster started on this machine with `ray start`, else starts one.
+    ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+    return True
+
+
+def import_ray() -> Any:
+    """The ray module, or an error saying how to install it."""
+    try:
+        import ray
+    except ImportError as exc:
+        raise EngineUnavailable(
+            "Ray is not installed", Hint('install it with pip install "translate-sum[ray]", or leave out {option}', "ray")
+        ) from exc
+    return ray
+
+
+def run_on_ray(
+    input_dir: str | Path,
+    output_dir: str | Path,
+    options: BatchOptions,
+    spec: ModelSpec,
+    ray_options: RayOptions | None = None,
+    progress: BatchProgress | None = None,
+) -> BatchReport:
+    """`run_batch` on Ray workers: same outputs, report, resume and exit statuses.
+
+    `spec` names the models each worker loads. Ray is joined or started here
+    (`RayOptions.address`) and shut down at the end, unless this process already
+    called `ray.init`: then the workers stay up, models loaded, for the next run with
+    the same spec, until `shutdown_workers()` or `ray.shutdown()`. Raises like `run_batch`, and
+    EngineUnavailable when Ray is not installed.
+    """
+    ray_options = ray_options or RayOptions()
+    options = dataclasses.replace(options, models=spec.names(), translate_options=spec.options)
+    ray = import_ray()
+    driver = Driver(Path(input_dir), Path(output_dir), options, options_fingerprint(options), spec.options, progress)
+    started_here = False
+    pool: _Pool | None = None
+    in_flight: dict[Any, _Task] = {}
+    interrupted = False
+    try:
+        driver.tell("")
+        groups = driver.groups()
+        first = next(groups, None)
+        if first is not None:
+            driver.tell("(starting Ray workers)")
+            started_here = connect(ray_options.address)
+            pool = _pool_for(ray, spec, ray_options)
+            pool.start()
+            _schedule(ray, driver, pool, first, groups, in_flight, ray_options.max_attempts)
+        workers = pool.stats() if pool is not None else []
+        if pool is not None and pool.replaced:
+            log.warning("%d Ray worker(s) died and were replaced", pool.replaced)
+    except KeyboardInterrupt:
+        interrupted = True
+        workers = []
+        log.info("interrupted: %d of %d articles recorded", driver.recorded, driver.total)
+        if pool is not None:
+            _cancel(ray, driver, pool, in_flight)
+    except BaseException:
+        # A fatal error (a model that cannot load, workers that keep dying): stop the
+        # workers, take back half-written articles, leave a report of what was done.
+        if pool is not None:
+            _cancel(ray, driver, pool, in_flight)
+        driver.save(False)
+        _close(ray, driver, pool, started_here)
+        raise
+    try:
+        return driver.save(interrupted, workers)
+    finally:
+        _close(ray, driver, pool, started_here)
+
+
+def _close(ray: Any, driver: Driver, pool: _Pool | None, started_here: bool) -> None:
+    driver.close()
+    if started_here:
+        ray.shutdown()  # its workers end with it
+    elif pool is not None and pool.slots:
+        # The caller manages Ray: keep the loaded workers for its next run.
+        _WARM[pool.key] = pool
+
+
+def _schedule(
+    ray: Any,
+    driver: Driver,
+    pool: _Pool,
+    first: list[WorkItem],
+    groups: Iterator[list[WorkItem]],
+    in_flight: dict[Any, _Task],
+    max_attempts: int,
+) -> None:
+    """Keep every worker fed; record results as they stream in; replace dead workers."""
+    retry: deque[list[WorkItem]] = deque([first])
+    attempts: dict[str, int] = {}
+    deaths_since_progress = 0
+    exhausted = False
+
+    def next_group() -> list[WorkItem] | None:
+        nonlocal exhausted
+        if retry:
+            return retry.popleft()
+        if exhausted:
+            return None
+        group = next(groups, None)
+        exhausted = group is None
+        return group
+
+    def feed() -> None:
+        for slot in range(pool.count):
+            while sum(1 for t in in_flight.values() if t.slot == slot) < QUEUED_PER_WORKER:
+                group = next_group()
+                if group is None:
+                    return
+                task = pool.submit(slot, driver.place, group)
+                in_flight[task.stream] = task
+
+    def worker_died(slot: int, reason: str) -> None:
+        nonlocal deaths_since_progress
+        deaths_since_progress += 1
+        if deaths_since_progress > pool.count * max_attempts:
+            raise WorkersKeepDying(f"Ray workers keep dying before finishing an article (last: {reason})")
+        log.warning("a Ray worker died (%s); replacing it and retrying its articles", reason)
+        for stream, task in list(in_flight.items()):
+            if task.slot != slot:
+                continue
+            del in_flight[stream]
+            remove_partial_outputs(driver.place, task.left)
+            again = []
+            for item in task.left:
+                attempts[item.input] = attempts.get(item.input, 0) + 1
+                if attempts[item.input] >= max_attempts:
+                    error = f"{item.input}: the worker translating it died {attempts[item.input]} times (last: {reason})"
+                    driver.record(ArticleResult(item.input, "failed", error, [], 0.0, item.sha256))
+                else:
+                    again.append(item)
+            if again:
+                retry.append(again)
+        pool.replace(slot)
+
+    feed()
+    while in_flight:
+        ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=1.0)
+        for stream in ready:
+            task = in_flight.get(stream)
+            if task is None:  # dropped with its dead worker earlier in this loop
+                continue
+            try:
+                result = ray.get(next(stream))
+            except StopIteration:
+                del in_flight[stream]
+                if task.left:  # the worker ended the group without a word on some items
+                    retry.append(task.left)
+                continue
+            except ray.exceptions.RayActorError as exc:
+                worker_died(task.slot, _death_reason(exc))
+                continue
+            except ray.exceptions.RayTaskError as exc:
+                # process_group itself failed (not one article): its articles fail with the reason.
+                del in_flight[stream]
+                cause = getattr(exc, "cause", None) or exc
+                for item in task.left:
+                    driver.record(ArticleResult(item.input, "failed", describe(cause), [], 0.0, item.sha256))
+                continue
+            task.left = [item for item in task.left if item.input != result.input]
+            deaths_since_progress = 0
+            driver.record(result)
+        feed()
+
+
+class WorkersKeepDying(TranslateSumError):
+    """Every replacement worker dies too (a model that does not fit in memory, say)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, Hint("give each worker more memory, or fewer workers per node with {option}", "cpus_per_worker"))
+
+
+def _death_reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    # Ray's messages run to paragraphs; the first sentence says what happened.
+    first = text.split(". ")[0]
+    return first[:200] or type(exc).__name__
+
+
+def _cancel(ray: Any, driver: Driver, pool: _Pool, in_flight: dict[Any, _Task]) -> None:
+    """Stop every worker, then take back what their unfinished articles wrote.
+
+    Results already on their way are still recorded (their outputs are whole).
+    """
+    pool.kill()
+    streams = list(in_flight)
+    # Wait (briefly) until the workers are gone, so nothing is written after the cleanup.
+    deadline = time.monotonic() + 10
+    while streams and time.monotonic() < deadline:
+        ready, streams = ray.wait(streams, num_returns=len(streams), timeout=max(0.1, deadline - time.monotonic()))
+        for stream in ready:
+            task = in_flight[stream]
+            try:
+                result = ray.get(next(stream))
+            except (StopIteration, ray.exceptions.RayError):
+                continue
+            task.left = [item for item in task.left if item.input != result.input]
+            driver.record(result)
+            streams.append(stream)  # more may follow: keep draining
+    for task in in_flight.values():
+        remove_partial_outputs(driver.place, task.left)
+    in_flight.clear()
+
+
+def remove_partial_outputs(place: Workplace, items: list[WorkItem]) -> None:
+    """Remove what unfinished articles may have written: outputs and temporary files."""
+    for item in items:
+        for output in item.outputs:
+            path = place.output_dir / output
+            path.unlink(missing_ok=True)
+            for temporary in path.parent.glob(f".{path.name}.*.tmp"):
+                temporary.unlink(missing_ok=True)
