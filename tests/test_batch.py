@@ -682,3 +682,18 @@ def test_a_large_article_is_translated_in_a_group_of_its_own(tmp_path: Path) -> 
     size = (source / "article01.txt").stat().st_size
     run_batch(source, tmp_path / "out", BatchOptions(translate_only=True, group_bytes=size), Translator(engine), None)
     assert engine.texts_per_call == [3, 41, 3]
+
+
+# ---------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------
+
+
+def test_the_ray_settings_are_refused_without_ray(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from translate_sum.cli import main
+
+    source = make_folder(tmp_path)
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path / "out"), "--workers", "2"])
+    assert result.exit_code == 2 and "--workers and --cpus-per-worker go with --ray" in result.output

@@ -161,3 +161,20 @@ def test_workers_follow_the_cluster_cpus_or_gpus() -> None:
     assert plan_workers({"CPU": 8.0, "GPU": 2.0}, RayOptions(), "cpu") == (8, 1, 0.0)
     assert plan_workers({"CPU": 8.0}, RayOptions(workers=3), "auto") == (3, 1, 0.0)
     assert plan_workers({"CPU": 1.0}, RayOptions(cpus_per_worker=4), "auto") == (1, 4, 0.0)
+
+
+def test_the_command_line_takes_ray_with_or_without_an_address(tmp_path: Path, local_ray: None, spec: ModelSpec) -> None:
+    from click.testing import CliRunner
+
+    from translate_sum.cli import main
+
+    source = make_many(tmp_path, 2)
+    output = tmp_path / "out"
+    model = ["--translation-model", spec.translation_model or "", "--summarizer", "extractive", "--engine", "transformers"]
+    first = CliRunner().invoke(main, ["batch", str(source), "-o", str(output), *model])
+    assert first.exit_code == 0, first.output
+    for ray_flag in (["--ray"], ["--ray=auto"]):
+        # Everything is done already: the run joins Ray (here, this process's) but starts no worker.
+        result = CliRunner().invoke(main, ["batch", str(source), "-o", str(output), *model, *ray_flag])
+        assert result.exit_code == 0, result.output
+        assert json.loads((output / "report.json").read_text(encoding="utf-8"))["totals"]["skipped"] == 2

@@ -380,6 +380,29 @@ def brief(
     help="md: name.en.md and name.brief.md; json: name.en.json and name.brief.json; "
     "html: name.en.html and name.brief.html (side-by-side pages) and index.html linking them.",
 )
+@click.option(
+    "--ray",
+    "ray_address",
+    is_flag=False,
+    flag_value="local",
+    default=None,
+    metavar="[ADDRESS]",
+    help="Run on Ray workers. Alone: join the Ray started on this machine with `ray start`, "
+    "else start one; auto or ray://HOST:PORT: join that cluster. Every node must see INPUT_DIR "
+    "and the output folder at the same paths. Put it last, or write --ray=ADDRESS.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="With --ray: at most this many workers. Default: as many as the cluster's CPUs (or GPUs) allow.",
+)
+@click.option(
+    "--cpus-per-worker",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="With --ray: CPUs reserved for each worker, and its engine's threads (more: fewer workers, less memory).",
+)
 @summary_options
 @run_options
 def batch(
@@ -390,6 +413,9 @@ def batch(
     translate_only: bool,
     force: bool,
     fmt: str,
+    ray_address: str | None,
+    workers: int | None,
+    cpus_per_worker: int,
     summary: SummarySettings,
     run: RunSettings,
 ) -> None:
@@ -402,7 +428,9 @@ def batch(
     OUTPUT_DIR/report.json (one entry per article) and OUTPUT_DIR/index.md (a
     one-page digest). A file that cannot be read is recorded as failed and the
     others go on. A rerun skips articles already done with the same input and
-    options; Ctrl-C keeps finished work, and the next run does the rest.
+    options (kept in OUTPUT_DIR/.batch-state.sqlite); Ctrl-C keeps finished work,
+    and the next run does the rest. With --ray the same job runs on Ray workers,
+    each loading the models once, with the same outputs.
 
     \b
     Exit status: 0 every article succeeded (or was already done),
@@ -414,6 +442,8 @@ def batch(
 
     if output_dir.resolve() == input_dir.resolve():
         raise click.UsageError("the output folder is the input folder; choose another -o so inputs and outputs stay apart")
+    if ray_address is None and (workers is not None or cpus_per_worker != 1):
+        raise click.UsageError("--workers and --cpus-per-worker go with --ray")
     with user_errors():
         check_writable(output_dir, folder=True, option="output_dir")  # before any article is read
         spec = ModelSpec(
@@ -439,7 +469,14 @@ def batch(
             translate_options=spec.options,
         )
         with BatchProgress(run.quiet) as progress:
-            report = run_batch(input_dir, output_dir, options, progress=progress, load=spec.load)
+            if ray_address is None:
+                report = run_batch(input_dir, output_dir, options, progress=progress, load=spec.load)
+            else:
+                from translate_sum.batch.cluster import RayOptions, run_on_ray
+
+                address = None if ray_address == "local" else ray_address
+                ray_options = RayOptions(address=address, workers=workers, cpus_per_worker=cpus_per_worker)
+                report = run_on_ray(input_dir, output_dir, options, spec, ray_options, progress)
     if report.total == 0:
         click.echo(f"No articles matching {' '.join(options.patterns)} in {input_dir}.", err=True)
     elif not run.quiet:
