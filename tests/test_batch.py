@@ -646,6 +646,23 @@ def test_a_report_json_from_before_the_database_is_carried_over(tmp_path: Path) 
     assert engine.calls == 0 and report.count("skipped") == 3
 
 
+def test_a_long_run_rewrites_its_report_as_it_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from translate_sum.batch import run
+
+    monkeypatch.setattr(run, "REPORT_SECONDS", 0.0)  # "every so often" becomes "after every article"
+    source = make_many(tmp_path, 4)
+    output = tmp_path / "out"
+    seen: list[tuple[int, int]] = []
+
+    def look(done: int, total: int, current: str) -> None:
+        if done == 2 and not seen:
+            report = read_report(output)
+            seen.append((report["totals"]["done"], len(report["pending"])))
+
+    run_batch(source, output, BatchOptions(group_size=1), *make_models(), progress=look)
+    assert seen == [(2, 2)]
+
+
 def test_an_output_folder_that_cannot_be_written_fails_before_any_model_loads(tmp_path: Path) -> None:
     from translate_sum.errors import OutputError
 

@@ -235,7 +235,14 @@ def connect(address: str | None) -> bool:
     if ray.is_initialized():
         return False
     # None: Ray joins a cluster started on this machine with `ray start`, else starts one.
-    ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+    try:
+        ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
+    except Exception as exc:  # Ray raises ConnectionError, RuntimeError, ValueError... for the same cause
+        where = f"the Ray cluster at {address}" if address else "a local Ray instance"
+        reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+        raise EngineUnavailable(
+            f"cannot join {where} ({reason})", Hint("start one with `ray start --head`, or check the address given to {option}", "ray")
+        ) from exc
     return True
 
 

@@ -151,12 +151,12 @@ class Driver:
         """Keep one input's result; rewrite the reports when they are due."""
         self.ledger.record(result, self.positions[result.input])
         self.recorded += 1
-        self.tell(result.input)
         if time.monotonic() >= self.next_report:
             started = time.monotonic()
             self.save(interrupted=False)
             cost = time.monotonic() - started
             self.next_report = time.monotonic() + max(REPORT_SECONDS, 20 * cost)
+        self.tell(result.input)
 
     def save(self, interrupted: bool, workers: list[dict[str, Any]] | None = None) -> BatchReport:
         """Commit the state and write report.json and index.md from it."""
