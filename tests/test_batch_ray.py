@@ -128,6 +128,19 @@ def test_an_article_whose_workers_keep_dying_is_failed_with_the_reason(tmp_path:
     assert exit_status(report) == 1 and leftovers(tmp_path / "ray") == []
 
 
+def test_a_model_that_cannot_load_fails_the_run_with_the_librarys_error(
+    tmp_path: Path, local_ray: None, spec: ModelSpec
+) -> None:
+    from translate_sum.errors import TranslateSumError
+
+    source = make_many(tmp_path, 2)
+    missing = ModelSpec(str(tmp_path / "no-such-model"), summarizer="extractive", engine="transformers", device="cpu")
+    with pytest.raises(TranslateSumError, match="no-such-model"):
+        run_on_ray(source, tmp_path / "ray", BatchOptions(), missing)
+    report = json.loads((tmp_path / "ray" / "report.json").read_text(encoding="utf-8"))
+    assert report["totals"]["pending"] == 2 and report["articles"] == []
+
+
 def test_ctrl_c_on_the_driver_keeps_whole_articles_only_and_a_rerun_finishes(
     tmp_path: Path, local_ray: None, spec: ModelSpec
 ) -> None:

@@ -93,11 +93,12 @@ class ArticleWorker:
             yield result
 
     def stats(self) -> dict[str, Any]:
-        """Articles done here and this process's peak memory (resident set)."""
+        """Articles done here since the last call, and this process's peak memory (resident set)."""
         import resource
 
         peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-        return {"pid": os.getpid(), "articles": self.articles, "peak_rss_mb": round(peak_kib / 1024, 1)}
+        articles, self.articles = self.articles, 0  # per run: a warm worker serves several
+        return {"pid": os.getpid(), "articles": articles, "peak_rss_mb": round(peak_kib / 1024, 1)}
 
 
 def _set_torch_threads(threads: int) -> None:
