@@ -649,7 +649,9 @@ def test_a_report_json_from_before_the_database_is_carried_over(tmp_path: Path) 
 def test_a_long_run_rewrites_its_report_as_it_goes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from translate_sum.batch import run
 
-    monkeypatch.setattr(run, "REPORT_SECONDS", 0.0)  # "every so often" becomes "after every article"
+    # "Every so often" becomes "after every article".
+    monkeypatch.setattr(run, "REPORT_SECONDS", 0.0)
+    monkeypatch.setattr(run, "REPORT_COST_FACTOR", 0.0)
     source = make_many(tmp_path, 4)
     output = tmp_path / "out"
     seen: list[tuple[int, int]] = []

@@ -14,8 +14,15 @@ from typing import Callable, Protocol
 
 from translate_sum.batch.discover import DEFAULT_PATTERNS
 from translate_sum.document import Brief, TranslatedArticle
-from translate_sum.pipeline import TranslateOptions, Translator
-from translate_sum.reader import DEFAULT_MAX_BYTES
+from translate_sum.options import (
+    DEFAULT_DEVICE,
+    DEFAULT_ENGINE,
+    DEFAULT_LENGTH,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_SUMMARIZER,
+    TranslateOptions,
+)
+from translate_sum.pipeline import Translator
 
 GROUP_SIZE = 8
 """Articles per `translate_many` call: enough segments to keep the engine's batches
@@ -49,9 +56,9 @@ class BatchOptions:
     translate_only: bool = False
     force: bool = False
     fmt: str = "md"  # md, json or html
-    length: str = "medium"
+    length: str = DEFAULT_LENGTH
     show_skipped: bool = False  # list skipped paragraphs (furniture, duplicates) in translations
-    summarizer: str = "abstractive"  # recorded in the options fingerprint only
+    summarizer: str = DEFAULT_SUMMARIZER  # recorded in the options fingerprint only
     group_size: int = GROUP_SIZE
     group_bytes: int = GROUP_BYTES
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -72,10 +79,10 @@ class ModelSpec:
 
     translation_model: str | None = None
     summary_model: str | None = None
-    summarizer: str = "abstractive"  # or "extractive": no summary model
+    summarizer: str = DEFAULT_SUMMARIZER  # or "extractive": no summary model
     translate_only: bool = False  # no briefer at all
-    engine: str = "auto"
-    device: str = "auto"
+    engine: str = DEFAULT_ENGINE
+    device: str = DEFAULT_DEVICE
     options: TranslateOptions = field(default_factory=TranslateOptions)
     threads: int | None = None  # engine CPU threads; None: every core (a Ray worker sets its share)
 

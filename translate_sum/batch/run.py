@@ -42,7 +42,8 @@ from translate_sum.batch.state import Ledger, file_sha256, options_fingerprint, 
 from translate_sum.batch.work import WorkItem, Workplace, plan_groups, process_group
 from translate_sum.errors import Hint, InputError
 from translate_sum.fetch import is_url
-from translate_sum.pipeline import TranslateOptions, Translator
+from translate_sum.options import TranslateOptions
+from translate_sum.pipeline import Translator
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,10 @@ BatchProgress = Callable[[int, int, str], None]
 """Called with (articles finished, articles in all, the article being worked on)."""
 
 REPORT_SECONDS = 60.0
-"""During a long run, report.json and index.md are rewritten about this often (less
-often when writing them takes long: at most 5% of the run goes to reports)."""
+"""During a long run, report.json and index.md are rewritten about this often..."""
+REPORT_COST_FACTOR = 20.0
+"""...or, when writing them takes long, this many times what writing them took: at
+most 5% of the run goes to reports."""
 
 
 def check_folders(input_dir: Path, output_dir: Path) -> None:
@@ -155,7 +158,7 @@ class Driver:
             started = time.monotonic()
             self.save(interrupted=False)
             cost = time.monotonic() - started
-            self.next_report = time.monotonic() + max(REPORT_SECONDS, 20 * cost)
+            self.next_report = time.monotonic() + max(REPORT_SECONDS, REPORT_COST_FACTOR * cost)
         self.tell(result.input)
 
     def save(self, interrupted: bool, workers: list[dict[str, Any]] | None = None) -> BatchReport:

@@ -33,7 +33,8 @@ from translate_sum.batch.discover import REPORT_NAME
 from translate_sum.batch.options import BatchOptions, BriefMaker
 from translate_sum.batch.report import ArticleResult, BatchReport
 from translate_sum.errors import Hint, OutputError
-from translate_sum.pipeline import TranslateOptions, Translator
+from translate_sum.options import TranslateOptions
+from translate_sum.pipeline import Translator
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,8 @@ from translate_sum.batch.report import ArticleResult
 from translate_sum.document import Article, TranslatedArticle
 from translate_sum.errors import InputError, TranslateSumError
 from translate_sum.fetch import is_url
-from translate_sum.pipeline import TranslateOptions, Translator, prepare_article
+from translate_sum.options import TranslateOptions
+from translate_sum.pipeline import Translator, prepare_article
 from translate_sum.reader import read_article
 
 log = logging.getLogger(__name__)
