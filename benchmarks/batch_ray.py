@@ -4,6 +4,7 @@ Each system runs in its own process on the same folder (corpus articles copied, 
 new names, until there are `--articles` of them), with the same models:
 
   local     run_batch in one process, the engine on every core
+  local-N   the same, the engine on N threads
   ray-N     run_on_ray on a Ray instance of N CPUs started in the process: N workers,
             one engine thread each
 
@@ -23,6 +24,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -58,14 +60,20 @@ def child(args: argparse.Namespace) -> dict:
     batch_options = BatchOptions(models=spec.names(), translate_options=spec.options)
     work = Path(args.workdir)
     row: dict = {"system": args.child}
-    if args.child == "local":
+    if args.child.startswith("local"):
+        threads = int(args.child.split("-")[1]) if "-" in args.child else None
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+            spec = dataclasses.replace(spec, threads=threads)
         started = time.perf_counter()
         translator, briefer = spec.load()
         row["load s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
         report = run_batch(work / "in", work / "out-local", batch_options, translator, briefer)
         seconds = time.perf_counter() - started
-        row["threads each"] = os.cpu_count()
+        row["threads each"] = threads or os.cpu_count()
         row["peak MB per worker"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     else:
         import ray
@@ -101,7 +109,7 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=None, help="translation model folder (default: the tests' tiny echo Marian)")
     parser.add_argument("--engine", default="transformers")
     parser.add_argument("--greedy", action="store_true", help="one beam instead of the model's own setting")
-    parser.add_argument("--systems", default="local,ray-1,ray-2")
+    parser.add_argument("--systems", default="local,local-1,ray-1,ray-2")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()

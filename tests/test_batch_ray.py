@@ -128,19 +128,6 @@ def test_an_article_whose_workers_keep_dying_is_failed_with_the_reason(tmp_path:
     assert exit_status(report) == 1 and leftovers(tmp_path / "ray") == []
 
 
-def test_a_model_that_cannot_load_fails_the_run_with_the_librarys_error(
-    tmp_path: Path, local_ray: None, spec: ModelSpec
-) -> None:
-    from translate_sum.errors import TranslateSumError
-
-    source = make_many(tmp_path, 2)
-    missing = ModelSpec(str(tmp_path / "no-such-model"), summarizer="extractive", engine="transformers", device="cpu")
-    with pytest.raises(TranslateSumError, match="no-such-model"):
-        run_on_ray(source, tmp_path / "ray", BatchOptions(), missing)
-    report = json.loads((tmp_path / "ray" / "report.json").read_text(encoding="utf-8"))
-    assert report["totals"]["pending"] == 2 and report["articles"] == []
-
-
 def test_ctrl_c_on_the_driver_keeps_whole_articles_only_and_a_rerun_finishes(
     tmp_path: Path, local_ray: None, spec: ModelSpec
 ) -> None:
@@ -165,6 +152,19 @@ def test_ctrl_c_on_the_driver_keeps_whole_articles_only_and_a_rerun_finishes(
     second = run_batch(source, output, local_options(spec, group_size=1), load=spec.load)
     assert second.count("skipped") == len(first.articles) and second.count("done") == 6 - len(first.articles)
     assert exit_status(second) == 0
+
+
+def test_a_model_that_cannot_load_fails_the_run_with_the_librarys_error(
+    tmp_path: Path, local_ray: None, spec: ModelSpec
+) -> None:
+    from translate_sum.errors import TranslateSumError
+
+    source = make_many(tmp_path, 2)
+    missing = ModelSpec(str(tmp_path / "no-such-model"), summarizer="extractive", engine="transformers", device="cpu")
+    with pytest.raises(TranslateSumError, match="no-such-model"):
+        run_on_ray(source, tmp_path / "ray", BatchOptions(), missing)
+    report = json.loads((tmp_path / "ray" / "report.json").read_text(encoding="utf-8"))
+    assert report["totals"]["pending"] == 2 and report["articles"] == []
 
 
 def test_workers_follow_the_cluster_cpus_or_gpus() -> None:

@@ -4,14 +4,16 @@ The package splits a run by responsibility, data flowing one way:
 
 - `discover`: which files to read and where each one's outputs go;
 - `options`: the run's settings and the models it names (`ModelSpec`);
-- `state`: what a previous run finished (hashes, options fingerprint), for resuming;
+- `state`: what each input has become, in SQLite (hashes, options, outputs), for resuming;
 - `work`: one group of articles read, translated, briefed and written;
-- `run`: the local driver (`run_batch`) that ties them together;
+- `run`: the bookkeeping every driver shares (`Driver`) and the local run (`run_batch`);
+- `cluster`: the same run on Ray workers (`run_on_ray`), imported only when used;
 - `report`: the results, `report.json`'s rows and the exit status.
 
 The digest (`index.md`) is rendered by `writers.render_index`, with the other writers.
 
-Limits: see `run` (one machine) and `state` (how resume decides).
+Limits: see `run` (one machine), `cluster` (a shared filesystem) and `state` (how
+resume decides, what a crash forgets).
 """
 
 from translate_sum.batch.discover import DEFAULT_PATTERNS, HTML_PATTERNS, INDEX_NAME, REPORT_NAME, TEXT_PATTERNS, discover, output_paths

@@ -202,6 +202,8 @@ def _pool_for(ray: Any, spec: ModelSpec, ray_options: RayOptions) -> _Pool:
     key = (ray.get_runtime_context().get_job_id(), spec, count, cpus, gpus)
     pool = _WARM.get(key)
     if pool is None:
+        # One warm pool at a time: another would hold the CPUs this one needs.
+        shutdown_workers()
         pool = _Pool(ray, spec, count, cpus, gpus)
         pool.key = key
     return pool
