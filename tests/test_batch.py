@@ -158,6 +158,12 @@ def test_discover_ignores_hidden_files_temp_files_and_our_outputs(tmp_path: Path
     assert [p.as_posix() for p in discover(tmp_path)] == ["keep.txt"]
 
 
+def test_discover_ignores_our_html_outputs(tmp_path: Path) -> None:
+    for name in ["a.en.html", "a.brief.html", "page.html"]:
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.as_posix() for p in discover(tmp_path)] == ["page.html"]
+
+
 def test_discover_applies_a_custom_glob(tmp_path: Path) -> None:
     for name in ["a.txt", "b.md", "c.text"]:
         (tmp_path / name).write_text("x", encoding="utf-8")

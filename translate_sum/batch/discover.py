@@ -29,7 +29,7 @@ REPORT_NAME = "report.json"
 INDEX_NAME = "index.md"
 
 # Our own output names: never read back as input, even from a folder we don't know.
-OUTPUT_SUFFIXES = (".en.md", ".brief.md", ".en.json", ".brief.json", ".tmp")
+OUTPUT_SUFFIXES = (".en.md", ".brief.md", ".en.json", ".brief.json", ".en.html", ".brief.html", ".tmp")
 
 
 def discover(
