@@ -71,7 +71,7 @@ def child(args: argparse.Namespace) -> dict:
         translator, briefer = spec.load()
         row["load s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
-        report = run_batch(work / "in", work / "out-local", batch_options, translator, briefer)
+        report = run_batch(work / "in", work / f"out-{args.child}", batch_options, translator, briefer)
         seconds = time.perf_counter() - started
         row["threads each"] = threads or os.cpu_count()
         row["peak MB per worker"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
