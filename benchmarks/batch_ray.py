@@ -78,7 +78,7 @@ def child(args: argparse.Namespace) -> dict:
     else:
         import ray
 
-        from translate_sum.batch.cluster import RayOptions, run_on_ray
+        from translate_sum.batch.cluster import run_on_ray
 
         workers = int(args.child.split("-")[1])
         ray.init(num_cpus=workers, include_dashboard=False, logging_level="ERROR", log_to_driver=False)

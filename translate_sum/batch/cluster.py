@@ -188,7 +188,10 @@ class _Pool:
 
     def kill(self) -> None:
         for worker in self.slots:
-            self.ray.kill(worker, no_restart=True)
+            try:
+                self.ray.kill(worker, no_restart=True)
+            except Exception:  # already gone, or from a Ray session since shut down
+                log.debug("could not kill a Ray worker", exc_info=True)
         self.slots = []
         _WARM.pop(self.key, None)
 
