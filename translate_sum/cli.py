@@ -388,7 +388,7 @@ def brief(
     default=None,
     metavar="[ADDRESS]",
     help="Run on Ray workers. Alone: join the Ray started on this machine with `ray start`, "
-    "else start one; auto or ray://HOST:PORT: join that cluster. Every node must see INPUT_DIR "
+    "else start one; auto or ray://HOST:PORT: join that cluster. Every node must see INPUT "
     "and the output folder at the same paths. Put it last, or write --ray=ADDRESS.",
 )
 @click.option(
