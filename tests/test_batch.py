@@ -722,3 +722,19 @@ def test_the_ray_settings_are_refused_without_ray(tmp_path: Path) -> None:
     source = make_folder(tmp_path)
     result = CliRunner().invoke(main, ["batch", str(source), "-o", str(tmp_path / "out"), "--workers", "2"])
     assert result.exit_code == 2 and "--workers and --cpus-per-worker go with --ray" in result.output
+
+
+def test_the_report_of_a_command_line_run_names_flags_in_its_errors(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from translate_sum.cli import main
+
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "long.txt").write_text("Le conseil municipal a voté le budget. " * 20, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "--max-bytes", "100"])
+    assert result.exit_code == 1
+    [entry] = json.loads((out / "report.json").read_text(encoding="utf-8"))["articles"]
+    assert entry["status"] == "failed"
+    assert "--max-bytes" in entry["error"] and "max_bytes" not in entry["error"]

@@ -467,6 +467,7 @@ def batch(
             max_bytes=run.max_bytes,
             models=spec.names(),  # named, not loaded: a rerun with nothing to do loads nothing
             translate_options=spec.options,
+            flag_names=FLAGS,
         )
         with BatchProgress(run.quiet) as progress:
             if ray_address is None:

@@ -408,7 +408,8 @@ def _schedule(
                 del in_flight[stream]
                 cause = getattr(exc, "cause", None) or exc
                 for item in task.left:
-                    driver.record(ArticleResult(item.input, "failed", describe(cause), [], 0.0, item.sha256))
+                    reason = describe(cause, driver.place.options.flag_names)
+                    driver.record(ArticleResult(item.input, "failed", reason, [], 0.0, item.sha256))
                 continue
             task.left = [item for item in task.left if item.input != result.input]
             deaths_since_progress = 0

@@ -67,6 +67,9 @@ class BatchOptions:
     # from the loaded translator and briefer.
     models: dict[str, str] | None = None
     translate_options: TranslateOptions | None = None
+    # How the report spells a setting that an error's hint names: the CLI gives its
+    # flags (field -> flag) so report.json says `--max-bytes`; None: the field names.
+    flag_names: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from translate_sum import writers
 from translate_sum.batch.options import BatchOptions, BriefMaker, Models
 from translate_sum.batch.report import ArticleResult
 from translate_sum.document import Article, TranslatedArticle
-from translate_sum.errors import InputError, TranslateSumError
+from translate_sum.errors import InputError, TranslateSumError, flag_namer
 from translate_sum.fetch import is_url
 from translate_sum.options import TranslateOptions
 from translate_sum.pipeline import Translator, prepare_article
@@ -127,10 +127,10 @@ def read_item(place: Workplace, item: WorkItem) -> _Read | ArticleResult:
         article = prepare_article(article, place.translate_options)
     except InputError as exc:
         # The reader names the file by the path it was given; the report uses the relative one.
-        return failed(str(exc).replace(str(path), name))
+        return failed(describe(exc, place.options.flag_names).replace(str(path), name))
     except Exception as exc:  # a reader bug must not end the run, but must be seen
         log.exception("%s: unexpected error while reading", name)
-        return failed(describe(exc))
+        return failed(describe(exc, place.options.flag_names))
     # Outputs name the article by its place in the folder, not by this machine's path.
     article = dataclasses.replace(article, source=dataclasses.replace(article.source, path=name))
     return _Read(item, article, time.perf_counter() - started)
@@ -173,7 +173,7 @@ def finish(
         return ArticleResult(name, "failed", error, [], base_seconds + time.perf_counter() - started, item.sha256)
 
     if isinstance(translated, BaseException):
-        return failed(describe(translated))
+        return failed(describe(translated, place.options.flag_names))
     base_seconds += translated.stats.seconds
     options = place.options
     written: list[Path] = []
@@ -198,7 +198,7 @@ def finish(
         log.exception("%s: failed after translation", name)
         for path in written:
             path.unlink(missing_ok=True)
-        return failed(describe(exc))
+        return failed(describe(exc, options.flag_names))
     return ArticleResult(
         name, "done", None, list(item.outputs),
         base_seconds + time.perf_counter() - started, item.sha256, title, summary,
@@ -207,9 +207,10 @@ def finish(
     )
 
 
-def describe(exc: BaseException) -> str:
-    """One line for the report: our own errors as they are, others with their type."""
+def describe(exc: BaseException, flag_names: dict[str, str] | None = None) -> str:
+    """One line for the report: our own errors with their hint (settings spelled as
+    `flag_names` says, see `BatchOptions.flag_names`), others with their type."""
     if isinstance(exc, TranslateSumError):
-        return str(exc)
+        return exc.describe(flag_namer(flag_names) if flag_names is not None else None)
     text = " ".join(str(exc).split()) or "(no message)"
     return f"{type(exc).__name__}: {text}"
