@@ -27,6 +27,7 @@ from typing import Any, Sequence
 from urllib.parse import quote
 
 from translate_sum.document import Brief, Flag, Paragraph, TranslatedArticle
+from translate_sum.writers import footer_parts
 
 FLAG_WORDS = {
     "number": "Number",
@@ -117,17 +118,7 @@ def _check_list(paragraphs: Sequence[Paragraph]) -> str:
 
 
 def _footer(translated: TranslatedArticle, models: dict[str, str], seconds: float) -> str:
-    source = translated.source
-    parts = [f"Source: {'standard input' if source.path == '-' else source.path}"]
-    if source.author:
-        parts.append(f"by {source.author}")
-    if source.date:
-        parts.append(source.date)
-    parts.append(f"{translated.stats.source_words} French words")
-    for role, model in models.items():
-        parts.append(f"{role}: {model}")
-    parts.append(f"{seconds:.1f} s")
-    return f'<p class="meta">{_e(" · ".join(parts))}</p>'
+    return f'<p class="meta">{_e(" · ".join(footer_parts(translated, models, seconds)))}</p>'
 
 
 def _skipped_note(paragraphs: Sequence[Paragraph]) -> str:

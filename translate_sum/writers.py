@@ -297,17 +297,23 @@ def _cite(indexes: tuple[int, ...]) -> str:
 
 
 def _footer(brief: Brief) -> str:
-    source = brief.translation.source
+    models = {role: brief.models.get(role, "?") for role in ("translation", "summary")}
+    return " · ".join(footer_parts(brief.translation, models, brief.stats.seconds))
+
+
+def footer_parts(translated: TranslatedArticle, models: dict[str, str], seconds: float) -> list[str]:
+    """The facts a brief's footer gives, in order: the source (and its author and date),
+    its French words, each model by role, and the seconds the work took."""
+    source = translated.source
     parts = [f"Source: {'standard input' if source.path == '-' else source.path}"]
     if source.author:
         parts.append(f"by {source.author}")
     if source.date:
         parts.append(source.date)
-    parts.append(f"{brief.stats.source_words} French words")
-    parts.append(f"translation: {brief.models.get('translation', '?')}")
-    parts.append(f"summary: {brief.models.get('summary', '?')}")
-    parts.append(f"{brief.stats.seconds:.1f} s")
-    return " · ".join(parts)
+    parts.append(f"{translated.stats.source_words} French words")
+    parts.extend(f"{role}: {model}" for role, model in models.items())
+    parts.append(f"{seconds:.1f} s")
+    return parts
 
 
 def _side_by_side(paragraphs: tuple[Paragraph, ...], show_skipped: bool) -> str:
