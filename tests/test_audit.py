@@ -419,3 +419,15 @@ def test_long_quotes_and_digests_are_cut_between_words() -> None:
     details = [f.detail for f in flags if f.kind == "untranslated"]
     assert details and all(d.count("“") == d.count("”") == 1 for d in details)
     assert flag_summary(flags).count("“") == flag_summary(flags).count("”")
+
+
+def test_sentences_left_in_french_make_one_flag_that_counts_them() -> None:
+    french = (
+        "Le conseil municipal a voté le budget lundi soir. "
+        "Les travaux de la nouvelle ligne commenceront au printemps. "
+        "La mairie promet des parcs dans tous les quartiers de la ville."
+    )
+    flags = [f for f in check_paragraph(french, french) if f.kind == "untranslated"]
+    assert len(flags) == 1
+    assert flags[0].detail.startswith("French left in translation, 3 sentences: “Le conseil municipal")
+    assert flag_summary(flags).count("“") == flag_summary(flags).count("”") == 1

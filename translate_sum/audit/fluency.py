@@ -181,11 +181,13 @@ def check_untranslated(
     source_sentences: Sentences | None = None,
     translation_sentences: Sentences | None = None,
 ) -> list[Flag]:
-    """A flag for each sentence of the translation that is still French, or one for the
-    whole translation when it is its French source (a paragraph left untranslated)."""
+    """One flag when sentences of the translation are still French (the first quoted,
+    the others counted, so that a paragraph left in French reads as one line), or one
+    for the whole translation when it is its French source."""
     flags: list[Flag] = []
     if translation_sentences is None:
         translation_sentences = sentences(translation, "en")
+    still_french = []
     for sentence in translation_sentences:
         words = _words(sentence)
         if len(words) < 4:
@@ -193,7 +195,11 @@ def check_untranslated(
         french = sum(_is_french_word(w) for w in words)
         english = sum(w in _ENGLISH for w in words)
         if french >= 2 and french >= 0.2 * len(words) and french > 2 * english:
-            flags.append(Flag("untranslated", f"French left in translation: {quoted(sentence)}", "error"))
+            still_french.append(sentence)
+    if still_french:
+        # The count before the quote: digests cut details at their end.
+        count = f", {len(still_french)} sentences" if len(still_french) > 1 else ""
+        flags.append(Flag("untranslated", f"French left in translation{count}: {quoted(still_french[0])}", "error"))
     if not flags and _copied_source(source, translation):
         count = len(_words(translation))
         flags.append(Flag("untranslated", f"translation is the French source, left untranslated ({count} words)", "error"))

@@ -217,7 +217,9 @@ def _short_detail(flag: Flag) -> str:
         detail = detail[len(flag.kind) + 1 :]  # "number 3,5 missing ..." under "number"
     for long, short in _SHORT:
         detail = detail.replace(long, short)
-    return shorten(detail, DETAIL_CHARS)
+    cut = shorten(detail, DETAIL_CHARS)
+    # A cut inside a quotation still closes it, so the reader sees where it ends.
+    return cut + "”" if cut.count("“") > cut.count("”") else cut
 
 
 def flag_summary(flags: list[Flag] | tuple[Flag, ...]) -> str:
