@@ -6,6 +6,7 @@ alone, including the French→English format changes a correct translation makes
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -431,3 +432,22 @@ def test_sentences_left_in_french_make_one_flag_that_counts_them() -> None:
     assert len(flags) == 1
     assert flags[0].detail.startswith("French left in translation, 3 sentences: “Le conseil municipal")
     assert flag_summary(flags).count("“") == flag_summary(flags).count("”") == 1
+
+
+def test_a_sentence_written_twice_is_named_the_same_in_every_process() -> None:
+    script = (
+        "from translate_sum.audit import check_paragraph\n"
+        "src = 'Le maire parle. Les élus votent. Le budget passe.'\n"
+        "tgt = ('The mayor speaks to the council. The elected members vote on it. '\n"
+        "       'The mayor speaks to the council. The elected members vote on it.')\n"
+        "print([f.detail for f in check_paragraph(src, tgt) if f.kind == 'repetition'])\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    assert len(outputs) == 1
+    assert "the mayor speaks to the council." in outputs.pop()

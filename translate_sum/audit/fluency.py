@@ -13,6 +13,8 @@ two or three words without a French function word or accent ("Client suivant!") 
 
 from __future__ import annotations
 
+from collections import Counter
+
 import re
 from typing import Sequence
 
@@ -112,12 +114,15 @@ def check_repetition(
     if translation_sentences is None:
         translation_sentences = sentences(translation, "en")
     tgt_sentences = [s.lower() for s in translation_sentences if len(s.split()) >= 4]
-    repeated = {s for s in tgt_sentences if tgt_sentences.count(s) > 1}
+    counts = Counter(tgt_sentences)
+    # In text order, not a set's: a set's order changes from process to process, and
+    # the flag's detail must not (reruns, Ray workers and the local batch agree).
+    repeated = [s for s in counts if counts[s] > 1]
     if source_sentences is None:
         source_sentences = sentences(source, "fr")
     src_sentences = [s.lower() for s in source_sentences]
     if repeated and len(set(src_sentences)) == len(src_sentences):
-        sample = next(iter(repeated))
+        sample = repeated[0]
         return [Flag("repetition", f"sentence {quoted(sample)} written twice", "error")]
     return []
 
