@@ -7,8 +7,12 @@ of target tokens per segment.
   --sweep (default)  our engine (CTranslate2Engine.generate) at each thread layout
                      (batches in parallel x threads each) and batch cost budget
                      (DecodeOptions.batch_tokens), at each --new-tokens: the
-                     measurement behind engines/core.py's CPU_BATCH_COST and
+                     measurement behind engines/core.py's default_batch_cost and
                      thread_layout.
+  --article-mode     the whole translation of the --tuning-articles at each thread
+                     layout, every segment given the engine's own output bound
+                     (1.5 x input + 10; random weights run to it): what
+                     engines/base.py's decoding_batches plans for.
   --compute-types    the raw translator at int8, int8_float32 and float32, 1 and 4
                      beams, and the time of the encoder plus one decoding step.
 
@@ -38,6 +42,12 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def kernel_and_faults() -> tuple[float, int]:
+    """Seconds this process spent in the kernel, and its page faults, so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_stime, usage.ru_minflt
+
+
 def segments_of(corpus: Path, article_index: int, engine) -> list[str]:
     from translate_sum.reader import read_article
     from translate_sum.segment import segment_paragraph
@@ -54,8 +64,8 @@ def sweep(args: argparse.Namespace, model: Path) -> None:
     cores = machine_threads()
     layouts = sorted({p for p in (1, 2, 4, cores) if p <= cores})
     print(f"{cores} cores; beams {args.beams}; layouts {layouts} batches in parallel")
-    print("| new tokens | batches in parallel x threads | batch cost budget | batches | tokens/s | tokens/CPU-s |")
-    print("|---|---|---|---|---|---|")
+    print("| new tokens | batches in parallel x threads | batch cost budget | batches | tokens/s | tokens/CPU-s | kernel s | page faults |")
+    print("|---|---|---|---|---|---|---|---|")
     for parallel in layouts:
         engine = CTranslate2Engine(model, model.name, device="cpu", parallel_batches=parallel)
         segments = segments_of(args.corpus, args.article, engine)
@@ -65,16 +75,39 @@ def sweep(args: argparse.Namespace, model: Path) -> None:
                 options = DecodeOptions(
                     num_beams=args.beams, max_new_tokens=new, min_new_tokens=new, max_length_ratio=None, batch_tokens=budget
                 )
-                batches = len(decoding_batches(lengths, options, budget, min_batches=engine.parallel))
-                started, cpu = time.perf_counter(), cpu_seconds()
+                batches = len(decoding_batches(lengths, options, budget, workers=engine.parallel))
+                started, cpu, (kernel, faults) = time.perf_counter(), cpu_seconds(), kernel_and_faults()
                 engine.generate(segments, options)
                 seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+                kernel, faults = (now - before for now, before in zip(kernel_and_faults(), (kernel, faults)))
                 produced = new * len(segments)  # forced: every output is exactly `new` tokens
                 print(
                     f"| {new} | {engine.parallel} x {max(1, cores // engine.parallel)} | {budget} | {batches} "
-                    f"| {produced / seconds:.0f} | {produced / cpu:.0f} |",
+                    f"| {produced / seconds:.0f} | {produced / cpu:.0f} | {kernel:.1f} | {faults} |",
                     flush=True,
                 )
+
+
+def article_mode(args: argparse.Namespace, model: Path) -> None:
+    from translate_sum.engines.core import machine_threads
+    from translate_sum.engines.ctranslate2_engine import CTranslate2Engine
+    from translate_sum.options import TranslateOptions
+    from translate_sum.pipeline import Translator
+
+    cores = machine_threads()
+    articles = [sorted(args.corpus.glob("*.txt"))[i] for i in args.tuning_articles]
+    print(f"{cores} cores; articles {', '.join(a.name for a in articles)}; audit off")
+    print("| batches in parallel x threads | s/article | kernel s | page faults |")
+    print("|---|---|---|---|")
+    for parallel in sorted({p for p in (1, 2, 4, cores) if p <= cores}):
+        engine = CTranslate2Engine(model, model.name, device="cpu", parallel_batches=parallel)
+        translator = Translator(engine, TranslateOptions(audit=False))
+        started, (kernel, faults) = time.perf_counter(), kernel_and_faults()
+        for article in articles:
+            translator.translate_file(article)
+        seconds = (time.perf_counter() - started) / len(articles)
+        kernel, faults = (now - before for now, before in zip(kernel_and_faults(), (kernel, faults)))
+        print(f"| {engine.parallel} x {max(1, cores // engine.parallel)} | {seconds:.1f} | {kernel:.1f} | {faults} |", flush=True)
 
 
 def compute_types(args: argparse.Namespace, model: Path) -> None:
@@ -121,6 +154,11 @@ def main() -> None:
     parser.add_argument("--budgets", type=lambda s: [int(x) for x in s.split(",")], default=[2048, 4096, 8192, 65536])
     parser.add_argument("--beams", type=int, default=4)
     parser.add_argument("--compute-types", action="store_true", help="profile compute types instead of sweeping")
+    parser.add_argument("--article-mode", action="store_true", help="time whole translations at each thread layout instead")
+    parser.add_argument(
+        "--tuning-articles", type=lambda s: [int(x) for x in s.split(",")], default=[0, 1],
+        help="--article-mode: which articles (in name order); bench.py --pick 5 is the held-out one",
+    )
     args = parser.parse_args()
     if args.corpus is None:
         parser.error("give --corpus (a folder of French .txt articles) or set TRANSLATE_SUM_CORPUS")
@@ -131,6 +169,8 @@ def main() -> None:
         parser.error(f"{model} is missing: run benchmarks/bench.py with the same --workdir first")
     if args.compute_types:
         compute_types(args, model)
+    elif args.article_mode:
+        article_mode(args, model)
     else:
         sweep(args, model)
 

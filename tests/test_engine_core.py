@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from translate_sum.engines.base import DecodeOptions, decoding_batches
-from translate_sum.engines.core import NO_LIMIT, resolve_device, thread_layout, token_limits
+from translate_sum.engines.core import NO_LIMIT, default_batch_cost, resolve_device, step_overhead, thread_layout, token_limits
 from translate_sum.errors import ModelError
 
 
@@ -15,7 +15,7 @@ def _forced(new_tokens: int, beams: int = 4) -> DecodeOptions:
 
 def test_every_input_is_in_exactly_one_batch() -> None:
     lengths = [30, 5, 60, 12, 30, 44, 8, 2]
-    batches = decoding_batches(lengths, _forced(64), budget=2000, min_batches=2)
+    batches = decoding_batches(lengths, _forced(64), budget=2000, workers=2)
     assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
 
 
@@ -40,8 +40,37 @@ def test_a_batch_never_costs_more_than_the_budget_unless_one_input_does() -> Non
 
 
 def test_parallel_workers_each_get_a_batch_when_there_are_inputs_enough() -> None:
-    assert len(decoding_batches([20] * 6, _forced(32), budget=10**9, min_batches=2)) >= 2
-    assert len(decoding_batches([20], _forced(32), budget=10**9, min_batches=2)) == 1
+    assert len(decoding_batches([20] * 6, _forced(32), budget=10**9, workers=2)) >= 2
+    assert len(decoding_batches([20], _forced(32), budget=10**9, workers=2)) == 1
+
+
+def test_inputs_whose_output_bounds_differ_widely_decode_in_separate_batches() -> None:
+    # Batched together, the four short inputs would decode for the long ones' 190 steps.
+    lengths = [120, 8, 118, 10, 119, 9, 121, 7]
+    batches = decoding_batches(lengths, DecodeOptions(num_beams=4), budget=16384)
+    assert sorted(sorted(batch) for batch in batches) == [[0, 2, 4, 6], [1, 3, 5, 7]]
+
+
+def test_inputs_of_like_length_share_a_batch_rather_than_decode_alone() -> None:
+    lengths = [60, 62, 61, 59, 60, 63]
+    assert len(decoding_batches(lengths, DecodeOptions(num_beams=4), budget=16384)) == 1
+
+
+def test_two_workers_get_batches_of_equal_size() -> None:
+    batches = decoding_batches([40] * 20, _forced(64), budget=16384, workers=2)
+    assert [len(batch) for batch in batches] == [10, 10]
+
+
+def test_a_large_step_overhead_fills_batches_up_to_the_budget() -> None:
+    lengths = [120, 8, 118, 10, 119, 9, 121, 7]
+    options = DecodeOptions(num_beams=4)
+    assert len(decoding_batches(lengths, options, budget=65536, overhead=step_overhead("cuda"))) == 1
+
+
+def test_a_cpu_batch_holds_a_layer_cache_of_at_most_32_mib() -> None:
+    assert default_batch_cost("cpu", 512) == 16384  # 16,384 tokens x 512 floats x 4 bytes = 32 MiB
+    assert default_batch_cost("cpu", 1024) == 8192
+    assert default_batch_cost("cuda", 512) == 65536
 
 
 def test_thread_layout_gives_every_core_a_batch_up_to_four() -> None:

@@ -7,6 +7,7 @@ Engines own batching: callers hand over all texts at once and get outputs in ord
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -64,18 +65,96 @@ def length_sorted_batches(lengths: Sequence[int], batch_tokens: int) -> list[lis
     return batches
 
 
-def decoding_batches(
-    lengths: Sequence[int], options: DecodeOptions, budget: int, min_batches: int = 1
-) -> list[list[int]]:
-    """Group input indexes into length-sorted batches sized by what decoding costs.
+STEP_OVERHEAD_INPUTS = 1.0
+"""What one decoding step costs beyond its inputs' share, in inputs: a batch of k inputs
+takes about as long per step as k + 1 inputs would if steps had no fixed cost (one
+CTranslate2 thread, 4 beams, batches of 1 to 21: 77 target tokens/s alone, 160 in
+eights, 169 in a batch of 21). On the tuning articles, 0.5 to 2 did equally well.
+A GPU's steps cost far more than their inputs' share (`core.step_overhead`)."""
 
-    An input costs `options.decoding_cost` (beams × (input + output bound) tokens:
-    the beams' key/value caches, which make long outputs slow when batches are large);
-    a batch costs its longest input's cost times its size, at most `budget`. With
-    `min_batches` > 1 the budget shrinks so that at least that many batches come out
-    when there are inputs enough, so parallel workers all get work.
+_LONGEST_BATCH = 256
+"""Most inputs in one batch; bounds the search below at O(inputs × 256)."""
+
+_PLANNED_INPUTS = 128
+"""Up to this many inputs (an article's segments), smaller budgets are tried for
+parallel workers (below); beyond it there are batches enough to keep them all busy."""
+
+
+def decoding_batches(
+    lengths: Sequence[int],
+    options: DecodeOptions,
+    budget: int,
+    workers: int = 1,
+    overhead: float = STEP_OVERHEAD_INPUTS,
+) -> list[list[int]]:
+    """Group input indexes into length-sorted batches that decode in the least time.
+
+    A batch runs for as many steps as its longest input may produce
+    (`options.output_limit`), every input in it included: a 20-token segment batched
+    with a 120-token one decodes for the long one's 190 steps when its output does
+    not stop sooner (a loop, random weights). Larger batches share each step's fixed
+    cost (`overhead`, in inputs: `STEP_OVERHEAD_INPUTS` on CPU), so the split that takes least time, batches of
+    similar lengths neither too small nor too mixed, is found exactly over the
+    length-sorted inputs.
+
+    A batch costs its longest input's `options.decoding_cost` (beams × (input +
+    output bound) tokens: the beams' key/value caches) times its size, at most
+    `budget` unless one input costs more. With `workers` > 1 decoding batches in
+    parallel (taking them in the order returned, each as soon as it is free), smaller
+    budgets are tried too and the split whose workers finish first is kept: one large
+    batch and a small one would leave a worker idle.
     """
-    costs = [options.decoding_cost(n) for n in lengths]
-    if min_batches > 1 and costs:
-        budget = max(1, min(budget, sum(costs) // min_batches))
-    return length_sorted_batches(costs, budget)
+    if not lengths:
+        return []
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
+    costs = [options.decoding_cost(lengths[i]) for i in order]
+    steps = [options.output_limit(lengths[i]) for i in order]
+    budgets = [budget]
+    if workers > 1 and len(order) <= _PLANNED_INPUTS:
+        while budgets[-1] > costs[0]:  # down to one input per batch, a quarter less each time
+            budgets.append(budgets[-1] * 3 // 4)
+    plans = [_least_time_cuts(costs, steps, each, overhead) for each in budgets]
+    best = min(plans, key=lambda cuts: _finish_time(cuts, steps, workers, overhead))
+    return [order[start:end] for start, end in best]
+
+
+def _batch_time(start: int, end: int, steps: Sequence[int], overhead: float) -> float:
+    """Time of the batch of sorted inputs start..end: its longest's steps × (size + overhead)."""
+    return steps[start] * (end - start + overhead)
+
+
+def _least_time_cuts(
+    costs: Sequence[int], steps: Sequence[int], budget: int, overhead: float
+) -> list[tuple[int, int]]:
+    """(start, end) of each batch of the length-sorted inputs, least total time within `budget`.
+
+    Between splits of equal time the more even one wins (the smaller sum of squared
+    batch times), so parallel workers get batches of like sizes.
+    """
+    count = len(costs)
+    # least[j]: (time, sum of squared batch times) of the first j inputs' best split;
+    # cut[j]: where its last batch starts.
+    least = [(0.0, 0.0)] + [(float("inf"), 0.0)] * count
+    cut = [0] * (count + 1)
+    for start in range(count):
+        for end in range(start + 1, min(count, start + _LONGEST_BATCH) + 1):
+            if end - start > 1 and costs[start] * (end - start) > budget:
+                break
+            time = _batch_time(start, end, steps, overhead)
+            candidate = (least[start][0] + time, least[start][1] + time * time)
+            if candidate < least[end]:
+                least[end], cut[end] = candidate, start
+    cuts: list[tuple[int, int]] = []
+    end = count
+    while end:
+        cuts.append((cut[end], end))
+        end = cut[end]
+    return cuts[::-1]
+
+
+def _finish_time(cuts: Sequence[tuple[int, int]], steps: Sequence[int], workers: int, overhead: float) -> float:
+    """When the last of `workers` finishes, each taking the next batch as soon as it is free."""
+    free = [0.0] * max(1, workers)
+    for start, end in cuts:
+        heapq.heapreplace(free, free[0] + _batch_time(start, end, steps, overhead))
+    return max(free)

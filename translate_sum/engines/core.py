@@ -15,7 +15,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from translate_sum.engines.base import DecodeOptions
+from translate_sum.engines.base import STEP_OVERHEAD_INPUTS, DecodeOptions
 from translate_sum.errors import Hint, ModelError
 
 NO_LIMIT = 1_000_000
@@ -54,32 +54,52 @@ def machine_threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-CPU_BATCH_COST = 4096
-"""Decoding cost per batch on CPU cores (`DecodeOptions.decoding_cost`): with 4 beams,
-about 16 inputs of 30 tokens given 32 output tokens, 6 given 128. Much larger batches
-let the beams' key/value caches grow until long outputs slow down (64 inputs: half the
-speed at 128 tokens); much smaller ones waste the matrix units
-(benchmarks/ct2_profile.py sweeps this; README "Performance")."""
+REUSED_BLOCK_BYTES = 32 * 2**20
+"""The largest block glibc's malloc serves from its heap, where it is reused from one
+decoding step to the next (its highest mmap threshold on 64-bit systems)."""
 
 GPU_BATCH_COST = 65536
 """A GPU is fed far larger batches: its cost is per step, not per token, until memory
 or its cores are full."""
 
 
-def default_batch_cost(device: str) -> int:
-    """The decoding cost per batch (see `DecodeOptions`) that suits `device`."""
-    return GPU_BATCH_COST if device == "cuda" else CPU_BATCH_COST
+def default_batch_cost(device: str, model_width: int = 512) -> int:
+    """The decoding cost per batch (see `DecodeOptions.decoding_cost`) that suits `device`.
+
+    On CPU, the largest batch whose beams' key/value cache for one layer (float32,
+    `model_width` values per token) fits a block that malloc reuses from step to step
+    (`REUSED_BLOCK_BYTES`): 16,384 for the 512-wide opus-mt models, with 4 beams
+    about 20 inputs of 80 tokens given 128 output tokens each. Larger batches' blocks
+    are mapped afresh at every step, and long outputs slow down (batches of 64 ran at
+    half the speed at 128 tokens); much smaller ones waste the matrix units
+    (benchmarks/ct2_profile.py sweeps this; README "Performance").
+    """
+    if device == "cuda":
+        return GPU_BATCH_COST
+    return max(1024, REUSED_BLOCK_BYTES // (4 * max(1, model_width)))
+
+
+GPU_STEP_OVERHEAD_INPUTS = 64.0
+"""On a GPU a decoding step costs about the same for one input as for dozens, so
+batches are filled up to the budget rather than cut to like lengths. Unmeasured: no
+GPU has been lent to this project."""
+
+
+def step_overhead(device: str) -> float:
+    """A decoding step's fixed cost on `device`, in inputs (see `base.decoding_batches`)."""
+    return GPU_STEP_OVERHEAD_INPUTS if device == "cuda" else STEP_OVERHEAD_INPUTS
 
 
 def thread_layout(cores: int) -> tuple[int, int]:
     """(batches decoded in parallel, threads per batch) for `cores` CPU cores.
 
-    Beam search on small batches does not keep several threads of one batch busy: on
-    2 cores, two batches with one thread each beat one batch with two
-    (benchmarks/ct2_profile.py). Up to 4 cores every core decodes its own batch;
-    beyond that, 4 batches share the cores (each parallel batch holds its own caches,
-    and an article rarely has enough segments to keep more batches busy). Only the
-    2-core layout has been measured.
+    Beam search does not keep several threads of one batch busy (beam bookkeeping,
+    softmax and cache copies run on one): on 2 cores, two one-thread batches at a time
+    translated the tuning articles in 9.9 s each, one two-thread batch at a time in
+    11.3-12.3 s (`benchmarks/ct2_profile.py --article-mode`). Up to 4 cores every core
+    decodes its own batch; beyond that, 4 batches share the cores (each parallel batch
+    holds its own caches, and an article rarely has enough segments to keep more
+    batches busy). Only the 2-core layout has been measured.
     """
     cores = max(1, cores)
     parallel = min(cores, 4)

@@ -7,9 +7,9 @@ it: once the model is converted, this path runs on CTranslate2, sentencepiece an
 tokenizers alone, which starts faster and takes far less memory than the
 transformers engine.
 
-On CPU, batches are small (sized by their decoding cost) and several decode in
-parallel, one per group of cores (`core.thread_layout`); on a GPU one large batch at a
-time.
+On CPU, inputs are cut into the batches that decode in the least time
+(`base.decoding_batches`), several decode in parallel, one per core
+(`core.thread_layout`); on a GPU one large batch runs at a time.
 
 CTranslate2 does not read `generation_config.json`, so the decoding settings are read
 from it here (BART: 4 beams, length penalty 2, no repeated trigram, min/max length)
@@ -39,6 +39,7 @@ from translate_sum.engines.core import (
     read_json,
     refuse_long_inputs,
     resolve_device,
+    step_overhead,
     thread_layout,
     token_limits,
 )
@@ -115,6 +116,7 @@ class CTranslate2Engine:
         )
         generation = read_json(model_dir / "generation_config.json") or config
         self._generation = generation
+        self._width = int(config.get("d_model") or config.get("hidden_size") or 512)
         # BART-style models must begin with <s> (forced_bos_token_id); Marian has none.
         forced_bos = generation.get("forced_bos_token_id")
         self._prefix = self.tokenizer.to_tokens([forced_bos]) if forced_bos is not None else None
@@ -177,8 +179,8 @@ class CTranslate2Engine:
         encoded = self._encode(texts)
         lengths = [len(ids) for ids in encoded]
         refuse_long_inputs(lengths, self.max_input_tokens)
-        budget = options.batch_tokens or default_batch_cost(self.device)
-        waiting = iter(decoding_batches(lengths, options, budget, min_batches=self.parallel))
+        budget = options.batch_tokens or default_batch_cost(self.device, self._width)
+        waiting = iter(decoding_batches(lengths, options, budget, self.parallel, step_overhead(self.device)))
         queued: deque[tuple[list[int], list[Any]]] = deque()
 
         def queue_next() -> None:

@@ -19,6 +19,7 @@ from translate_sum.engines.core import (
     options_from_generation_config,
     refuse_long_inputs,
     resolve_device,
+    step_overhead,
     token_limits,
 )
 from translate_sum.errors import ModelError
@@ -90,8 +91,9 @@ class TransformersEngine:
         lengths = self.count_tokens(texts)
         refuse_long_inputs(lengths, self.max_input_tokens)
         outputs: list[str] = [""] * len(texts)
-        budget = options.batch_tokens or default_batch_cost(self.device)
-        for batch in decoding_batches(lengths, options, budget):
+        width = getattr(self.model.config, "d_model", None) or getattr(self.model.config, "hidden_size", 512)
+        budget = options.batch_tokens or default_batch_cost(self.device, width)
+        for batch in decoding_batches(lengths, options, budget, overhead=step_overhead(self.device)):
             encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True)
             encoded = encoded.to(self.device)
             limit = min(options.output_limit(max(lengths[i] for i in batch)), self.max_output_tokens)
