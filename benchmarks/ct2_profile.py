@@ -8,7 +8,8 @@ of target tokens per segment.
                      (batches in parallel x threads each) and batch cost budget
                      (DecodeOptions.batch_tokens), at each --new-tokens: the
                      measurement behind engines/core.py's default_batch_cost and
-                     thread_layout.
+                     thread_layout. Kernel seconds and page faults show what
+                     engines/heap.py saves (compare TRANSLATE_SUM_KEEP_FREED_MEMORY=0).
   --article-mode     the whole translation of the --tuning-articles at each thread
                      layout, every segment given the engine's own output bound
                      (1.5 x input + 10; random weights run to it): what

@@ -9,7 +9,8 @@ transformers engine.
 
 On CPU, inputs are cut into the batches that decode in the least time
 (`base.decoding_batches`), several decode in parallel, one per core
-(`core.thread_layout`); on a GPU one large batch runs at a time.
+(`core.thread_layout`), and malloc keeps freed memory for the next step (`heap`); on
+a GPU one large batch runs at a time.
 
 CTranslate2 does not read `generation_config.json`, so the decoding settings are read
 from it here (BART: 4 beams, length penalty 2, no repeated trigram, min/max length)
@@ -43,6 +44,7 @@ from translate_sum.engines.core import (
     thread_layout,
     token_limits,
 )
+from translate_sum.engines.heap import keep_freed_memory
 from translate_sum.engines.subwords import load_subwords
 from translate_sum.errors import ModelError
 
@@ -98,6 +100,8 @@ class CTranslate2Engine:
         if parallel_batches and self.device == "cpu":
             self.parallel = max(1, min(parallel_batches, self.threads))
             threads_each = max(1, self.threads // self.parallel)
+        if self.device == "cpu":
+            keep_freed_memory()
         try:
             self.translator = ct2.Translator(
                 str(converted),
