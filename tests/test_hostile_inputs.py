@@ -203,3 +203,20 @@ def test_batch_output_folder_below_a_file_is_one_line_before_any_work(tmp_path: 
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "is a file, not a folder" in lines[0] and "--output-dir" in lines[0], result.output
+
+
+def test_batch_with_a_mistyped_model_directory_is_one_line_and_makes_no_output_folder(
+    tmp_path: Path, tiny_marian_dir: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(FRENCH, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(folder), "-o", str(out), "--translation-model", str(tiny_marian_dir), "--summary-model", str(tmp_path / "no-model")],
+    )
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "summary model directory" in lines[0] and "--summary-model" in lines[0], result.output
+    assert not out.exists()

@@ -455,6 +455,7 @@ def batch(
             device=run.device,
             options=run.translate_options(),
         )
+        spec.check_local()  # a mistyped model directory, before the output folder is made
         options = BatchOptions(
             patterns=patterns or DEFAULT_PATTERNS,
             recursive=recursive,

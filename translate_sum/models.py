@@ -133,6 +133,17 @@ def resolve_model(spec: str, role: str = "translation") -> ResolvedModel:
     return resolve_models([(spec, role)])[0]
 
 
+def check_local_model(spec: str, role: str = "translation") -> None:
+    """Refuse `spec` now if it names a local directory that is not a usable model.
+
+    Missing, not a directory, no config.json or weights, or a model of the wrong kind
+    for `role`: the same errors loading gives, found before a run makes any output. A
+    Hub id is left to loading, which looks in the cache and downloads.
+    """
+    if looks_like_path(spec):
+        check_role(ResolvedModel(spec, _local_directory(spec, role)), role)
+
+
 def resolve_models(wanted: Sequence[tuple[str, str]]) -> list[ResolvedModel]:
     """Find several models, given as (spec, role) pairs, in that order.
 

@@ -101,6 +101,18 @@ class ModelSpec:
                 names["summary"] = self.summary_model or default_model("summary")
         return names
 
+    def check_local(self) -> None:
+        """Refuse, before the output folder is made, a model named as a directory that is not one.
+
+        Loading waits until some article needs it (`names`); a mistyped directory
+        should not wait that long, nor leave an empty output folder behind.
+        """
+        from translate_sum.models import check_local_model
+
+        for role, name in self.names().items():
+            if name != "extractive":
+                check_local_model(name, role)
+
     def load(self) -> Models:
         """Load the translator and, unless translate-only, the briefer."""
         from translate_sum.pipeline import load_briefer, load_translator
