@@ -191,3 +191,20 @@ def test_the_command_line_takes_ray_with_or_without_an_address(tmp_path: Path, l
         result = CliRunner().invoke(main, ["batch", str(source), "-o", str(output), *model, *ray_flag])
         assert result.exit_code == 0, result.output
         assert json.loads((output / "report.json").read_text(encoding="utf-8"))["totals"]["skipped"] == 2
+
+
+def test_an_address_where_nothing_answers_is_refused_at_once_and_makes_no_output(tmp_path: Path, spec: ModelSpec) -> None:
+    import socket
+    import time
+
+    from translate_sum.errors import EngineUnavailable
+
+    with socket.socket() as probe:  # a port nothing listens on once the probe closes
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    output = tmp_path / "out"
+    started = time.monotonic()
+    with pytest.raises(EngineUnavailable, match=f"cannot reach the Ray cluster at 127.0.0.1:{port}"):
+        run_on_ray(make_many(tmp_path, 2), output, BatchOptions(translate_only=True), spec, RayOptions(address=f"127.0.0.1:{port}"))
+    assert time.monotonic() - started < 10
+    assert not output.exists()

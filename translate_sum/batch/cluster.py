@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import socket
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -235,6 +236,33 @@ def plan_workers(resources: dict[str, float], ray_options: RayOptions, device: s
     return max(1, count), cpus, per_gpu
 
 
+REACH_SECONDS = 5.0
+"""How long a cluster address may take to answer before the run is refused."""
+
+
+def check_reachable(address: str | None) -> None:
+    """Refuse at once a cluster address where nothing answers.
+
+    Ray itself retries a wrong address for minutes before it gives up; one TCP
+    connection tells in seconds, before the output folder is made. Only "host:port"
+    and "ray://host:port" are tried; "auto" and other forms are left to Ray.
+    """
+    if not address or address == "auto":
+        return
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    if not host or not port.isdigit():
+        return
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_SECONDS):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise EngineUnavailable(
+            f"cannot reach the Ray cluster at {address} ({reason})",
+            Hint("start one with `ray start --head`, or check the address given to {option}", "ray"),
+        ) from exc
+
+
 def connect(address: str | None) -> bool:
     """Join (or start) Ray; True when this call started it, so the run shuts it down."""
     ray = import_ray()
@@ -282,6 +310,7 @@ def run_on_ray(
     ray_options = ray_options or RayOptions()
     options = dataclasses.replace(options, models=spec.names(), translate_options=spec.options)
     ray = import_ray()
+    check_reachable(ray_options.address)
     driver = Driver(Path(input_dir), Path(output_dir), options, options_fingerprint(options), spec.options, progress)
     started_here = False
     pool: _Pool | None = None
