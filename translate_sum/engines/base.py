@@ -93,9 +93,9 @@ def decoding_batches(
     (`options.output_limit`), every input in it included: a 20-token segment batched
     with a 120-token one decodes for the long one's 190 steps when its output does
     not stop sooner (a loop, random weights). Larger batches share each step's fixed
-    cost (`overhead`, in inputs: `STEP_OVERHEAD_INPUTS` on CPU), so the split that takes least time, batches of
-    similar lengths neither too small nor too mixed, is found exactly over the
-    length-sorted inputs.
+    cost (`overhead`, in inputs: `STEP_OVERHEAD_INPUTS` on CPU), so the split that
+    takes least time, batches of similar lengths neither too small nor too mixed, is
+    found exactly over the length-sorted inputs.
 
     A batch costs its longest input's `options.decoding_cost` (beams × (input +
     output bound) tokens: the beams' key/value caches) times its size, at most

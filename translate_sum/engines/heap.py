@@ -51,7 +51,10 @@ def keep_freed_memory() -> bool:
     global _applied
     if _applied:
         return True
-    if os.environ.get("TRANSLATE_SUM_KEEP_FREED_MEMORY", "1") == "0" or not sys.platform.startswith("linux"):
+    if os.environ.get("TRANSLATE_SUM_KEEP_FREED_MEMORY", "1") == "0":
+        return False
+    if not sys.platform.startswith("linux"):
+        log.debug("malloc settings are glibc's; on %s freed memory goes back to the OS as usual", sys.platform)
         return False
     name = ctypes.util.find_library("c")
     try:
