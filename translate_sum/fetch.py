@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path, PurePosixPath
 
-from translate_sum import __version__
+from translate_sum.version import __version__
 from translate_sum.errors import Hint, InputError
 
 log = logging.getLogger(__name__)

@@ -30,7 +30,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from translate_sum import __version__
+from translate_sum.version import __version__
 from translate_sum.server.metrics import Metrics
 from translate_sum.server.middleware import BodyLimit, CountRequests
 from translate_sum.server.protocol import (
