@@ -13,10 +13,7 @@ import fnmatch
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
-
-if TYPE_CHECKING:
-    from translate_sum.batch.options import BatchOptions
+from typing import Protocol, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +27,20 @@ INDEX_NAME = "index.md"
 
 # Our own output names: never read back as input, even from a folder we don't know.
 OUTPUT_SUFFIXES = (".en.md", ".brief.md", ".en.json", ".brief.json", ".en.html", ".brief.html", ".tmp")
+
+
+class OutputChoice(Protocol):
+    """What naming the outputs reads of a run's options (`BatchOptions` has both).
+
+    A protocol rather than `BatchOptions` itself: batch.options imports this module
+    for `DEFAULT_PATTERNS`, and the arrow stays one way.
+    """
+
+    @property
+    def fmt(self) -> str: ...
+
+    @property
+    def translate_only(self) -> bool: ...
 
 
 def discover(
@@ -72,7 +83,7 @@ def discover(
     return sorted(found, key=lambda p: p.parts)
 
 
-def listed_addresses(list_file: Path, options: BatchOptions) -> dict[str, list[Path]]:
+def listed_addresses(list_file: Path, options: OutputChoice) -> dict[str, list[Path]]:
     """The http(s) addresses a text file lists, in order, each with its outputs.
 
     Outputs mirror the site (`www.exemple.fr/politique/le-vote.en.md`, see
@@ -104,7 +115,7 @@ def _is_output_folder(folder: Path) -> bool:
     return (folder / REPORT_NAME).is_file() and (folder / INDEX_NAME).is_file()
 
 
-def output_paths(inputs: Sequence[Path], options: BatchOptions) -> dict[Path, list[Path]]:
+def output_paths(inputs: Sequence[Path], options: OutputChoice) -> dict[Path, list[Path]]:
     """Each input's outputs, relative to the output folder: translation first.
 
     `sub/name.txt` gives `sub/name.en.md` and `sub/name.brief.md`. When two inputs of
