@@ -4,7 +4,8 @@ One renderer serves three uses: `translate`/`brief --format html` write a whole 
 (`translation_page`, `brief_page`: one self-contained file, the style sheet inline,
 no script, nothing fetched), the server's web page inserts the same markup
 (`translation_view`, `brief_view`) under the same style sheet, and `batch --format
-html` links every article's page from an index (`render_index_html`).
+html` links every article's page from an index (`index_page`, which
+`batch.digest.render_index_html` fills from a run's report).
 
 What the view shows: the brief (summary, key points whose [¶N] link to their
 paragraph), then a table with one row per paragraph; a flagged row is highlighted
@@ -22,12 +23,10 @@ import functools
 import html
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import PurePosixPath
-from typing import Any, Sequence
-from urllib.parse import quote
+from typing import Sequence
 
 from translate_sum.document import Brief, Flag, Paragraph, TranslatedArticle
-from translate_sum.writers import footer_parts
+from translate_sum.footer import footer_parts
 
 FLAG_WORDS = {
     "number": "Number",
@@ -216,27 +215,3 @@ def index_page(entries: Sequence[IndexEntry], heading: str = "Articles") -> str:
         rows = "".join(f"<li><strong>{_e(e.name)}</strong>: {_e(e.error)}</li>" for e in failed)
         body += f'<section class="check"><h2>Failed</h2><ul>{rows}</ul></section>'
     return _page(heading, f'<div class="ts-view">{body}</div>')
-
-
-def render_index_html(report: Any) -> str:
-    """index.html for `batch --format html`: every article's page linked, as index.md lists them.
-
-    `report` is a `batch.BatchReport`; each article links its brief page (its
-    translation page when there is no brief).
-    """
-    entries = []
-    for article in report.articles:
-        outputs = [PurePosixPath(o) for o in article.outputs]
-        pages = [o for o in outputs if o.suffix == ".html"]
-        href = quote(pages[-1].as_posix()) if pages else ""
-        entries.append(
-            IndexEntry(
-                name=article.input,
-                href=href,
-                title=article.title or PurePosixPath(article.input).stem,
-                summary=article.summary or "",
-                flagged=len({flag.get("paragraph") for flag in article.flags}),
-                error=(article.error or "unknown error") if article.status == "failed" else "",
-            )
-        )
-    return index_page(entries, heading="Press review")

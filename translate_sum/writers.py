@@ -14,15 +14,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Sequence
-from urllib.parse import quote
+from pathlib import Path
+from typing import Any, Sequence
 
 from translate_sum.document import Brief, Paragraph, SourceInfo, Stats, TranslatedArticle
 from translate_sum.errors import Hint, OutputError
-
-if TYPE_CHECKING:
-    from translate_sum.batch.report import ArticleResult, BatchReport
+from translate_sum.footer import footer_parts
 
 FORMATS = ("txt", "md", "json")
 _EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
@@ -301,21 +298,6 @@ def _footer(brief: Brief) -> str:
     return " · ".join(footer_parts(brief.translation, models, brief.stats.seconds))
 
 
-def footer_parts(translated: TranslatedArticle, models: dict[str, str], seconds: float) -> list[str]:
-    """The facts a brief's footer gives, in order: the source (and its author and date),
-    its French words, each model by role, and the seconds the work took."""
-    source = translated.source
-    parts = [f"Source: {'standard input' if source.path == '-' else source.path}"]
-    if source.author:
-        parts.append(f"by {source.author}")
-    if source.date:
-        parts.append(source.date)
-    parts.append(f"{translated.stats.source_words} French words")
-    parts.extend(f"{role}: {model}" for role, model in models.items())
-    parts.append(f"{seconds:.1f} s")
-    return parts
-
-
 def _side_by_side(paragraphs: tuple[Paragraph, ...], show_skipped: bool) -> str:
     """A Markdown table, French and English of each paragraph on one row."""
 
@@ -329,76 +311,3 @@ def _side_by_side(paragraphs: tuple[Paragraph, ...], show_skipped: bool) -> str:
         english = f"_(skipped: {p.reason})_" if p.skipped else p.translation
         rows.append(f"| {p.index} | {cell(p.source)} | {cell(english)} |")
     return "\n".join(rows)
-
-
-# The digest of a folder run (index.md), rendered from its report
-
-
-def _index_link(path: str) -> str:
-    # Markdown links break on spaces and parentheses in file names; encode them.
-    return quote(PurePosixPath(path).as_posix())
-
-
-def render_index(report: "BatchReport") -> str:
-    """index.md: one page with every article's title, summary and links, failures last."""
-    succeeded = [a for a in report.articles if a.status != "failed"]
-    failed = [a for a in report.articles if a.status == "failed"]
-    lines = ["# Press review", ""]
-    counts = f"{len(succeeded)} of {report.total} articles translated"
-    if failed:
-        counts += f", {len(failed)} failed"
-    if report.interrupted:
-        counts += f", {report.pending} not reached (the run was interrupted; run it again to finish)"
-    models = report.options.get("models", {})
-    used = ", ".join(f"{role}: {name}" for role, name in models.items())
-    lines += [f"{counts}. Models: {used}." if used else f"{counts}.", ""]
-    for number, article in enumerate(succeeded, start=1):
-        title = article.title or PurePosixPath(article.input).stem
-        lines.append(f"## {number}. {_index_one_line(title)}")
-        lines.append("")
-        if article.summary:
-            lines += [_index_one_line(article.summary), ""]
-        if article.note:
-            lines += [f"_{article.note}_", ""]
-        if article.flags:
-            lines += [_index_checks_line(article.flags), ""]
-        links = [f"[{_index_label(o)}]({_index_link(o)})" for o in reversed(article.outputs)]
-        lines += [f"{' · '.join(links)} · source: `{article.input}`", ""]
-    if failed:
-        lines += [f"## Failed ({len(failed)})", ""]
-        lines += [f"- `{a.input}`: {_index_reason(a)}" for a in failed]
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _index_checks_line(flags: list[dict[str, Any]]) -> str:
-    """'Check: number ¶3, ¶7; untranslated ¶2–¶9': flagged paragraphs by kind, as ranges."""
-    by_kind: dict[str, set[int]] = {}
-    for flag in flags:
-        by_kind.setdefault(flag["kind"], set()).add(flag["paragraph"])
-    return "Check: " + "; ".join(f"{kind} {_index_ranges(sorted(by_kind[kind]))}" for kind in sorted(by_kind))
-
-
-def _index_ranges(numbers: list[int]) -> str:
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return ", ".join(f"¶{r[0]}" if len(r) == 1 else f"¶{r[0]}–¶{r[-1]}" for r in runs)
-
-
-def _index_label(output: str) -> str:
-    return "brief" if ".brief." in PurePosixPath(output).name else "translation"
-
-
-def _index_reason(article: "ArticleResult") -> str:
-    # Reader errors start with the file name, which the list item already shows.
-    error = _index_one_line(article.error or "unknown error")
-    prefix = f"{article.input}: "
-    return error[len(prefix):] if error.startswith(prefix) else error
-
-
-def _index_one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -8,9 +8,8 @@ The package splits a run by responsibility, data flowing one way:
 - `work`: one group of articles read, translated, briefed and written;
 - `run`: the bookkeeping every driver shares (`Driver`) and the local run (`run_batch`);
 - `cluster`: the same run on Ray workers (`run_on_ray`), imported only when used;
-- `report`: the results, `report.json`'s rows and the exit status.
-
-The digest (`index.md`) is rendered by `writers.render_index`, with the other writers.
+- `report`: the results, `report.json`'s rows and the exit status;
+- `digest`: `index.md` (and `index.html`) rendered from a report.
 
 Limits: see `run` (one machine), `cluster` (a shared filesystem) and `state` (how
 resume decides, what a crash forgets).

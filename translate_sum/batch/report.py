@@ -1,6 +1,6 @@
 """What a folder run did: one result per input, the totals, and the exit status.
 
-These are the rows of `report.json`; `writers.render_index` turns a report into the
+These are the rows of `report.json`; `digest.render_index_md` turns a report into the
 `index.md` digest.
 
 Limits: a report holds every reached input in memory (a few hundred bytes each, plus

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from translate_sum import writers
+from translate_sum.batch.digest import render_index_html, render_index_md
 from translate_sum.batch.discover import INDEX_NAME, REPORT_NAME, discover, listed_addresses, output_paths
 from translate_sum.batch.options import BatchOptions, BriefMaker, ModelLoader, Models
 from translate_sum.batch.report import ArticleResult, BatchReport
@@ -170,10 +171,8 @@ class Driver:
         )
         report.workers = list(workers or [])
         writers.write_atomic(place.output_dir / REPORT_NAME, writers.to_json(report.to_dict()))
-        writers.write_atomic(place.output_dir / INDEX_NAME, writers.render_index(report))
+        writers.write_atomic(place.output_dir / INDEX_NAME, render_index_md(report))
         if place.options.fmt == "html":
-            from translate_sum.html_view import render_index_html
-
             writers.write_atomic(place.output_dir / "index.html", render_index_html(report))
         return report
 
