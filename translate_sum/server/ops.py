@@ -1,0 +1,63 @@
+"""What operators and their tools ask a running server: health, info and metrics.
+
+`GET /health` answers while the engine works (liveness, with the requests in
+flight); `GET /v1/info` names the models, summarizers and limits; `GET /metrics` is
+Prometheus text: request counts and durations by route (`Metrics`, fed by the
+`CountRequests` middleware) and the scheduler's queue and throughput gauges.
+
+Limits: `/metrics` asks for the API key when the server has one, `/health` and
+`/v1/info` never do (they reveal no text); counters start at zero with each process.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
+
+from translate_sum.server.metrics import Metrics
+from translate_sum.server.protocol import check_key, request_key
+from translate_sum.server.service import Service
+from translate_sum.version import __version__
+
+
+def add_ops_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...], metrics: Metrics) -> None:
+    """Add `/health`, `/v1/info` and `/metrics` to `app`."""
+
+    @app.get("/health", tags=["server"], summary="Liveness: answers while the engine works")
+    async def health() -> dict[str, Any]:
+        return {"status": "ok", "in_flight": service.in_flight}
+
+    @app.get("/v1/info", tags=["server"], summary="Models, summarizers and limits of this server")
+    async def info() -> dict[str, Any]:
+        summarizers = ["abstractive", "extractive"] if service.summarizer == "abstractive" else ["extractive"]
+        return {
+            "version": __version__,
+            "models": service.models,
+            "summarizers": summarizers,
+            "summarizer": service.summarizer,
+            "max_bytes": service.limits.max_bytes,
+            "api_key_required": bool(api_keys),
+        }
+
+    @app.get("/metrics", tags=["server"], summary="Prometheus metrics", response_class=PlainTextResponse)
+    async def metrics_page(request: Request) -> PlainTextResponse:
+        check_key(api_keys, request_key(request, dict(request.query_params)))
+        return PlainTextResponse(metrics.render(_gauges(service)), media_type="text/plain; version=0.0.4")
+
+
+def _gauges(service: Service) -> dict[str, tuple[str, str, Callable[[], float]]]:
+    """The scheduler's figures, each read when /metrics is asked: name → (type, help, read)."""
+    scheduler = service.scheduler
+    return {
+        "translate_sum_queue_requests": ("gauge", "Requests being worked on or waiting.", lambda: service.in_flight),
+        "translate_sum_queue_segments": ("gauge", "Segments waiting for the engine.", lambda: scheduler.pending_inputs),
+        "translate_sum_segments_total": ("counter", "Segments translated or summarized.", lambda: scheduler.segments_done),
+        "translate_sum_engine_calls_total": ("counter", "Shared engine calls made.", lambda: scheduler.calls),
+        "translate_sum_segments_per_second": (
+            "gauge",
+            "Segments per second over the last minute.",
+            lambda: scheduler.segments_per_second(),
+        ),
+    }
