@@ -111,6 +111,56 @@ def translate_html(service: Service, markup: str, cancel: Any = None) -> str:
     return inner
 
 
+TRANSLATE_DOC: dict[str, Any] = {
+    "requestBody": {
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["q", "source", "target"],
+                    "properties": {
+                        "q": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                        "source": {"type": "string", "enum": ["fr", "auto"]},
+                        "target": {"type": "string", "enum": ["en"]},
+                        "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
+                        "alternatives": {"type": "integer", "default": 0},
+                        "api_key": {"type": "string"},
+                    },
+                }
+            },
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["q", "source", "target"],
+                    "properties": {
+                        "q": {"type": "string"},
+                        "source": {"type": "string"},
+                        "target": {"type": "string"},
+                        "format": {"type": "string"},
+                        "api_key": {"type": "string"},
+                    },
+                }
+            },
+        }
+    }
+}
+"""The request body of `POST /translate` as OpenAPI describes it; the handler reads the fields itself."""
+
+
+def _frontend_settings(service: Service, api_keys: tuple[str, ...]) -> dict[str, Any]:
+    """What LibreTranslate's own web client asks before it shows its form."""
+    return {
+        "charLimit": service.limits.max_bytes,
+        "frontendTimeout": 500,
+        "apiKeys": bool(api_keys),
+        "keyRequired": bool(api_keys),
+        "suggestions": False,
+        "filesTranslation": False,
+        "supportedFilesFormat": [],
+        "language": {"source": {"code": "fr", "name": "French"}, "target": {"code": "en", "name": "English"}},
+    }
+
+
 def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> None:
     """Add LibreTranslate's routes to `app`."""
 
@@ -125,16 +175,7 @@ def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[st
 
     @app.get("/frontend/settings", tags=["LibreTranslate"], summary="Client settings (LibreTranslate)")
     async def frontend_settings() -> dict[str, Any]:
-        return {
-            "charLimit": service.limits.max_bytes,
-            "frontendTimeout": 500,
-            "apiKeys": bool(api_keys),
-            "keyRequired": bool(api_keys),
-            "suggestions": False,
-            "filesTranslation": False,
-            "supportedFilesFormat": [],
-            "language": {"source": {"code": "fr", "name": "French"}, "target": {"code": "en", "name": "English"}},
-        }
+        return _frontend_settings(service, api_keys)
 
     @app.post("/detect", tags=["LibreTranslate"], summary="Detect the language of text (LibreTranslate)")
     async def detect_route(request: Request) -> JSONResponse:
@@ -148,39 +189,7 @@ def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[st
         "/translate",
         tags=["LibreTranslate"],
         summary="Translate text (LibreTranslate)",
-        openapi_extra={
-            "requestBody": {
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["q", "source", "target"],
-                            "properties": {
-                                "q": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-                                "source": {"type": "string", "enum": ["fr", "auto"]},
-                                "target": {"type": "string", "enum": ["en"]},
-                                "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
-                                "alternatives": {"type": "integer", "default": 0},
-                                "api_key": {"type": "string"},
-                            },
-                        }
-                    },
-                    "application/x-www-form-urlencoded": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["q", "source", "target"],
-                            "properties": {
-                                "q": {"type": "string"},
-                                "source": {"type": "string"},
-                                "target": {"type": "string"},
-                                "format": {"type": "string"},
-                                "api_key": {"type": "string"},
-                            },
-                        }
-                    },
-                }
-            }
-        },
+        openapi_extra=TRANSLATE_DOC,
     )
     async def translate(request: Request) -> JSONResponse:
         fields = await fields_of(request)
