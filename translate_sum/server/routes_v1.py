@@ -39,13 +39,10 @@ from translate_sum.server.protocol import (
     request_key,
     validate,
 )
-from translate_sum.server.service import Busy, Service
+from translate_sum.server.service import Busy, Progress, Service
 
 TEXT_TYPES = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8"}
 """The media type of each text format an article route answers in."""
-
-Progress = Callable[[int, int], None]
-
 
 @dataclass(frozen=True)
 class ArticleRoute:
