@@ -45,6 +45,7 @@ def missing(reason: str) -> NoReturn:
     `reason` says what is missing and how to get it. Works in a test, a fixture and at
     module level (the whole module skips outside CI).
     """
+    __tracebackhide__ = True  # report the caller's line, not this one, as pytest.importorskip does
     if in_ci():
         pytest.fail(f"{reason}; CI=true, and the README's commands provide this, so it fails instead of skipping", pytrace=False)
     pytest.skip(reason, allow_module_level=True)
@@ -52,6 +53,7 @@ def missing(reason: str) -> NoReturn:
 
 def require_module(name: str) -> ModuleType:
     """Import and return module `name`, one the README's install puts in place; else `missing`."""
+    __tracebackhide__ = True
     try:
         return importlib.import_module(name)
     except ImportError as exc:
@@ -60,6 +62,7 @@ def require_module(name: str) -> ModuleType:
 
 def require_chromium() -> str:
     """The path of Debian's chromium, which the README installs for the browser test; else `missing`."""
+    __tracebackhide__ = True
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         missing("chromium is not installed (apt-get install chromium, as the README says)")
