@@ -98,8 +98,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    corpus = _corpus_setting(config) or "not given (corpus tests skip)"
-    prerequisites = "missing ones fail (CI=true)" if in_ci() else "missing ones skip (CI is not true)"
+    outcome = "fail" if in_ci() else "skip"
+    corpus = _corpus_setting(config) or f"not given (corpus tests {outcome})"
+    prerequisites = f"missing ones {outcome} (CI={os.environ.get('CI', 'unset')})"
     return (
         f"offline; HF cache redirected to {_SESSION_HOME}; real models looked up in {REAL_HF_HUB_CACHE}; "
         f"corpus: {corpus}; README prerequisites: {prerequisites}"
