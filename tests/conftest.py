@@ -19,6 +19,10 @@ shared corpus, from `--corpus` or TRANSLATE_SUM_CORPUS; skips when absent),
 `real_hf_cache` and `real_model_dir` (a real checkpoint's snapshot; skips when absent).
 A test marked `@pytest.mark.real_model("owner/name", ...)` is skipped unless every
 named checkpoint is in the user's real cache.
+
+Skips for what the README installs (the corpus, chromium, ctranslate2, ray, playwright)
+go through `prerequisites.missing`: under `CI=true` they fail with their reason instead.
+Checkpoints are not installed by the README: `real_model` tests skip under CI too.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+
+from prerequisites import in_ci, missing
 
 
 def _user_hub_cache() -> Path:
@@ -83,7 +89,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         default=None,
         help="the shared corpus folder (articles/, sentences/, ...); default: $TRANSLATE_SUM_CORPUS; "
-        "tests that need it skip when neither is given",
+        "tests that need it skip when neither is given (fail under CI=true)",
     )
 
 
@@ -92,8 +98,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    corpus = _corpus_setting(config) or "not given (corpus tests skip)"
-    return f"offline; HF cache redirected to {_SESSION_HOME}; real models looked up in {REAL_HF_HUB_CACHE}; corpus: {corpus}"
+    outcome = "fail" if in_ci() else "skip"
+    corpus = _corpus_setting(config) or f"not given (corpus tests {outcome})"
+    prerequisites = f"missing ones {outcome} (CI={os.environ.get('CI', 'unset')})"
+    return (
+        f"offline; HF cache redirected to {_SESSION_HOME}; real models looked up in {REAL_HF_HUB_CACHE}; "
+        f"corpus: {corpus}; README prerequisites: {prerequisites}"
+    )
 
 
 def _corpus_setting(config: pytest.Config) -> str | None:
@@ -153,13 +164,13 @@ def tiny_bart_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def corpus_dir(pytestconfig: pytest.Config) -> Path:
-    """The shared corpus folder (never copied into the repo); skips the test when absent."""
+    """The shared corpus folder (never copied into the repo); skips the test when absent, fails under CI."""
     setting = _corpus_setting(pytestconfig)
     if not setting:
-        pytest.skip("no corpus: pass --corpus DIR or set TRANSLATE_SUM_CORPUS")
+        missing("no corpus: pass --corpus DIR or set TRANSLATE_SUM_CORPUS")
     folder = Path(setting).expanduser()
     if not folder.is_dir():
-        pytest.skip(f"corpus folder {folder} does not exist")
+        missing(f"corpus folder {folder} does not exist (a relative path starts where pytest runs)")
     return folder
 
 

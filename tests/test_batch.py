@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import os
 import shutil
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Sequence
 
 import pytest
 
+from prerequisites import missing
 from translate_sum.batch import (
     DEFAULT_PATTERNS,
     BatchOptions,
@@ -537,9 +537,6 @@ def test_exit_status_is_0_when_all_succeed_1_when_any_failed_130_when_interrupte
 # The shared corpus, with a tiny real model
 # ---------------------------------------------------------------------------
 
-CORPUS = os.environ.get("TRANSLATE_SUM_CORPUS")
-CORPUS_ARTICLES = Path(CORPUS) / "articles" / "fr" if CORPUS else None
-
 
 @pytest.fixture
 def one_torch_thread():
@@ -552,17 +549,15 @@ def one_torch_thread():
     torch.set_num_threads(threads)
 
 
-@pytest.mark.skipif(not CORPUS, reason="set TRANSLATE_SUM_CORPUS to the shared corpus folder")
-@pytest.mark.skipif(
-    CORPUS_ARTICLES is not None and not CORPUS_ARTICLES.is_dir(),
-    reason=f"TRANSLATE_SUM_CORPUS has no articles/fr folder ({CORPUS_ARTICLES})",
-)
-def test_a_corpus_folder_with_two_bad_files_completes_and_a_rerun_skips_it_all(tmp_path: Path, one_torch_thread: None) -> None:
+def test_a_corpus_folder_with_two_bad_files_completes_and_a_rerun_skips_it_all(
+    tmp_path: Path, corpus_dir: Path, one_torch_thread: None
+) -> None:
     from tests.tiny_models import build_tiny_marian
     from translate_sum.pipeline import load_translator
 
-    assert CORPUS_ARTICLES is not None
-    articles = CORPUS_ARTICLES
+    articles = corpus_dir / "articles" / "fr"
+    if not articles.is_dir():
+        missing(f"the corpus has no articles/fr folder ({articles})")
     source = tmp_path / "in"
     shutil.copytree(articles, source)
     (source / "empty.txt").write_bytes(b"")

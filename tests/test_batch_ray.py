@@ -3,7 +3,7 @@
 One local Ray instance (2 CPUs, no dashboard) serves every test of this module:
 starting Ray costs seconds. The models are a tiny echo Marian (it copies its input)
 loaded by each worker through the same `ModelSpec` as the local run, so outputs can
-be compared byte for byte. Skipped when ray is not installed.
+be compared byte for byte. Skipped when ray is not installed (fails under CI=true).
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from typing import Iterator
 
 import pytest
 
-ray = pytest.importorskip("ray")
+from prerequisites import require_module
+
+ray = require_module("ray")
 
 from tests.ray_helpers import DyingSpec  # noqa: E402
 from tests.test_batch import make_folder, make_many  # noqa: E402

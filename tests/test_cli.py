@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from prerequisites import require_module
 from translate_sum.cli import main
 
 ARTICLE = """Le festival de jazz de Marciac attend 250 000 visiteurs
@@ -235,7 +236,7 @@ def test_audit_reads_our_own_markdown_without_its_check_section(tmp_path: Path) 
 def test_quiet_hides_the_conversion_notice_but_not_without_quiet(
     article: Path, tmp_path: Path, tiny_marian_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    pytest.importorskip("ctranslate2")
+    require_module("ctranslate2")
     for quiet, cache in ((True, "ct2-quiet"), (False, "ct2-loud")):
         monkeypatch.setenv("TRANSLATE_SUM_CT2_CACHE", str(tmp_path / cache))
         caplog.clear()

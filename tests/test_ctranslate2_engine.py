@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("ctranslate2")
+from prerequisites import require_module
+
+require_module("ctranslate2")
 
 from translate_sum.engines import convert  # noqa: E402
 from translate_sum.engines.base import DecodeOptions  # noqa: E402

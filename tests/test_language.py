@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from prerequisites import missing
 from translate_sum.language import detect_language, judge_language, language_name
 
 FRENCH = (
@@ -118,7 +119,7 @@ def test_arbitrary_unicode_never_crashes(text):
 def _corpus_articles(corpus_dir: Path, side: str) -> list[Path]:
     files = sorted((corpus_dir / "articles" / side).glob("*.txt"))
     if not files:
-        pytest.skip(f"no articles under {corpus_dir}/articles/{side}")
+        missing(f"no articles under {corpus_dir}/articles/{side}")
     return files
 
 
