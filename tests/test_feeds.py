@@ -34,7 +34,7 @@ from translate_sum.feeds import (
 from translate_sum.feeds.client import HostGate, PoliteClient
 from translate_sum.fetch import USER_AGENT
 
-FAST = FeedOptions(timeout=2.0, host_delay=0.0, per_host=4)
+FAST = FeedOptions(timeout=2.0, host_delay=0.0, feed_delay=0.0, per_host=4)
 
 ARTICLES = {
     "piste": (
@@ -307,7 +307,7 @@ def test_a_slow_host_fails_within_the_time_limit_without_holding_up_the_others(
     site.add_article("piste")
     site.add_feed("/rss.xml", rss("Le Courrier", [item_for(site.base, "piste")]))
     started = time.monotonic()
-    result = run([f"{other_site.base}/slow.xml", f"{site.base}/rss.xml"], tmp_path, FeedOptions(timeout=0.5, host_delay=0.0))
+    result = run([f"{other_site.base}/slow.xml", f"{site.base}/rss.xml"], tmp_path, FeedOptions(timeout=0.5, host_delay=0.0, feed_delay=0.0))
     assert time.monotonic() - started < 2.5
     slow, good = result.feeds
     assert slow.status == "failed" and "0.5 s" in (slow.error or "")
@@ -433,7 +433,7 @@ def test_since_leaves_older_items_out_without_marking_them_seen(site: Site, tmp_
     site.add_article("piste")
     site.add_article("port")
     site.add_feed("/rss.xml", rss("Le Courrier", [item_for(site.base, "piste", age_hours=2), item_for(site.base, "port", age_hours=30)]))
-    recent = run([f"{site.base}/rss.xml"], tmp_path, FeedOptions(timeout=2.0, host_delay=0.0, since=NOW - timedelta(hours=24)))
+    recent = run([f"{site.base}/rss.xml"], tmp_path, FeedOptions(timeout=2.0, host_delay=0.0, feed_delay=0.0, since=NOW - timedelta(hours=24)))
     assert [a.item.title for a in recent.articles] == [ARTICLES["piste"][0]] and recent.feeds[0].too_old == 1
     everything = run([f"{site.base}/rss.xml"], tmp_path)
     assert [a.item.title for a in everything.articles] == [ARTICLES["port"][0]]
@@ -524,10 +524,10 @@ def test_a_wire_with_another_headline_at_another_outlet_is_grouped_as_one_story(
     assert all(a.same_text_as is None for a in result.articles)  # another headline: each translated
 
 
-def test_a_host_gets_at_most_its_share_of_requests_at_once_spaced_by_the_delay(site: Site) -> None:
+def test_a_host_gets_at_most_its_share_of_feed_requests_at_once_spaced_by_the_feed_delay(site: Site) -> None:
     for number in range(4):
         site.routes[f"/f{number}.xml"] = Reply(rss("x", []), "application/rss+xml", delay=0.05)
-    client = PoliteClient(FeedOptions(per_host=1, host_delay=0.2, timeout=2.0))
+    client = PoliteClient(FeedOptions(per_host=1, feed_delay=0.2, timeout=2.0))
     started = time.monotonic()
     threads = [threading.Thread(target=client.get, args=(f"{site.base}/f{n}.xml",)) for n in range(4)]
     for thread in threads:
@@ -536,6 +536,15 @@ def test_a_host_gets_at_most_its_share_of_requests_at_once_spaced_by_the_delay(s
         thread.join()
     assert site.most_in_flight == 1
     assert time.monotonic() - started >= 0.6  # three gaps of 0.2 s between four starts
+
+
+def test_pages_of_one_host_start_the_host_delay_apart(site: Site, tmp_path: Path) -> None:
+    for name in ("piste", "port", "musee"):
+        site.add_article(name)
+    site.add_feed("/rss.xml", rss("Le Courrier", [item_for(site.base, n) for n in ("piste", "port", "musee")]))
+    started = time.monotonic()
+    run([f"{site.base}/rss.xml"], tmp_path, FeedOptions(timeout=2.0, host_delay=0.3, feed_delay=0.0))
+    assert time.monotonic() - started >= 0.9  # robots.txt and three pages: three gaps of 0.3 s
 
 
 def test_the_gate_lets_different_hosts_go_at_once() -> None:

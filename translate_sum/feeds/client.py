@@ -5,10 +5,11 @@ Every request of a feed run goes through one `PoliteClient`:
 - the User-Agent is `fetch.USER_AGENT` (the tool's name, version and home page);
 - a feed is asked for with the ETag and Last-Modified its last answer gave
   (`If-None-Match`, `If-Modified-Since`), so an unchanged feed answers 304 with no body;
-- at most `FeedOptions.per_host` requests are in flight to one host at once, and two
-  requests to one host start at least `host_delay` seconds apart (longer when its
-  robots.txt asks with Crawl-delay, up to `MAX_CRAWL_DELAY`). A host is a scheme, name
-  and port, as robots.txt rules are (RFC 9309);
+- at most `FeedOptions.per_host` requests are in flight to one host at once; two
+  page requests to one host start at least `host_delay` seconds apart (longer when
+  its robots.txt asks with Crawl-delay, up to `MAX_CRAWL_DELAY`), two feed requests
+  `feed_delay` apart. A host is a scheme, name and port, as robots.txt rules are
+  (RFC 9309);
 - every request has the run's time limit for the whole download and its size limit,
   checked against the declared length and against the bytes read;
 - an article page is fetched only when the host's robots.txt allows it (read once
@@ -210,14 +211,18 @@ class HostGate:
         host.delay = max(host.delay, min(delay, MAX_CRAWL_DELAY))
 
     @contextmanager
-    def slot(self, url: str) -> Iterator[None]:
-        """Hold one of the host's slots, after waiting for its next start time."""
+    def slot(self, url: str, delay: float | None = None) -> Iterator[None]:
+        """Hold one of the host's slots, after waiting for its next start time.
+
+        The next request to the host may start `delay` seconds after this one (default:
+        the host's delay, which robots.txt's Crawl-delay may have raised).
+        """
         host = self._host(url)
         with host.slots:
             with host.lock:
                 now = time.monotonic()
                 start = max(now, host.next_start)
-                host.next_start = start + host.delay
+                host.next_start = start + (host.delay if delay is None else max(0.0, delay))
             if start > now:
                 time.sleep(start - now)
             yield
@@ -244,7 +249,7 @@ class PoliteClient:
 
     def get(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Response:
         """A feed (or an address of unknown kind), conditionally, within the host's limits."""
-        with self.gate.slot(url):
+        with self.gate.slot(url, self.options.feed_delay):
             self._count()
             return get(url, max_bytes=self.options.max_bytes, timeout=self.options.timeout,
                        etag=etag, last_modified=last_modified)
