@@ -122,6 +122,7 @@ class Reply:
     status: int = 200
     etag: str | None = None
     delay: float = 0.0
+    last_modified: str | None = None
 
 
 @dataclass
@@ -162,9 +163,10 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             reply = site.routes.get(self.path) or Reply(b"not here", "text/plain", 404)
             if reply.delay:
                 time.sleep(reply.delay)
-            if reply.etag and self.headers.get("If-None-Match") == reply.etag:
+            unchanged = (reply.etag and self.headers.get("If-None-Match") == reply.etag) or (
+                reply.last_modified and self.headers.get("If-Modified-Since") == reply.last_modified)
+            if unchanged:
                 self.send_response(304)
-                self.send_header("ETag", reply.etag)
                 self.end_headers()
                 return
             self.send_response(reply.status)
@@ -172,6 +174,8 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(reply.body)))
             if reply.etag:
                 self.send_header("ETag", reply.etag)
+            if reply.last_modified:
+                self.send_header("Last-Modified", reply.last_modified)
             self.end_headers()
             try:
                 self.wfile.write(reply.body)
@@ -326,6 +330,41 @@ def test_an_unchanged_feed_costs_one_conditional_request_and_no_article(site: Si
     assert second.feeds[0].status == "not modified" and second.requests == 1
 
 
+def test_a_feed_with_only_a_last_modified_date_is_asked_with_if_modified_since(site: Site, tmp_path: Path) -> None:
+    site.add_article("piste")
+    stamp = rfc822(NOW - timedelta(days=1))
+    site.routes["/rss.xml"] = Reply(rss("Le Courrier", [item_for(site.base, "piste")]), "application/rss+xml", last_modified=stamp)
+    run([f"{site.base}/rss.xml"], tmp_path)
+    site.requests.clear()
+    second = run([f"{site.base}/rss.xml"], tmp_path)
+    assert site.requests[0][1].get("If-Modified-Since") == stamp and "If-None-Match" not in site.requests[0][1]
+    assert second.feeds[0].status == "not modified" and second.articles == ()
+
+
+def test_a_feed_over_the_size_limit_fails_alone(site: Site, tmp_path: Path) -> None:
+    site.add_article("piste")
+    site.add_feed("/big.xml", rss("Gros", [item_for(site.base, "piste")] * 40))
+    site.add_feed("/rss.xml", rss("Le Courrier", [item_for(site.base, "piste")]))
+    limited = FeedOptions(timeout=2.0, host_delay=0.0, feed_delay=0.0, max_bytes=4000)
+    result = run([f"{site.base}/big.xml", f"{site.base}/rss.xml"], tmp_path, limited)
+    assert result.feeds[0].status == "failed" and "4,000-byte limit" in (result.feeds[0].error or "")
+    assert result.feeds[1].status == "read" and len(result.articles) == 1
+
+
+def test_an_item_that_keeps_failing_is_retried_up_to_max_attempts(site: Site, tmp_path: Path) -> None:
+    site.add_article("piste")
+    site.add_feed("/rss.xml", rss("Le Courrier", [item_for(site.base, "piste")]), etag='"v1"')
+    options = FeedOptions(timeout=2.0, host_delay=0.0, feed_delay=0.0, max_attempts=2)
+    tries = 0
+    for _ in range(4):
+        with FeedState.open(tmp_path) as state:
+            result = collect_feed_items([Source(f"{site.base}/rss.xml")], state, options)
+            for article in result.articles:
+                tries += 1
+                state.record_failed(article.key, "RuntimeError: the engine broke")
+    assert tries == 2
+
+
 def test_a_changed_feed_with_nothing_new_fetches_no_article(site: Site, tmp_path: Path) -> None:
     site.add_article("piste")
     site.add_feed("/rss.xml", rss("Le Courrier", [item_for(site.base, "piste")]))  # no ETag: a full answer each time
@@ -424,7 +463,7 @@ def test_a_page_that_cannot_be_fetched_falls_back_to_the_summary_and_is_never_dr
     site.add_feed("/rss.xml", rss("Le Courrier", [item_for(site.base, "port"), item_for(site.base, "musee", summary="")]))
     result = run([f"{site.base}/rss.xml"], tmp_path)
     (article,) = result.articles
-    assert article.marks == (SUMMARY_ONLY,) and "404" in (article.note or "")
+    assert article.marks == (SUMMARY_ONLY,) and (article.note or "").startswith("the server answered 404")
     (note,) = result.notes
     assert note.status == "failed" and "no summary" in (note.detail or "") and result.failures == 1
 

@@ -390,9 +390,9 @@ def _read(plan: _Plan, page: FetchedPage | InputError | None) -> tuple[Article, 
                                     encoding=page.charset if isinstance(text, str) else None)
             return _with_feed_metadata(article, item), plan.marks, None
         except InputError as exc:
-            reason = exc.message
+            reason = _without_address(exc.message, name)
     elif isinstance(page, InputError):
-        reason = page.message
+        reason = _without_address(page.message, name)
     if not item.fallback_text:
         return ItemNote(item.feed, name, "failed", f"{reason}; and the feed gives no summary to use instead")
     text = f"{item.title}\n\n{item.fallback_text}" if item.title else item.fallback_text
@@ -403,6 +403,11 @@ def _read(plan: _Plan, page: FetchedPage | InputError | None) -> tuple[Article, 
     marks = tuple(dict.fromkeys((*plan.marks, SUMMARY_ONLY)))
     log.info("%s: summary only (%s)", name, reason)
     return _with_feed_metadata(article, item), marks, reason
+
+
+def _without_address(message: str, url: str) -> str:
+    """A reader's or fetcher's message without the address it starts with (the report shows it)."""
+    return message[len(url) + 2 :] if message.startswith(f"{url}: ") else message
 
 
 def _with_feed_metadata(article: Article, item: FeedItem) -> Article:
