@@ -252,6 +252,7 @@ def test_an_rss_feed_gives_its_items_articles_with_the_feeds_metadata(site: Site
     assert [a.item.title for a in result.articles] == [ARTICLES["piste"][0], ARTICLES["port"][0]]
     first = result.articles[0]
     assert first.input == f"{site.base}/articles/piste.html" and first.marks == ()
+    assert first.output_path.as_posix() == f"{site.base.split('//')[1].replace(':', '_')}/articles/piste.html"
     assert first.item.feed_title == "Le Courrier" and first.item.author and first.item.published is not None
     assert [p.source for p in first.article.paragraphs[1:]] == ARTICLES["piste"][1]
     assert first.article.source.date == first.item.published.isoformat()  # the page has no date: the feed's
@@ -466,6 +467,15 @@ def test_a_page_that_cannot_be_fetched_falls_back_to_the_summary_and_is_never_dr
     assert article.marks == (SUMMARY_ONLY,) and (article.note or "").startswith("the server answered 404")
     (note,) = result.notes
     assert note.status == "failed" and "no summary" in (note.detail or "") and result.failures == 1
+
+
+def test_an_item_without_a_link_is_read_from_the_feed_and_named_beside_it(site: Site, tmp_path: Path) -> None:
+    feed = rss("Le Courrier", [{"title": "Brève sans lien", "guid": "b-1", "description": "Le maire a démissionné ce matin, a annoncé la préfecture."}])
+    site.add_feed("/rss.xml", feed)
+    (article,) = run([f"{site.base}/rss.xml"], tmp_path).articles
+    assert article.marks == (SUMMARY_ONLY,) and article.note == "the item has no link"
+    assert article.input.startswith(f"{site.base}/rss.xml#item-")
+    assert article.output_path.name.startswith("rss-item-") and article.output_path.parent.name == site.base.split("//")[1].replace(":", "_")
 
 
 def test_since_leaves_older_items_out_without_marking_them_seen(site: Site, tmp_path: Path) -> None:

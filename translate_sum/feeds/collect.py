@@ -32,10 +32,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from translate_sum.document import Article
@@ -47,7 +48,7 @@ from translate_sum.feeds.opml import parse_opml
 from translate_sum.feeds.parse import parse_feed, sniff_kind
 from translate_sum.feeds.sources import Source
 from translate_sum.feeds.state import FeedState, KnownItem, KnownSource
-from translate_sum.fetch import FetchedPage
+from translate_sum.fetch import FetchedPage, is_url, url_input_path
 from translate_sum.reader import parse_article
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,17 @@ class FeedArticle:
     @property
     def sha256(self) -> str:
         return self.text_hash
+
+    @property
+    def output_path(self) -> PurePosixPath:
+        """Where batch puts its outputs (before `output_paths` adds `.en.md`...): the
+        link's place on its site, as for a listed address (`fetch.url_input_path`); an
+        item without a link goes beside its feed, named by its key's hash."""
+        if self.item.link:
+            return url_input_path(self.item.link)
+        feed = self.item.feed
+        base = url_input_path(feed) if is_url(feed) else PurePosixPath("saved-feeds", _safe_name(PurePosixPath(feed).name))
+        return base.parent / f"{base.stem}-item-{_key_hash(self.item.key)}"
 
 
 @dataclass(frozen=True)
@@ -378,7 +390,7 @@ def _download_pages(plans: list[_Plan], client: PoliteClient, options: FeedOptio
 def _read(plan: _Plan, page: FetchedPage | InputError | None) -> tuple[Article, tuple[str, ...], str | None] | ItemNote:
     """The item's article: from its page, else from the feed's own text ("summary only")."""
     item = plan.item
-    name = item.link or f"{item.feed}#item-{hashlib.sha256(item.key.encode()).hexdigest()[:12]}"
+    name = item.link or f"{item.feed}#item-{_key_hash(item.key)}"
     reason = "the item has no link" if page is None else None
     if isinstance(page, FetchedPage):
         try:
@@ -403,6 +415,14 @@ def _read(plan: _Plan, page: FetchedPage | InputError | None) -> tuple[Article, 
     marks = tuple(dict.fromkeys((*plan.marks, SUMMARY_ONLY)))
     log.info("%s: summary only (%s)", name, reason)
     return _with_feed_metadata(article, item), marks, reason
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "-", name).strip("-.") or "feed"
 
 
 def _without_address(message: str, url: str) -> str:
