@@ -469,6 +469,14 @@ def test_a_page_that_cannot_be_fetched_falls_back_to_the_summary_and_is_never_dr
     assert note.status == "failed" and "no summary" in (note.detail or "") and result.failures == 1
 
 
+def test_an_item_with_nothing_to_read_is_reported_failed_only_until_max_attempts(site: Site, tmp_path: Path) -> None:
+    site.add_feed("/rss.xml", rss("Le Courrier", [item_for(site.base, "musee", summary="")]), etag='"v1"')
+    options = FeedOptions(timeout=2.0, host_delay=0.0, feed_delay=0.0, max_attempts=2)
+    failures = [run([f"{site.base}/rss.xml"], tmp_path, options).failures for _ in range(3)]
+    assert failures == [1, 1, 0]
+    assert site.paths().count("/articles/musee.html") == 2
+
+
 def test_an_item_without_a_link_is_read_from_the_feed_and_named_beside_it(site: Site, tmp_path: Path) -> None:
     feed = rss("Le Courrier", [{"title": "Brève sans lien", "guid": "b-1", "description": "Le maire a démissionné ce matin, a annoncé la préfecture."}])
     site.add_feed("/rss.xml", feed)
@@ -519,6 +527,17 @@ def test_an_opml_export_gives_its_feeds(site: Site, tmp_path: Path) -> None:
     result = run(read_sources(opml, max_bytes=10_000), tmp_path / "out")
     assert sorted(f.title or "" for f in result.feeds) == ["Mer", "Villes"]
     assert len(result.articles) == 2
+
+
+def test_an_opml_list_given_by_address_is_opened_and_its_feeds_read(site: Site, tmp_path: Path) -> None:
+    site.add_article("musee")
+    site.add_feed("/culture.xml", rss("Culture", [item_for(site.base, "musee")]))
+    site.routes["/abonnements.opml"] = Reply(
+        f'<opml version="2.0"><body><outline text="Culture" xmlUrl="{site.base}/culture.xml"/></body></opml>'.encode(),
+        "text/x-opml")
+    result = run([f"{site.base}/abonnements.opml"], tmp_path)
+    assert [(f.source.rsplit("/", 1)[-1], f.status) for f in result.feeds] == [("abonnements.opml", "list"), ("culture.xml", "read")]
+    assert [a.item.title for a in result.articles] == [ARTICLES["musee"][0]]
 
 
 def test_a_saved_feed_file_is_read_without_the_network_for_the_feed(site: Site, tmp_path: Path) -> None:

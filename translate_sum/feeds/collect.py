@@ -194,8 +194,12 @@ def collect_feed_items(
     with state.transaction():
         for plan, page in zip(plans, pages):
             read = _read(plan, page)
-            outcome = read if isinstance(read, ItemNote) else _settle(plan, read, state)
-            (notes if isinstance(outcome, ItemNote) else articles).append(outcome)  # type: ignore[arg-type]
+            if isinstance(read, ItemNote):  # nothing to read at all: retried up to max_attempts
+                state.record_failed(plan.item.key, read.detail or read.status)
+                notes.append(read)
+            else:
+                outcome = _settle(plan, read, state)
+                (notes if isinstance(outcome, ItemNote) else articles).append(outcome)  # type: ignore[arg-type]
     articles, stories = _group(articles, options.duplicate_threshold)
     log.info("feeds: %d sources, %d articles to translate, %d requests", len(reports), len(articles), client.requests)
     return FeedRun(tuple(articles), tuple(reports), tuple(notes), stories, client.requests, time.perf_counter() - started)
@@ -224,8 +228,11 @@ def _fetch_all(sources: Sequence[Source], state: FeedState, client: PoliteClient
 
 
 def _unique(sources: Sequence[Source]) -> list[Source]:
-    seen: set[str] = set()
-    return [s for s in sources if not (s.location in seen or seen.add(s.location))]  # type: ignore[func-returns-value]
+    """Each location once, the first source naming it kept, in order."""
+    first: dict[str, Source] = {}
+    for source in sources:
+        first.setdefault(source.location, source)
+    return list(first.values())
 
 
 def _job(source: Source, state: FeedState, options: FeedOptions) -> _Fetched:
