@@ -784,12 +784,12 @@ def _check_output(input_path: str, output: str | None) -> None:
 
 
 def _emit(text: str, output: str | None) -> None:
-    from translate_sum.writers import write_atomic
+    from translate_sum.writers import write_atomic, write_stdout
 
     if output and output != "-":
         write_atomic(output, text)
     else:
-        click.echo(text, nl=False)
+        write_stdout(text)  # a full disk or a closed pipe is one line, not a traceback
 
 
 @contextlib.contextmanager

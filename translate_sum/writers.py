@@ -2,20 +2,27 @@
 
 Writers are pure: they take the document model and return a string. `write_atomic`
 is the one way the tool writes a file: a temporary file beside the target, then a
-rename, so no reader ever sees half a file under the final name. `check_writable`
-finds an output that cannot be written before any model work starts.
+rename, so no reader ever sees half a file under the final name. A symbolic link is
+kept and its target written that way; a character device or a named pipe (`-o
+/dev/null`, `-o fifo`) is written into, never replaced. `write_stdout` writes to
+standard output. `check_writable` finds an output that cannot be written before any
+model work starts.
 
 Limits: `check_writable` asks the system for permission and cannot foresee a full
-disk or a folder removed while the work runs; `write_atomic` then raises.
+disk or a folder removed while the work runs; `write_atomic` and `write_stdout` then
+raise `OutputError`. A write into a device or a pipe is not atomic (there is nothing
+to rename onto), and opening a pipe waits until something reads it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence, TextIO
 from urllib.parse import quote
 
 from translate_sum.document import Brief, Paragraph, SourceInfo, Stats, TranslatedArticle
@@ -175,11 +182,14 @@ def check_writable(path: str | Path, *, folder: bool = False, option: str = "out
     """Raise `OutputError` unless `path` can be written, before any work is done.
 
     A file (`folder=False`) is written into its parent folder, which must exist: a
-    mistyped folder is refused rather than created. A folder (`folder=True`) may be
-    missing; it is created later, so its nearest existing ancestor must be a
-    writable folder. `option` is the setting the hint names (``output``,
-    ``output_dir``). Permissions are asked of the system (`os.access`), so a
-    read-only mount is refused too; root passes where the system lets root write.
+    mistyped folder is refused rather than created. A symbolic link is judged by its
+    target, which is what gets written. A character device or a named pipe (FIFO) is
+    written into, so it must be writable itself; a block device or a socket is
+    refused. A folder (`folder=True`) may be missing; it is created later, so its
+    nearest existing ancestor must be a writable folder. `option` is the setting the
+    hint names (``output``, ``output_dir``). Permissions are asked of the system
+    (`os.access`), so a read-only mount is refused too; root passes where the system
+    lets root write.
     """
     target = Path(path)
     if folder:
@@ -187,6 +197,15 @@ def check_writable(path: str | Path, *, folder: bool = False, option: str = "out
             raise OutputError(f"cannot write into {target}: it is a file, not a folder", Hint("choose another {option}", option))
         parent = _nearest_existing(target)
     else:
+        kind = _special_kind(target, option)
+        if kind in _STREAMS:
+            if not os.access(target, os.W_OK):
+                raise OutputError(f"cannot write {target}: the {kind} is not writable", Hint("choose another {option}", option))
+            return
+        if kind is not None:
+            raise OutputError(f"cannot write {target}: it is a {kind}, not a file", Hint("choose another {option}", option))
+        if target.is_symlink():
+            target = Path(os.path.realpath(target))  # the link stays; its target is written
         if target.is_dir():
             raise OutputError(f"cannot write {target}: it is a folder", Hint("give a file name to {option}", option))
         parent = target.parent
@@ -205,6 +224,33 @@ def check_writable(path: str | Path, *, folder: bool = False, option: str = "out
         )
 
 
+_STREAMS = ("character device", "named pipe (FIFO)")
+"""What an output is written into rather than replaced: `-o /dev/null` discards,
+`-o fifo` feeds the pipe's reader, as a shell's `>` would."""
+
+
+def _special_kind(target: Path, option: str = "output") -> str | None:
+    """What `target` (its link followed) is when it is not a file, a folder or missing.
+
+    A symbolic link loop is an `OutputError`: no file can be written through it.
+    """
+    try:
+        mode = os.stat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # missing (a link to a missing file too): the checks of a new file apply
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}", Hint("choose another {option}", option)) from exc
+    if stat.S_ISCHR(mode):
+        return _STREAMS[0]
+    if stat.S_ISFIFO(mode):
+        return _STREAMS[1]
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return None
+
+
 def _nearest_existing(path: Path) -> Path:
     """`path` or its closest ancestor that exists (`Path('.')` for a relative path)."""
     for candidate in (path, *path.parents):
@@ -214,8 +260,21 @@ def _nearest_existing(path: Path) -> Path:
 
 
 def write_atomic(path: str | Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename."""
+    """Write `text` to `path` through a temporary file and a rename.
+
+    A symbolic link is kept: its target is written, atomically (the temporary file
+    goes beside the target). A character device or a named pipe is written into,
+    not replaced (`/dev/null` stays a device); a block device or a socket is refused.
+    """
     target = Path(path)
+    kind = _special_kind(target)
+    if kind in _STREAMS:
+        _write_into(target, text)
+        return
+    if kind is not None:
+        raise OutputError(f"cannot write {target}: it is a {kind}, not a file", Hint("choose another {option}", "output"))
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -236,6 +295,50 @@ def write_atomic(path: str | Path, text: str) -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
         raise
+
+
+def _write_into(target: Path, text: str) -> None:
+    """Write `text` into a device or a pipe that is already there (no temporary file,
+    no rename: there is nothing to replace). Opening a pipe waits for its reader."""
+    data = text.encode("utf-8")
+    try:
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def write_stdout(text: str, stream: TextIO | None = None) -> None:
+    """Write `text` to standard output (or `stream`), or raise `OutputError`.
+
+    A full disk or a closed pipe behind standard output is an `OutputError`, not a
+    traceback. The bytes go straight to the file descriptor, after whatever was
+    waiting in the stream's buffer: nothing of `text` stays buffered after a failure,
+    so the interpreter's last flush at exit has nothing left to fail on.
+    """
+    stream = stream if stream is not None else sys.stdout
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None  # a stream in memory (tests, an embedding program)
+    try:
+        if fd is None:
+            stream.write(text)
+            stream.flush()
+            return
+        stream.flush()
+        _write_all(fd, text.encode(getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"))
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from exc
 
 
 def brief_to_dict(brief: Brief) -> dict[str, Any]:
