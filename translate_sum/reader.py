@@ -12,7 +12,8 @@ French typographic spaces (U+00A0, U+202F) are kept.
 
 What it refuses, with one line saying why: a missing path, a directory, a file over
 the size limit, an empty or whitespace-only text, binary data, undecodable bytes.
-It never modifies its input.
+It never modifies its input, and never reads more than the size limit (plus one
+byte) of any input: a pipe, a device or a process substitution included.
 
 Limits: the title is a guess (a short first paragraph without a final period); a
 legacy encoding is detected among those French text uses (cp1252, ISO-8859-1/15,
@@ -23,7 +24,9 @@ from __future__ import annotations
 
 import codecs
 import logging
+import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,16 +82,29 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, timeou
         raise InputError(f"{name}: no such file; check the path")
     if file.is_dir():
         raise InputError(f"{name}: is a directory; give a file, or use `translate-sum batch` for a folder")
+    data = _read_bounded(file, name, max_bytes)
+    suffix = file.suffix.lower()
+    return parse_article(data, path=name, markdown=suffix in MARKDOWN_SUFFIXES, html=suffix in HTML_SUFFIXES)
+
+
+def _read_bounded(file: Path, name: str, max_bytes: int) -> bytes:
+    """The bytes of `file`, never more than `max_bytes` of them: an `InputError` past that.
+
+    A pipe, a device (`/dev/zero`) or a process substitution (`<(...)`) has no size
+    to ask, and a file can grow after its size was asked: every input is read with a
+    bound of `max_bytes` + 1, so an endless one costs that much memory and no more.
+    A regular file already over the limit is refused by its size, unread.
+    """
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{name}: file is {size:,} bytes, over the {max_bytes:,}-byte limit", RAISE_MAX_BYTES)
-        data = file.read_bytes()
+        with file.open("rb") as handle:
+            status = os.fstat(handle.fileno())
+            if stat.S_ISREG(status.st_mode) and status.st_size > max_bytes:
+                raise InputError(f"{name}: file is {status.st_size:,} bytes, over the {max_bytes:,}-byte limit", RAISE_MAX_BYTES)
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"{name}: cannot read the file ({exc.strerror or exc}); check its permissions") from exc
     _check_size(data, name, max_bytes)
-    suffix = file.suffix.lower()
-    return parse_article(data, path=name, markdown=suffix in MARKDOWN_SUFFIXES, html=suffix in HTML_SUFFIXES)
+    return data
 
 
 def _page_text(page: "FetchedPage") -> bytes | str:
