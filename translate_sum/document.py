@@ -78,6 +78,9 @@ class SourceInfo:
     date: str | None = None
     author: str | None = None
     language: str | None = None
+    # The hex sha256 of the bytes the article was read from (None when given as text):
+    # a folder run records the version it translated, not one hashed earlier.
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)

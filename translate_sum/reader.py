@@ -23,6 +23,7 @@ Mac Roman, cp850), not every code page; an article must fit in memory.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import logging
 import os
 import re
@@ -123,16 +124,19 @@ def parse_article(
     """Build an `Article` from raw bytes (decoded here) or from text.
 
     HTML is recognised by `html=True` or by its content, whatever the file name.
-    `encoding` names the encoding text was decoded from (default utf-8).
+    `encoding` names the encoding text was decoded from (default utf-8). Bytes are
+    hashed (`SourceInfo.sha256`), so the version read can be told from another.
     """
+    digest = None
     if isinstance(data, str):
         text, encoding = data, _canonical_encoding(encoding) if encoding else "utf-8"
     else:
         text, encoding = decode(data, path)
+        digest = hashlib.sha256(data).hexdigest()
     from translate_sum.html import looks_like_html
 
     if html or looks_like_html(text):
-        return _article_from_html(text, path, encoding)
+        return _article_from_html(text, path, encoding, digest)
     if markdown:
         text = "\n".join(_MARKDOWN_HEADING.sub("", line) for line in text.splitlines())
     blocks = split_paragraphs(text)
@@ -148,11 +152,12 @@ def parse_article(
         encoding=encoding,
         format="markdown" if markdown else "text",
         title=blocks[0] if has_title else None,
+        sha256=digest,
     )
     return Article(source=source, paragraphs=paragraphs)
 
 
-def _article_from_html(text: str, path: str, encoding: str) -> Article:
+def _article_from_html(text: str, path: str, encoding: str, digest: str | None = None) -> Article:
     from translate_sum.html import extract_article
 
     try:
@@ -173,6 +178,7 @@ def _article_from_html(text: str, path: str, encoding: str) -> Article:
         title=page.title,
         date=page.date,
         author=page.author,
+        sha256=digest,
     )
     return Article(source=source, paragraphs=paragraphs)
 
