@@ -867,3 +867,37 @@ def test_a_state_that_cannot_be_written_stops_the_run_and_still_writes_the_repor
     report = read_report(output)
     assert report["totals"]["interrupted"] and report["totals"]["articles"] == 6
     assert (output / "index.md").is_file()
+
+
+# ---------------------------------------------------------------------------
+# Inputs that are not files, and names that are not one line
+# ---------------------------------------------------------------------------
+
+
+def test_a_fifo_a_broken_link_and_a_link_loop_each_get_a_failed_entry_saying_why(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    os.mkfifo(source / "pipe.txt")
+    (source / "gone.txt").symlink_to(source / "deleted.txt")
+    (source / "loop.txt").symlink_to(source / "loop.txt")
+    output = tmp_path / "out"
+    report = run_batch(source, output, BatchOptions(), *make_models())  # must not wait on the pipe
+    errors = {a.input: a.error for a in report.articles if a.status == "failed"}
+    assert "named pipe (FIFO)" in errors["pipe.txt"]
+    assert "symbolic link to a missing file" in errors["gone.txt"]
+    assert "symbolic link loop" in errors["loop.txt"]
+    assert statuses(read_report(output))["a.txt"] == "done"
+    index = (output / "index.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in index for name in ("pipe.txt", "gone.txt", "loop.txt"))
+
+
+def test_a_newline_in_a_file_name_keeps_its_digest_entry_on_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "two\nlines.txt").write_text(ARTICLE_A, encoding="utf-8")
+    (source / "bad\nname.txt").write_bytes(b"")
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    lines = (output / "index.md").read_text(encoding="utf-8").splitlines()
+    assert not [line for line in lines if line.startswith(("lines.txt", "name.txt"))], lines
+    assert any("source: `two\\nlines.txt`" in line for line in lines)
+    assert any(line.startswith("- `bad\\nname.txt`: ") for line in lines)

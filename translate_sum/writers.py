@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
+import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Sequence, TextIO
 from urllib.parse import quote
@@ -466,10 +468,10 @@ def render_index(report: "BatchReport") -> str:
         if article.flags:
             lines += [_index_checks_line(article.flags), ""]
         links = [f"[{_index_label(o)}]({_index_link(o)})" for o in reversed(article.outputs)]
-        lines += [f"{' · '.join(links)} · source: `{article.input}`", ""]
+        lines += [f"{' · '.join(links)} · source: {_index_name(article.input)}", ""]
     if failed:
         lines += [f"## Failed ({len(failed)})", ""]
-        lines += [f"- `{a.input}`: {_index_reason(a)}" for a in failed]
+        lines += [f"- {_index_name(a.input)}: {_index_reason(a)}" for a in failed]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -499,9 +501,22 @@ def _index_label(output: str) -> str:
 def _index_reason(article: "ArticleResult") -> str:
     # Reader errors start with the file name, which the list item already shows.
     error = _index_one_line(article.error or "unknown error")
-    prefix = f"{article.input}: "
+    prefix = f"{_index_one_line(article.input)}: "
     return error[len(prefix):] if error.startswith(prefix) else error
 
 
 def _index_one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _index_name(name: str) -> str:
+    """A file name as a Markdown code span that stays on its line.
+
+    A name may hold a newline or another control character (any byte but "/" is
+    allowed): those are shown escaped (``\\n``), and the span is fenced with more
+    backticks than any run inside the name, so a backtick cannot end it early.
+    """
+    shown = "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in name)
+    fence = "`" * (max((len(run) for run in re.findall("`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"

@@ -30,8 +30,11 @@ every input are held in memory (about 200 bytes each).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
+import stat
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -67,6 +70,33 @@ def check_folders(input_dir: Path, output_dir: Path) -> None:
         )
     if output_dir.resolve() == input_dir.resolve():
         raise InputError(f"{output_dir}: the output folder is the input folder", Hint("choose another {option}", "output_dir"))
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why `path` is not read as an article (a named pipe, a device, a broken or
+    looping link), in words for the report; None for a regular file.
+
+    Opening a named pipe would wait for a writer forever, so nothing is opened here.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"a symbolic link to a missing file ({os.readlink(path)}); fix or remove the link"
+        return "no such file (removed during the run?)"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop; fix or remove the link"
+        return None  # hashing the file reports it in its own words
+    if stat.S_ISREG(mode):
+        return None
+    kind = (
+        "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket" if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    return f"{kind}, not a file; a folder run reads regular files only"
 
 
 def _intact(output: Path) -> bool:
@@ -139,6 +169,10 @@ class Driver:
                     sha, size = hashlib.sha256(name.encode()).hexdigest(), 0
                 else:
                     path = self.place.input_dir / name
+                    problem = not_a_file(path)
+                    if problem is not None:
+                        self.record(ArticleResult(name, "failed", f"{name}: {problem}"))
+                        continue
                     sha, size = file_sha256(path), path.stat().st_size
             except OSError as exc:
                 self.record(ArticleResult(name, "failed", f"{name}: cannot read the file ({exc.strerror or exc}); check its permissions"))
