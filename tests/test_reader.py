@@ -264,3 +264,18 @@ def test_a_short_pipe_is_read_whole(tmp_path: Path) -> None:
     article = read_article(fifo)
     writer.join(timeout=10)
     assert [p.index for p in article.paragraphs] == [1, 2, 3]
+
+
+def test_piped_markdown_loses_its_heading_mark_in_the_title(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    piped = "# Le tramway arrive à la gare\n\nLa ligne B desservira la gare dès septembre.\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(piped.encode("utf-8"))))
+    article = read_article("-")
+    assert article.paragraphs[0].source == "Le tramway arrive à la gare" and article.paragraphs[0].is_title
+    assert article.source.title == "Le tramway arrive à la gare" and article.source.format == "markdown"
+
+
+def test_pasted_text_starting_with_a_hashtag_is_not_markdown() -> None:
+    article = parse_article("#MeToo : la parole se libère\n\nLes témoignages affluent depuis lundi.\n")
+    assert article.paragraphs[0].source == "#MeToo : la parole se libère" and article.source.format == "text"

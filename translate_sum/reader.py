@@ -56,6 +56,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
+# A text whose first line is a Markdown heading ("# Titre"); "#MeToo" is a hashtag.
+_MARKDOWN_FIRST_HEADING = re.compile(r"\A\s*#{1,6}[ \t]+\S")
 # Control characters other than tab and line breaks do not occur in text files.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -123,7 +125,8 @@ def parse_article(
 ) -> Article:
     """Build an `Article` from raw bytes (decoded here) or from text.
 
-    HTML is recognised by `html=True` or by its content, whatever the file name.
+    HTML is recognised by `html=True` or by its content, whatever the file name, and
+    Markdown by `markdown=True` or by a heading (`# Titre`) on the first line.
     `encoding` names the encoding text was decoded from (default utf-8). Bytes are
     hashed (`SourceInfo.sha256`), so the version read can be told from another.
     """
@@ -137,6 +140,8 @@ def parse_article(
 
     if html or looks_like_html(text):
         return _article_from_html(text, path, encoding, digest)
+    # Markdown pasted or piped has no .md name to tell it: a heading first tells it.
+    markdown = markdown or _MARKDOWN_FIRST_HEADING.match(text) is not None
     if markdown:
         text = "\n".join(_MARKDOWN_HEADING.sub("", line) for line in text.splitlines())
     blocks = split_paragraphs(text)
