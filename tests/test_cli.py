@@ -266,6 +266,20 @@ def test_summary_line_counts_only_translated_paragraphs_and_says_how_many_were_s
     assert "; 2 skipped" in line
 
 
+def test_summary_line_names_show_skipped_as_a_flag_and_only_when_it_was_not_given(
+    tmp_path: Path, tiny_marian_dir: Path
+) -> None:
+    source = tmp_path / "furniture.txt"
+    source.write_text(FURNITURE_ARTICLE, encoding="utf-8")
+    lines = []
+    for extra in ([], ["--show-skipped"]):
+        result = run("translate", str(source), "--translation-model", str(tiny_marian_dir), "--engine", "transformers", "-o", str(tmp_path / "out.txt"), *extra)
+        assert result.exit_code == 0, result.output
+        lines.append(result.stderr.strip().splitlines()[-1])
+    assert "2 skipped (page furniture or duplicates, --show-skipped lists them)" in lines[0]
+    assert "2 skipped (page furniture or duplicates, listed in the output)" in lines[1] and "--show-skipped" not in lines[1]
+
+
 def test_summary_line_says_english_was_passed_through_not_french_words(tmp_path: Path, tiny_marian_dir: Path) -> None:
     source = tmp_path / "english.txt"
     source.write_text(ENGLISH_ARTICLE, encoding="utf-8")

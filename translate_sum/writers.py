@@ -71,7 +71,8 @@ def paragraph_to_dict(paragraph: Paragraph) -> dict[str, Any]:
 
 
 def stats_to_dict(stats: Stats) -> dict[str, Any]:
-    return {"paragraphs": stats.paragraphs, "source_words": stats.source_words, "seconds": stats.seconds}
+    """Paragraphs translated and their French words, paragraphs skipped, seconds (`Stats`)."""
+    return {"paragraphs": stats.paragraphs, "source_words": stats.source_words, "skipped": stats.skipped, "seconds": stats.seconds}
 
 
 def translation_to_dict(translated: TranslatedArticle) -> dict[str, Any]:
@@ -97,7 +98,7 @@ def render_translation(
     """The translation as txt, md or json text (ends with a newline).
 
     `title_heading` is the Markdown mark of the title; `flags` adds the "Check these"
-    section to Markdown (a brief that embeds the translation has its own).
+    section to txt and md (a brief that embeds the translation has its own).
     """
     if fmt == "json":
         return to_json(translation_to_dict(translated))
@@ -125,10 +126,11 @@ def render_translation(
             blocks.append(f"{french}\n\n{english}" if markdown else f"{french}\n{english}")
         else:
             blocks.append(english)
-    # Plain text stays the translation alone, so it can be piped on; flags are in md and json.
+    # The list of what to check comes in plain text too: a reader of the default output
+    # must see it (`audit` and `without_check_section` leave it out when reading back).
     flagged = [p for p in translated.paragraphs if p.flags]
-    if flagged and markdown and flags:
-        blocks.append(render_flags(flagged, _hidden(translated, show_skipped)))
+    if flagged and flags:
+        blocks.append(render_flags(flagged, _hidden(translated, show_skipped), markdown=markdown))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -139,8 +141,8 @@ OPENING_CHARS = 40
 """How much of a flagged paragraph's English the "Check these" list quotes."""
 
 
-def render_flags(paragraphs: list[Paragraph], hidden: Sequence[int] = ()) -> str:
-    """A short Markdown "Check these" section: one line per flagged paragraph.
+def render_flags(paragraphs: list[Paragraph], hidden: Sequence[int] = (), *, markdown: bool = True) -> str:
+    """A short "Check these" section, Markdown or plain text: one line per flagged paragraph.
 
     A line gives the paragraph's index (¶N, as in the JSON and the key points), its
     flags and its opening words, which find it in the text shown. `hidden` are the
@@ -150,10 +152,11 @@ def render_flags(paragraphs: list[Paragraph], hidden: Sequence[int] = ()) -> str
     from translate_sum.audit import flag_summary
     from translate_sum.audit.quote import quoted
 
-    lines = [f"## {CHECK_HEADING}", ""]
+    lines = [f"## {CHECK_HEADING}" if markdown else f"{CHECK_HEADING}:", ""]
     if hidden:
         count = f"{len(hidden)} skipped paragraph{'s' if len(hidden) != 1 else ''}"
-        lines += [f"_¶ numbers count every paragraph of the French, the {count} not shown included ({_cite(tuple(hidden))[1:-1]})._", ""]
+        note = f"¶ numbers count every paragraph of the French, the {count} not shown included ({_cite(tuple(hidden))[1:-1]})."
+        lines += [f"_{note}_" if markdown else note, ""]
     for paragraph in paragraphs:
         lines.append(f"- ¶{paragraph.index}: {flag_summary(paragraph.flags)} — {quoted(paragraph.translation, OPENING_CHARS)}")
     return "\n".join(lines)
@@ -381,8 +384,8 @@ def render_brief(
         points = "\n".join(f"- {k.text} {_cite(k.paragraphs)}" for k in brief.key_points)
         blocks.append(("## Key points\n\n" if markdown else "Key points:\n") + points)
     flagged = [p for p in brief.translation.paragraphs if p.flags]
-    if flagged and markdown:
-        blocks.append(render_flags(flagged, _hidden(brief.translation, show_skipped)))
+    if flagged:
+        blocks.append(render_flags(flagged, _hidden(brief.translation, show_skipped), markdown=markdown))
     footer = _footer(brief)
     blocks.append(f"---\n_{footer}_" if markdown else f"-- {footer}")
     if with_translation:
