@@ -341,3 +341,25 @@ def test_models_lists_the_environment_overrides_in_use(tiny_marian_dir: Path, mo
     assert result.exit_code == 0, result.output
     assert f"In use for translation: {tiny_marian_dir} (present), set by TRANSLATE_SUM_TRANSLATION_MODEL" in result.output
     assert "In use for summary: nobody/absent-summarizer (not on this machine)" in result.output
+
+
+def test_audit_of_translates_txt_output_with_or_without_skipped_notes_flags_no_furniture(tmp_path: Path) -> None:
+    from test_audit import WIRE, WIRE_ENGLISH
+
+    source = tmp_path / "wire.txt"
+    source.write_text(WIRE, encoding="utf-8")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("\n\n".join(WIRE_ENGLISH) + "\n", encoding="utf-8")
+    # --show-skipped output: each skipped paragraph in place, as a note with its French.
+    shown = tmp_path / "shown.txt"
+    french = WIRE.strip().split("\n\n")
+    notes = {1: "agency byline or code", 2: "publication or update timestamp", 4: "photo caption with credit", 6: "hashtag line"}
+    english = iter(WIRE_ENGLISH)
+    shown.write_text(
+        "\n\n".join(f"[skipped: {notes[i]}] {p}" if i in notes else next(english) for i, p in enumerate(french)) + "\n",
+        encoding="utf-8",
+    )
+    for translation in (plain, shown):
+        result = run("audit", str(source), str(translation))
+        assert result.exit_code == 0, result.output
+        assert "Nothing to check" in result.stdout

@@ -113,7 +113,7 @@ def render_translation(
     for paragraph in translated.paragraphs:
         if paragraph.skipped:
             if show_skipped:
-                note = f"[skipped: {paragraph.reason}] {paragraph.source}"
+                note = f"{SKIPPED_NOTE}{paragraph.reason}] {paragraph.source}"
                 blocks.append(f"> _{note}_" if markdown else note)
             continue
         english = paragraph.translation
@@ -167,16 +167,22 @@ def _hidden(translated: TranslatedArticle, show_skipped: bool) -> list[int]:
     return [] if show_skipped else [p.index for p in translated.paragraphs if p.skipped]
 
 
-def without_check_section(paragraphs: list[str]) -> list[str]:
-    """Paragraphs of a text we wrote, minus our trailing "Check these" section.
+SKIPPED_NOTE = "[skipped: "
+"""How a skipped paragraph shown with `show_skipped` starts: `[skipped: reason] French`."""
 
-    Lets `audit` read our own Markdown output: the section lists flags, it is not
-    part of the translation.
+
+def without_check_section(paragraphs: list[str]) -> list[str]:
+    """Paragraphs of a text we wrote, minus what we add to the translation: the
+    trailing "Check these" section and the notes of skipped paragraphs.
+
+    Lets `audit` read our own txt and Markdown output: the section lists flags and a
+    note shows French left untranslated on purpose; neither is translation.
     """
     for i, paragraph in enumerate(paragraphs):
         if paragraph.strip().lstrip("#").strip().rstrip(":") == CHECK_HEADING:
-            return paragraphs[:i]
-    return paragraphs
+            paragraphs = paragraphs[:i]
+            break
+    return [p for p in paragraphs if not p.strip().removeprefix(">").strip().lstrip("_").startswith(SKIPPED_NOTE)]
 
 
 def to_json(data: Any) -> str:
