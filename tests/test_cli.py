@@ -289,7 +289,9 @@ def test_summary_line_says_english_was_passed_through_not_french_words(tmp_path:
     assert "passed through untranslated" in line and "French" not in line, line
 
 
-def test_download_without_network_says_why_in_words_and_what_to_run(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Downloads allowed, but the Hub cannot be reached (as on a machine without DNS)."""
     import socket
 
     import huggingface_hub
@@ -305,12 +307,25 @@ def test_download_without_network_says_why_in_words_and_what_to_run(monkeypatch:
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
     monkeypatch.setattr(huggingface_hub, "snapshot_download", unreachable)
+
+
+def test_models_download_without_network_says_why_in_words_and_not_to_run_itself(no_network: None) -> None:
     result = run("models", "download", "Helsinki-NLP/opus-mt-fr-de")
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output
-    assert "Name or service not known" in lines[0] and "translate-sum models download Helsinki-NLP/opus-mt-fr-de" in lines[0]
-    assert "Error" not in lines[0].removeprefix("Error: ") and "--translation-model" in lines[0]
+    assert "Name or service not known" in lines[0] and "check the network" in lines[0]
+    assert "Error" not in lines[0].removeprefix("Error: ") and "models download" not in lines[0]
+
+
+def test_brief_without_network_says_what_to_run_and_which_options_need_no_download(article: Path, no_network: None) -> None:
+    result = run("brief", str(article), "--translation-model", "nobody/absent-translator", "--summary-model", "nobody/absent-summarizer")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "Name or service not known" in lines[0]
+    assert "translate-sum models download nobody/absent-translator nobody/absent-summarizer" in lines[0]
+    assert "--translation-model DIR" in lines[0] and "--summarizer extractive" in lines[0]
 
 
 def test_brief_offline_names_both_missing_models_in_one_line(article: Path) -> None:
@@ -320,6 +335,12 @@ def test_brief_offline_names_both_missing_models_in_one_line(article: Path) -> N
     assert len(lines) == 1, result.output
     assert lines[0].index("translation model 'nobody/absent-translator'") < lines[0].index("summary model 'nobody/absent-summarizer'")
     assert "translate-sum models download nobody/absent-translator nobody/absent-summarizer" in lines[0]
+    assert "--translation-model DIR" in lines[0] and "--summarizer extractive needs no summary model" in lines[0]
+
+
+def test_translate_offline_names_the_option_for_a_local_copy_and_not_the_summarizer(article: Path) -> None:
+    result = run("translate", str(article), "--translation-model", "nobody/absent-model")
+    assert "--translation-model DIR" in result.output and "--summarizer" not in result.output
 
 
 def test_a_summary_model_given_as_the_translation_model_is_refused(article: Path, tiny_bart_dir: Path) -> None:
