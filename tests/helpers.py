@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Sequence
 
 from translate_sum.engines.base import DecodeOptions, ProgressCallback, length_sorted_batches
@@ -39,3 +40,28 @@ class RecordingEngine:
             if progress:
                 progress(len(batch))
         return outputs
+
+
+# Minor numbers of Linux's memory devices (major 1): what /dev/null, /dev/zero and
+# /dev/full are. Tests make their own nodes so they never touch the real ones.
+NULL_DEVICE, ZERO_DEVICE, FULL_DEVICE = 3, 5, 7
+
+
+def make_device(path: Path, minor: int) -> Path:
+    """A character device at `path` behaving like /dev/null, /dev/zero or /dev/full.
+
+    Skips the calling test where device nodes cannot be made (not root, or a
+    filesystem mounted nodev, where the node would not work either).
+    """
+    import os
+    import stat
+
+    import pytest
+
+    try:
+        os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
+        with open(path, "rb", buffering=0):
+            pass
+    except OSError as exc:
+        pytest.skip(f"cannot make a device node here ({exc.strerror})")
+    return path

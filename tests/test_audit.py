@@ -452,3 +452,57 @@ def test_a_sentence_written_twice_is_named_the_same_in_every_process() -> None:
     }
     assert len(outputs) == 1
     assert "the mayor speaks to the council." in outputs.pop()
+
+
+# --- Auditing translate's own output: furniture it skips is not expected in English ---
+
+WIRE = """Le tramway de Villebrune prolongé jusqu'à la gare
+
+Par Hélène MARCHAND - AFP
+
+Publié le 12 mars 2025 à 13h30
+
+La ligne B du tramway desservira la gare routière à partir de septembre, a annoncé mardi la métropole.
+
+Une rame à l'arrêt Gare-Centrale, le 3 juin. Photo : Jean Mercier / AFP
+
+Les travaux ont duré trois ans et coûté 120 millions d'euros.
+
+#tramway #Villebrune
+"""
+# What translate writes for it: the byline, the timestamp, the caption and the hashtags skipped.
+WIRE_ENGLISH = [
+    "The Villebrune tram extended to the station",
+    "Line B of the tram will serve the bus station from September, the metropolis announced on Tuesday.",
+    "The works took three years and cost 120 million euros.",
+]
+
+
+def test_audit_of_our_own_output_does_not_flag_the_furniture_translate_skips() -> None:
+    from translate_sum.audit.furniture import audit_article
+    from translate_sum.reader import parse_article
+
+    report = audit_article(parse_article(WIRE), WIRE_ENGLISH)
+    assert not report.flagged, [(p.index, p.flags) for p in report.paragraphs if p.flags]
+    assert [p.index for p in report.paragraphs] == list(range(1, 8))
+
+
+def test_audit_of_our_own_output_puts_a_flag_on_the_french_paragraphs_number() -> None:
+    from translate_sum.audit.furniture import audit_article
+    from translate_sum.reader import parse_article
+
+    english = WIRE_ENGLISH[:2] + ["The works took three years and cost 150 million euros."]
+    report = audit_article(parse_article(WIRE), english)
+    assert [(p.index, {f.kind for f in p.flags}) for p in report.paragraphs if p.flags] == [(6, {"number"})]
+
+
+def test_audit_of_a_translation_of_every_paragraph_pairs_them_all() -> None:
+    from translate_sum.audit.furniture import audit_article
+    from translate_sum.reader import parse_article
+
+    english = [
+        WIRE_ENGLISH[0], "By Hélène MARCHAND - AFP", "Published on 12 March 2025 at 13:30", WIRE_ENGLISH[1],
+        "A train stopped at Gare-Centrale, on 3 June. Photo: Jean Mercier / AFP", WIRE_ENGLISH[2], "#tram #Villebrune",
+    ]
+    report = audit_article(parse_article(WIRE), english)
+    assert not any(f.kind == "paragraphs" for p in report.paragraphs for f in p.flags)

@@ -9,6 +9,7 @@ TRANSLATE_SUM_CORPUS points at the shared corpus.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -25,6 +26,7 @@ from translate_sum.batch import (
     BatchReport,
     discover,
     exit_status,
+    file_sha256,
     output_paths,
     run_batch,
 )
@@ -733,3 +735,165 @@ def test_the_report_of_a_command_line_run_names_flags_in_its_errors(tmp_path: Pa
     [entry] = json.loads((out / "report.json").read_text(encoding="utf-8"))["articles"]
     assert entry["status"] == "failed"
     assert "--max-bytes" in entry["error"] and "max_bytes" not in entry["error"]
+
+
+# ---------------------------------------------------------------------------
+# What is recorded is what was translated; a full disk stops cleanly
+# ---------------------------------------------------------------------------
+
+
+def test_the_hash_recorded_is_that_of_the_bytes_translated_when_the_file_changes_after_queueing(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text(ARTICLE_A, encoding="utf-8")
+    output = tmp_path / "out"
+    changed: list[str] = []
+
+    def edit_once_queued(done: int, total: int, current: str) -> None:
+        # Called as a.txt is handed over for translation, after its bytes were hashed.
+        if current == "a.txt" and not changed:
+            (source / "a.txt").write_text(ARTICLE_B, encoding="utf-8")
+            changed.append(current)
+
+    run_batch(source, output, BatchOptions(translate_only=True), *make_models(), progress=edit_once_queued)
+    assert changed == ["a.txt"]
+    recorded = read_report(output)["articles"][0]["sha256"]
+    assert "EN Le marché couvert" in (output / "a.en.md").read_text(encoding="utf-8")  # the new text was translated
+    assert recorded == file_sha256(source / "a.txt")  # and is the one recorded
+
+
+def test_an_output_emptied_by_hand_is_redone(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    (output / "a.en.md").write_bytes(b"")
+    report = run_batch(source, output, BatchOptions(), *make_models())
+    assert {a.input: a.status for a in report.articles if a.status != "failed"} == {
+        "a.txt": "done", "b.md": "skipped", "sub/c.txt": "skipped",
+    }
+    assert "EN La mairie" in (output / "a.en.md").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A 1 MB tmpfs mounted for the test (root only), unmounted after it."""
+    import subprocess
+
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        if subprocess.run(["umount", str(mount)], capture_output=True).returncode != 0:
+            subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def fill(folder: Path) -> Path:
+    """Write a file into `folder` until its disk is full; the file, to free the space."""
+    filler = folder / "filler"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"x" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return filler
+
+
+def test_a_full_disk_fails_articles_in_one_line_each_then_stops_cleanly_and_loses_nothing(
+    tmp_path: Path, small_disk: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from translate_sum.errors import OutputError
+
+    source = make_many(tmp_path, 12)
+    output = small_disk / "out"
+    filled: list[Path] = []
+
+    def fill_after_five(done: int, total: int, current: str) -> None:
+        if done == 5 and not filled:
+            filled.append(fill(small_disk))
+
+    with caplog.at_level("ERROR"):
+        try:
+            run_batch(source, output, BatchOptions(group_size=1), *make_models(), progress=fill_after_five)
+        except OutputError as exc:  # the state could not be written: one clear error, not sqlite3's
+            assert "free space" in str(exc) or "No space left" in str(exc)
+    assert filled
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+    failed_lines = [r.getMessage() for r in caplog.records if r.name == "translate_sum.batch.work"]
+    assert failed_lines and all("No space left on device" in line and "\n" not in line for line in failed_lines)
+    finished = {p.name: p.read_bytes() for p in output.glob("*.en.md")}
+    assert len(finished) == 5 and len(list(output.glob("*.brief.md"))) == 5  # done before the disk filled
+    # Space back: a rerun does the rest (and redoes, word for word, what the state could not keep).
+    filled[0].unlink()
+    report = run_batch(source, output, BatchOptions(group_size=1), *make_models())
+    assert report.count("failed") == 0 and report.count("done") + report.count("skipped") == 12
+    assert all((output / name).read_bytes() == data for name, data in finished.items())
+    assert (output / "report.json").is_file() and (output / "index.md").is_file()
+
+
+def test_a_state_that_cannot_be_written_stops_the_run_and_still_writes_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from translate_sum.batch.state import Ledger
+    from translate_sum.errors import OutputError
+
+    source = make_many(tmp_path, 6)
+    output = tmp_path / "out"
+    real_record = Ledger.record
+    calls = [0]
+
+    def record_until_full(self: Ledger, result, position: int) -> None:  # type: ignore[no-untyped-def]
+        calls[0] += 1
+        if calls[0] == 4:
+            self.db.execute("ROLLBACK")  # what SQLite may do on SQLITE_FULL
+            raise self._unwritable(sqlite3.OperationalError("database or disk is full"))
+        real_record(self, result, position)
+
+    monkeypatch.setattr(Ledger, "record", record_until_full)
+    with pytest.raises(OutputError, match=r"cannot record the run's progress \(database or disk is full\).*free space"):
+        run_batch(source, output, BatchOptions(group_size=1), *make_models())
+    report = read_report(output)
+    assert report["totals"]["interrupted"] and report["totals"]["articles"] == 6
+    assert (output / "index.md").is_file()
+
+
+# ---------------------------------------------------------------------------
+# Inputs that are not files, and names that are not one line
+# ---------------------------------------------------------------------------
+
+
+def test_a_fifo_a_broken_link_and_a_link_loop_each_get_a_failed_entry_saying_why(tmp_path: Path) -> None:
+    source = make_folder(tmp_path)
+    os.mkfifo(source / "pipe.txt")
+    (source / "gone.txt").symlink_to(source / "deleted.txt")
+    (source / "loop.txt").symlink_to(source / "loop.txt")
+    output = tmp_path / "out"
+    report = run_batch(source, output, BatchOptions(), *make_models())  # must not wait on the pipe
+    errors = {a.input: a.error for a in report.articles if a.status == "failed"}
+    assert "named pipe (FIFO)" in errors["pipe.txt"]
+    assert "symbolic link to a missing file" in errors["gone.txt"]
+    assert "symbolic link loop" in errors["loop.txt"]
+    assert statuses(read_report(output))["a.txt"] == "done"
+    index = (output / "index.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in index for name in ("pipe.txt", "gone.txt", "loop.txt"))
+
+
+def test_a_newline_in_a_file_name_keeps_its_digest_entry_on_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "two\nlines.txt").write_text(ARTICLE_A, encoding="utf-8")
+    (source / "bad\nname.txt").write_bytes(b"")
+    output = tmp_path / "out"
+    run_batch(source, output, BatchOptions(), *make_models())
+    lines = (output / "index.md").read_text(encoding="utf-8").splitlines()
+    assert not [line for line in lines if line.startswith(("lines.txt", "name.txt"))], lines
+    assert any("source: `two\\nlines.txt`" in line for line in lines)
+    assert any(line.startswith("- `bad\\nname.txt`: ") for line in lines)

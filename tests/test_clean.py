@@ -61,6 +61,13 @@ MUST_SKIP: dict[str, list[str]] = {
         "Voir aussi",
         "► Voir aussi : notre carte des travaux",
         "Sur le même sujet",
+        # After "Lire aussi" a linked headline may hold commas, be cut short, follow any mark.
+        "Lire aussi : Incendie de l'usine, six ans après, les riverains toujours inquiets",
+        "LIRE AUSSI - Le tramway, la gare, le parking : ce qui change en septembre",
+        "LIRE AUSSI - …",
+        "À lire aussi. Les bus électriques arrivent sur la ligne 12",
+        "lire aussi / Les prix de l'immobilier reculent",
+        "VOIR AUSSI - notre carte des travaux",
     ],
     "agency_byline": [
         "(AFP)",
@@ -73,6 +80,12 @@ MUST_SKIP: dict[str, list[str]] = {
         "BRUXELLES (AFP) —",
         "Par Camille Desrosiers",
         "Par Camille Desrosiers et Hugo Lemaire (avec AFP)",
+        # A byline signing for an agency, however it is joined.
+        "Par Hélène MARCHAND - AFP",
+        "Par Hugo Lemaire (AFP)",
+        "Par Hugo Lemaire, Reuters",
+        "Par Camille Desrosiers pour Belga",
+        "Par la rédaction avec l'AFP",
         "Source : AFP",
         "pz/fpo/ahe",
         "bur-ber/cls",
@@ -180,6 +193,8 @@ MUST_KEEP: dict[str, list[str]] = {
         "Voir aussi : le rapport de la commission, publié en mars, qui détaille…",
         "Lire aussi : le maire a démissionné. Son adjoint assure l'intérim jusqu'en juin.",
         "À voir également : le musée des Beaux-Arts, rouvert après deux ans de travaux.",
+        "À lire aussi, le rapport de la Cour des comptes, publié mardi, pointe les surcoûts.",
+        "Lire aussi : la ministre a répondu. Le débat reprendra mardi, avec les syndicats.",
     ],
     "agency_byline": [
         "PARIS (Reuters) - Le gouvernement a annoncé mardi une hausse des taxes sur le tabac.",
@@ -187,6 +202,8 @@ MUST_KEEP: dict[str, list[str]] = {
         "Par ailleurs, le maire a refusé de commenter la décision du tribunal.",
         "Avec l'AFP et Reuters, l'agence a signé en 2024 un accord de partage de contenus.",
         "Par 54 voix contre 9, le conseil a adopté la mesure.",
+        "Par la suite, l'AFP a corrigé sa dépêche.",
+        "Par Toutatis - AFP, la formule a fait sourire la salle, a raconté le maire.",
         # A place alone is a dateline or a subhead: kept, like a person's name.
         "Kiev",
         "Fin de partie pour le gouvernement.",

@@ -270,6 +270,20 @@ def test_summary_line_counts_only_translated_paragraphs_and_says_how_many_were_s
     assert "; 2 skipped" in line
 
 
+def test_summary_line_names_show_skipped_as_a_flag_and_only_when_it_was_not_given(
+    tmp_path: Path, tiny_marian_dir: Path
+) -> None:
+    source = tmp_path / "furniture.txt"
+    source.write_text(FURNITURE_ARTICLE, encoding="utf-8")
+    lines = []
+    for extra in ([], ["--show-skipped"]):
+        result = run("translate", str(source), "--translation-model", str(tiny_marian_dir), "--engine", "transformers", "-o", str(tmp_path / "out.txt"), *extra)
+        assert result.exit_code == 0, result.output
+        lines.append(result.stderr.strip().splitlines()[-1])
+    assert "2 skipped (page furniture or duplicates, --show-skipped lists them)" in lines[0]
+    assert "2 skipped (page furniture or duplicates, listed in the output)" in lines[1] and "--show-skipped" not in lines[1]
+
+
 def test_summary_line_says_english_was_passed_through_not_french_words(tmp_path: Path, tiny_marian_dir: Path) -> None:
     source = tmp_path / "english.txt"
     source.write_text(ENGLISH_ARTICLE, encoding="utf-8")
@@ -279,7 +293,9 @@ def test_summary_line_says_english_was_passed_through_not_french_words(tmp_path:
     assert "passed through untranslated" in line and "French" not in line, line
 
 
-def test_download_without_network_says_why_in_words_and_what_to_run(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Downloads allowed, but the Hub cannot be reached (as on a machine without DNS)."""
     import socket
 
     import huggingface_hub
@@ -295,12 +311,25 @@ def test_download_without_network_says_why_in_words_and_what_to_run(monkeypatch:
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("TRANSFORMERS_OFFLINE", raising=False)
     monkeypatch.setattr(huggingface_hub, "snapshot_download", unreachable)
+
+
+def test_models_download_without_network_says_why_in_words_and_not_to_run_itself(no_network: None) -> None:
     result = run("models", "download", "Helsinki-NLP/opus-mt-fr-de")
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output
-    assert "Name or service not known" in lines[0] and "translate-sum models download Helsinki-NLP/opus-mt-fr-de" in lines[0]
-    assert "Error" not in lines[0].removeprefix("Error: ") and "--translation-model" in lines[0]
+    assert "Name or service not known" in lines[0] and "check the network" in lines[0]
+    assert "Error" not in lines[0].removeprefix("Error: ") and "models download" not in lines[0]
+
+
+def test_brief_without_network_says_what_to_run_and_which_options_need_no_download(article: Path, no_network: None) -> None:
+    result = run("brief", str(article), "--translation-model", "nobody/absent-translator", "--summary-model", "nobody/absent-summarizer")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "Name or service not known" in lines[0]
+    assert "translate-sum models download nobody/absent-translator nobody/absent-summarizer" in lines[0]
+    assert "--translation-model DIR" in lines[0] and "--summarizer extractive" in lines[0]
 
 
 def test_brief_offline_names_both_missing_models_in_one_line(article: Path) -> None:
@@ -310,6 +339,12 @@ def test_brief_offline_names_both_missing_models_in_one_line(article: Path) -> N
     assert len(lines) == 1, result.output
     assert lines[0].index("translation model 'nobody/absent-translator'") < lines[0].index("summary model 'nobody/absent-summarizer'")
     assert "translate-sum models download nobody/absent-translator nobody/absent-summarizer" in lines[0]
+    assert "--translation-model DIR" in lines[0] and "--summarizer extractive needs no summary model" in lines[0]
+
+
+def test_translate_offline_names_the_option_for_a_local_copy_and_not_the_summarizer(article: Path) -> None:
+    result = run("translate", str(article), "--translation-model", "nobody/absent-model")
+    assert "--translation-model DIR" in result.output and "--summarizer" not in result.output
 
 
 def test_a_summary_model_given_as_the_translation_model_is_refused(article: Path, tiny_bart_dir: Path) -> None:
@@ -331,3 +366,25 @@ def test_models_lists_the_environment_overrides_in_use(tiny_marian_dir: Path, mo
     assert result.exit_code == 0, result.output
     assert f"In use for translation: {tiny_marian_dir} (present), set by TRANSLATE_SUM_TRANSLATION_MODEL" in result.output
     assert "In use for summary: nobody/absent-summarizer (not on this machine)" in result.output
+
+
+def test_audit_of_translates_txt_output_with_or_without_skipped_notes_flags_no_furniture(tmp_path: Path) -> None:
+    from test_audit import WIRE, WIRE_ENGLISH
+
+    source = tmp_path / "wire.txt"
+    source.write_text(WIRE, encoding="utf-8")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("\n\n".join(WIRE_ENGLISH) + "\n", encoding="utf-8")
+    # --show-skipped output: each skipped paragraph in place, as a note with its French.
+    shown = tmp_path / "shown.txt"
+    french = WIRE.strip().split("\n\n")
+    notes = {1: "agency byline or code", 2: "publication or update timestamp", 4: "photo caption with credit", 6: "hashtag line"}
+    english = iter(WIRE_ENGLISH)
+    shown.write_text(
+        "\n\n".join(f"[skipped: {notes[i]}] {p}" if i in notes else next(english) for i, p in enumerate(french)) + "\n",
+        encoding="utf-8",
+    )
+    for translation in (plain, shown):
+        result = run("audit", str(source), str(translation))
+        assert result.exit_code == 0, result.output
+        assert "Nothing to check" in result.stdout

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import subprocess
+import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
+from helpers import FULL_DEVICE, NULL_DEVICE, make_device
 
 from translate_sum.cli import main
 
@@ -254,3 +257,42 @@ def test_batch_with_a_mistyped_model_directory_is_one_line_and_makes_no_output_f
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "summary model directory" in lines[0] and "--summary-model" in lines[0], result.output
     assert not out.exists()
+
+
+# --- Outputs that are devices, pipes or links: written into, never replaced ---
+
+
+def test_output_onto_a_null_device_discards_and_keeps_the_device(tmp_path: Path, tiny_marian_dir: Path) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text(FRENCH, encoding="utf-8")
+    node = make_device(tmp_path / "null", NULL_DEVICE)
+    result = translate(source, node, "--translation-model", str(tiny_marian_dir), "-q")
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISCHR(os.stat(node).st_mode)
+
+
+def test_output_onto_a_full_device_is_one_line_and_exit_1(tmp_path: Path, tiny_marian_dir: Path) -> None:
+    source = tmp_path / "article.txt"
+    source.write_text(FRENCH, encoding="utf-8")
+    node = make_device(tmp_path / "full", FULL_DEVICE)
+    result = translate(source, node, "--translation-model", str(tiny_marian_dir), "-q")
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "No space left on device" in lines[0], result.output
+    assert stat.S_ISCHR(os.stat(node).st_mode)
+
+
+def test_standard_output_on_a_full_device_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    french = tmp_path / "fr.txt"
+    french.write_text(FRENCH, encoding="utf-8")
+    english = tmp_path / "en.txt"
+    english.write_text("The Villebrune tram will run from Monday.\n\nThe works took three years and cost 120 million euros.\n", encoding="utf-8")
+    node = make_device(tmp_path / "full", FULL_DEVICE)
+    with open(node, "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "translate_sum", "audit", str(french), str(english)],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+        )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert lines == ["Error: cannot write to standard output: No space left on device"], done.stderr

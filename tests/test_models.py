@@ -55,6 +55,14 @@ def test_uncached_hub_id_offline_says_what_to_run() -> None:
         resolve_model("nobody/absent")
 
 
+def test_a_missing_summary_model_offline_names_both_settings_by_field() -> None:
+    with pytest.raises(ModelError) as raised:
+        resolve_model("nobody/absent", "summary")
+    hint = raised.value.hint
+    assert hint is not None and hint.option == "summary_model" and hint.more == (("summarizer", "extractive"),)
+    assert "summary_model=DIR" in str(raised.value) and "summarizer=extractive needs no summary model" in str(raised.value)
+
+
 def test_missing_local_directory_is_named() -> None:
     with pytest.raises(ModelError, match="does not exist"):
         resolve_model("./no/such/model", "summary")

@@ -90,7 +90,7 @@ def test_json_has_the_documented_shape(tiny_translator: Translator, tiny_marian_
     assert set(data["paragraphs"][0]) >= {"index", "source", "translation", "segments"}
     assert set(data["paragraphs"][0]["segments"][0]) == {"source", "translation"}
     assert data["models"] == {"translation": str(tiny_marian_dir)}
-    assert set(data["stats"]) == {"paragraphs", "source_words", "seconds"}
+    assert set(data["stats"]) == {"paragraphs", "source_words", "skipped", "seconds"}
     assert data["stats"]["paragraphs"] == 4
 
 
@@ -204,7 +204,8 @@ def test_flags_show_in_json_and_in_a_check_these_section() -> None:
     assert {"repetition", "number"} <= kinds
     markdown = render_translation(result, "md")
     assert "## Check these" in markdown and "- ¶1: number (" in markdown and "repetition (" in markdown
-    assert "Check these" not in render_translation(result, "txt")
+    text = render_translation(result, "txt")  # the default output lists them too (issue 19)
+    assert "\n\nCheck these:\n\n- ¶1: number (" in text and "##" not in text
     del engine
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
+from helpers import ZERO_DEVICE, make_device
 
 from translate_sum.errors import InputError
 from translate_sum.reader import parse_article, read_article
@@ -204,3 +209,73 @@ def test_oversized_standard_input_is_named_standard_input(monkeypatch: pytest.Mo
     with pytest.raises(InputError) as caught:
         read_article("-", max_bytes=100)
     assert str(caught.value).startswith("standard input: ") and "100-byte limit" in str(caught.value)
+
+
+# --- Inputs with no size to ask: read with a bound, never to their end ---
+
+
+def test_an_endless_device_is_refused_after_max_bytes_not_read_to_its_end(tmp_path: Path) -> None:
+    # In a child process with 1 GiB of address space: reading /dev/zero to its end
+    # would end there in a MemoryError instead of taking the machine's memory.
+    zero = make_device(tmp_path / "zero", ZERO_DEVICE)
+    code = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from translate_sum.errors import InputError\n"
+        "from translate_sum.reader import read_article\n"
+        "try:\n"
+        "    read_article(sys.argv[1], max_bytes=1000)\n"
+        "except InputError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(zero)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "over the 1,000-byte limit" in done.stdout
+
+
+def test_a_pipe_is_read_up_to_max_bytes_and_no_further(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    chunk = b"Le maire a parl\xc3\xa9. " * 4096  # about 80 kB
+    sent = [0]
+
+    def feed() -> None:
+        with open(fifo, "wb") as pipe:
+            try:
+                for _ in range(250):  # about 20 MB if nobody stops reading
+                    pipe.write(chunk)
+                    sent[0] += len(chunk)
+            except BrokenPipeError:
+                pass
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    with pytest.raises(InputError, match="over the 1,000-byte limit"):
+        read_article(fifo, max_bytes=1000)
+    writer.join(timeout=10)
+    assert sent[0] < 2 * len(chunk), f"{sent[0]:,} bytes were read out of the pipe for a 1,000-byte limit"
+
+
+def test_a_short_pipe_is_read_whole(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(ARTICLE.encode("utf-8")), daemon=True)
+    writer.start()
+    article = read_article(fifo)
+    writer.join(timeout=10)
+    assert [p.index for p in article.paragraphs] == [1, 2, 3]
+
+
+def test_piped_markdown_loses_its_heading_mark_in_the_title(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    piped = "# Le tramway arrive à la gare\n\nLa ligne B desservira la gare dès septembre.\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(piped.encode("utf-8"))))
+    article = read_article("-")
+    assert article.paragraphs[0].source == "Le tramway arrive à la gare" and article.paragraphs[0].is_title
+    assert article.source.title == "Le tramway arrive à la gare" and article.source.format == "markdown"
+
+
+def test_pasted_text_starting_with_a_hashtag_is_not_markdown() -> None:
+    article = parse_article("#MeToo : la parole se libère\n\nLes témoignages affluent depuis lundi.\n")
+    assert article.paragraphs[0].source == "#MeToo : la parole se libère" and article.source.format == "text"

@@ -115,6 +115,9 @@ _CREDIT_TAIL = (
     rf"|(?<=[.,]\s){_CREDIT}\s*/\s*{_AGENCY}"
 )
 
+# The agency a byline signs for: "- AFP", "/ Reuters", "(AFP)", "avec l'AFP", "pour Belga".
+_BYLINE_AGENCY = rf"\s*(?:[-–—|/,]|(?i:avec|pour)\s+(?:l['’])?)\s*{_AGENCIES}|\s*\(\s*{_AGENCIES}\s*\)"
+
 _COPYRIGHT_MARK = r"(?:©|\([cC]\)|(?i:copyright))"
 # A dateline's place and date: "Bruxelles", "Saint-Denis", "New York"; "21 oct", "5 avr.".
 _DATELINE_PLACE = rf"{_NAME_WORD}(?:[\s\-]+{_NAME_WORD}){{0,3}}"
@@ -207,18 +210,26 @@ def _is_share_bar(text: str) -> bool:
     )
 
 
+# What parts a lead from its linked title: any run of these marks, in any mix and
+# spacing ("Lire aussi :", "LIRE AUSSI -", "À lire aussi >>", "Lire aussi. La dette").
+# Not a comma: "À lire aussi, le rapport..." may be the writer's own sentence.
+_READ_ALSO_SEPARATOR = r"(?:[:>»→►▶|/.\-–—•·]\s*)+"
 _READ_ALSO_LEAD = re.compile(
     r"[►▶>»→•*·\-–—\s]*"
-    # "À lire aussi" is a link; "À voir également : le musée..." is a travel tip.
-    r"(?:(?:(?i:à|a)\s+)?(?i:lire|relire)\s+(?i:aussi|également|encore)"
-    r"|(?i:voir|revoir|écouter|regarder)\s+(?i:aussi|également|encore)"
-    r"|(?i:lire)(?:\s+(?i:notre\s+\w+|nos\s+\w+|l['’]\w+|la\s+suite))?|LIRE)"
-    r"(?:\s*(?::|>>|»|→|►|\||-|–|—)\s*(?P<title>.{0,200}))?"
+    # "À lire aussi" is a link (group `link`); "À voir également : le musée..." is a travel tip.
+    r"(?:(?P<link>(?:(?i:à|a)\s+)?(?i:lire|relire)\s+(?i:aussi|également|encore)"
+    r"|(?i:lire)(?:\s+(?i:notre\s+\w+|nos\s+\w+|l['’]\w+|la\s+suite))?)"
+    r"|(?i:voir|revoir|écouter|regarder)\s+(?i:aussi|également|encore))"
+    rf"(?:\s*{_READ_ALSO_SEPARATOR}\s*(?P<title>.{{0,200}}))?"
     r"|(?i:sur le même sujet|pour aller plus loin|nos articles sur le sujet|à lire sur le même sujet)\s*:?"
 )
 # A linked headline is short and has no sentence inside: "Voir aussi : le rapport de la
 # commission, publié en mars, qui détaille..." is the writer's own sentence.
 _MAX_TITLE_WORDS = 15
+# After a "Lire aussi" lead, which only ever introduces a link, a headline may be
+# longer and hold commas ("Lubrizol, six ans après, les riverains toujours inquiets")
+# or be cut short ("LIRE AUSSI - …"); a sentence inside still keeps the paragraph.
+_MAX_LINK_TITLE_WORDS = 25
 _INNER_SENTENCE_MARK = re.compile(r"[.!?…;](?=.*\w)")
 
 
@@ -228,7 +239,14 @@ def _is_read_also(text: str) -> bool:
     if match is None:
         return False
     title = match.group("title")
-    return not title or _headline_shaped(title)
+    if not title:
+        return True
+    return _link_title(title) if match.group("link") else _headline_shaped(title)
+
+
+def _link_title(title: str) -> bool:
+    """A headline after a "Lire aussi" lead: any commas, no sentence inside."""
+    return len(title.split()) <= _MAX_LINK_TITLE_WORDS and not _INNER_SENTENCE_MARK.search(title.rstrip(".!?…»” "))
 
 
 def _headline_shaped(title: str) -> bool:
@@ -337,8 +355,10 @@ RULES: tuple[Rule, ...] = (
             r"|\(\s*(?i:reportage|r[ée]dig[ée] par|[ée]dit[ée] par|version fran[çc]aise)\b[^()]{1,250}\)\.?"
             # End of dispatch: "Fin", "-- FIN --", "(fin)".
             r"|\(?\s*-*\s*(?:Fin|FIN|fin)\s*-*\s*\)?"
-            # Byline: "Par Camille Desrosiers", "Par A. Martin et B. Roy (avec AFP)".
-            rf"|(?i:par)\s+{_NAME}(?:\s*(?:,|et)\s*{_NAME}){{0,3}}(?:\s*\(\s*(?i:avec)\s+{_CREDIT}\s*\))?"
+            # Byline: "Par Camille Desrosiers", "Par A. Martin et B. Roy (avec AFP)",
+            # "Par Claire DUMONT - AFP", "Par la rédaction avec l'AFP".
+            rf"|(?i:par)\s+(?:{_NAME}(?:\s*(?:,|et)\s*{_NAME}){{0,3}}|(?i:la|notre)\s+(?i:rédaction))"
+            rf"(?:\s*\(\s*(?i:avec)\s+{_CREDIT}\s*\)|{_BYLINE_AGENCY})?"
             # Agency desk codes at the end of a dispatch: "pz/fpo/ahe", "bur-ber/cls".
             r"|[a-z]{2,5}(?:[\-/][a-z]{2,5}){1,6}"
         ),

@@ -247,6 +247,7 @@ def translate(
     """
     from translate_sum.pipeline import load_translator, prepare_article
     from translate_sum.reader import read_article
+    from translate_sum.summary_line import summary_line
     from translate_sum.writers import format_for_path, render_translation
 
     with user_errors():
@@ -260,7 +261,8 @@ def translate(
             result = translator.translate(article, progress)
         _emit(render_translation(result, fmt, bilingual=bilingual, show_skipped=run.show_skipped), output)
         if not run.quiet:
-            click.echo(_summary_line("translate", result, result.stats.seconds), err=True)
+            line = summary_line("translate", result, result.stats.seconds, show_skipped=run.show_skipped, fmt=fmt, name_option=flag_namer(FLAGS))
+            click.echo(line, err=True)
 
 
 def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -325,6 +327,7 @@ def brief(
     """
     from translate_sum.pipeline import load_briefer, prepare_article
     from translate_sum.reader import read_article
+    from translate_sum.summary_line import summary_line
     from translate_sum.writers import format_for_path, render_brief
 
     with user_errors():
@@ -348,7 +351,9 @@ def brief(
         )
         _emit(text, output)
         if not run.quiet:
-            click.echo(_summary_line("brief", result.translation, result.stats.seconds), err=True)
+            shown = run.show_skipped and (with_translation or bilingual)  # skipped paragraphs are in the translation part
+            line = summary_line("brief", result.translation, result.stats.seconds, show_skipped=shown, fmt=fmt, name_option=flag_namer(FLAGS))
+            click.echo(line, err=True)
 
 
 @main.command()
@@ -651,7 +656,8 @@ def audit(source: str, translation: str, fmt: str | None, output: str | None, ma
     Exit status: 0 nothing flagged, 1 something flagged, 2 error.
     """
     # Imported here so --help stays instant; the audit never imports torch.
-    from translate_sum.audit import audit_texts, report_to_dict, report_to_markdown
+    from translate_sum.audit import report_to_dict, report_to_markdown
+    from translate_sum.audit.furniture import audit_article
     from translate_sum.reader import read_article
     from translate_sum.writers import format_for_path, to_json, without_check_section
 
@@ -660,9 +666,9 @@ def audit(source: str, translation: str, fmt: str | None, output: str | None, ma
             raise click.UsageError("only one of SOURCE and TRANSLATION can be - (stdin)")
         _check_output(source, output)
         _check_output(translation, output)
-        french = [p.source for p in read_article(source, max_bytes=max_bytes).paragraphs]
+        french = read_article(source, max_bytes=max_bytes)
         english = without_check_section([p.source for p in read_article(translation, max_bytes=max_bytes).paragraphs])
-        report = audit_texts(french, english)
+        report = audit_article(french, english)  # furniture that translate skips is not expected in English
         fmt = fmt or format_for_path(output, default="md")
         _emit(to_json(report_to_dict(report)) if fmt == "json" else report_to_markdown(report), output)
     except TranslateSumError as exc:
@@ -750,28 +756,6 @@ def models_convert(names: tuple[str, ...], device: str, quantization: str | None
             click.echo(f"{resolved.name}: {folder}")
 
 
-def _summary_line(command: str, result: Any, seconds: float) -> str:
-    """The one line on stderr after translate/brief: what was translated, what was not.
-
-    'Translated 5 paragraphs (412 French words) in 3.1 s; 5 skipped (page furniture
-    or duplicates, --show-skipped lists them).' English passed through is said so.
-    """
-    kept = [p for p in result.paragraphs if not p.skipped]
-    skipped = len(result.paragraphs) - len(kept)
-    words = sum(len(p.source.split()) for p in kept)
-    count = f"{len(kept)} paragraph{'s' if len(kept) != 1 else ''}"
-    if result.source.language == "en":
-        done = "Brief of English text" if command == "brief" else "English text"
-        text = f"{done} passed through untranslated: {count} ({words:,} words)"
-    else:
-        done = "Brief of" if command == "brief" else "Translated"
-        text = f"{done} {count} ({words:,} French words)"
-    text += f" in {seconds:.1f} s"
-    if skipped:
-        text += f"; {skipped} skipped (page furniture or duplicates, --show-skipped lists them)"
-    return text + "."
-
-
 def _check_output(input_path: str, output: str | None) -> None:
     """Refuse an output that would overwrite the input or cannot be written, before any work."""
     from translate_sum.writers import check_writable
@@ -784,12 +768,12 @@ def _check_output(input_path: str, output: str | None) -> None:
 
 
 def _emit(text: str, output: str | None) -> None:
-    from translate_sum.writers import write_atomic
+    from translate_sum.writers import write_atomic, write_stdout
 
     if output and output != "-":
         write_atomic(output, text)
     else:
-        click.echo(text, nl=False)
+        write_stdout(text)  # a full disk or a closed pipe is one line, not a traceback
 
 
 @contextlib.contextmanager

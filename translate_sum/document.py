@@ -10,7 +10,7 @@ tools read, so rename with care.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Sequence
 
 Severity = Literal["warning", "error"]
 
@@ -78,6 +78,9 @@ class SourceInfo:
     date: str | None = None
     author: str | None = None
     language: str | None = None
+    # The hex sha256 of the bytes the article was read from (None when given as text):
+    # a folder run records the version it translated, not one hashed earlier.
+    sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,21 @@ class Article:
 
 @dataclass(frozen=True)
 class Stats:
+    """The one count of an article's translation, shown alike by the summary line, the
+    footers, the JSON and the web page: the paragraphs translated (the title
+    included) and their French words; the paragraphs skipped (page furniture,
+    duplicates) apart; and the seconds the work took."""
+
     paragraphs: int
     source_words: int
     seconds: float
+    skipped: int = 0
+
+    @classmethod
+    def of(cls, paragraphs: Sequence[Paragraph], seconds: float) -> Stats:
+        """The count of `paragraphs` (an article's, skipped ones among them)."""
+        kept = [p for p in paragraphs if not p.skipped]
+        return cls(len(kept), sum(len(p.source.split()) for p in kept), seconds, len(paragraphs) - len(kept))
 
 
 @dataclass(frozen=True)

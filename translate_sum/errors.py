@@ -5,7 +5,8 @@ The library raises these with a `Hint` that names settings by their field names 
 the CLI turns a hint into flag names (``--engine transformers``), the server into
 request fields. Anything else that escapes is a bug, not bad input.
 
-Limits: a hint names at most one setting; messages are English only.
+Limits: a hint names its settings in the order its text gives them (``{option}``,
+then ``{option2}``...); messages are English only.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ class Hint:
 
     `text` is the advice, with ``{option}`` where a setting is named; `option` is that
     setting's field name (e.g. ``"engine"``) and `value` the value to give it, if any.
+    `more` names further settings, as (field name, value) pairs written ``{option2}``,
+    ``{option3}``... in `text` ("pass {option}, or {option2}").
     """
 
     text: str
     option: str | None = None
     value: str | None = None
+    more: tuple[tuple[str, str | None], ...] = ()
 
     def render(self, name_option: Callable[[str, str | None], str] | None = None) -> str:
         """The advice as text; `name_option(option, value)` spells the setting.
@@ -35,7 +39,10 @@ class Hint:
         if self.option is None:
             return self.text
         spell = name_option or _plain
-        return self.text.replace("{option}", spell(self.option, self.value))
+        text = self.text.replace("{option}", spell(self.option, self.value))
+        for number, (option, value) in enumerate(self.more, start=2):
+            text = text.replace(f"{{option{number}}}", spell(option, value))
+        return text
 
 
 def _plain(option: str, value: str | None) -> str:

@@ -60,6 +60,11 @@ class ResolvedModel:
     path: Path
 
 
+class DownloadFailed(ModelError):
+    """A download that failed on the way (no network, a timeout): it may work from
+    another machine or later, unlike a model that does not exist."""
+
+
 def registry_path() -> Path:
     """Where models.txt is: inside the installed package, or at the checkout's top."""
     packaged = resources.files("translate_sum") / "models.txt"
@@ -165,10 +170,9 @@ def resolve_models(wanted: Sequence[tuple[str, str]]) -> list[ResolvedModel]:
         check_role(model, wanted[position][1])
     if missing and is_offline():
         names = " and ".join(f"{role} model '{spec}'" for _, spec, role in missing)
-        ids = " ".join(spec for _, spec, _ in missing)
         raise ModelError(
             f"{names} {'are' if len(missing) > 1 else 'is'} not in the local cache and downloads are off (HF_HUB_OFFLINE=1)",
-            Hint(f"run `translate-sum models download {ids}` while online, or pass {{option}}", ROLE_SETTING[missing[0][2]], "DIR"),
+            missing_model_hint([(spec, role) for _, spec, role in missing]),
         )
     failures: list[tuple[str, str, ModelError]] = []
     for position, spec, role in missing:
@@ -177,18 +181,29 @@ def resolve_models(wanted: Sequence[tuple[str, str]]) -> list[ResolvedModel]:
             check_role(found[position], role)
         except ModelError as exc:
             failures.append((spec, role, exc))
-    reasons = {exc.message.split(": ", 1)[-1] for _, _, exc in failures}
-    if len(failures) > 1 and len(reasons) == 1:
-        # The same network failed both downloads: one line names both models.
+    if failures and all(isinstance(exc, DownloadFailed) for _, _, exc in failures):
+        # The network failed: one line names every model it kept from this machine.
         names = " and ".join(f"{role} model '{spec}'" for spec, role, _ in failures)
-        ids = " ".join(spec for spec, _, _ in failures)
+        reasons = list(dict.fromkeys(exc.message.split(": ", 1)[-1] for _, _, exc in failures))
         raise ModelError(
-            f"cannot download {names}: {reasons.pop()}",
-            Hint(f"check the network and run `translate-sum models download {ids}`"),
+            f"cannot download {names}: {'; '.join(reasons)}", missing_model_hint([(spec, role) for spec, role, _ in failures])
         ) from failures[0][2]
     if failures:
         raise failures[0][2]
     return [found[position] for position in range(len(wanted))]
+
+
+def missing_model_hint(models: Sequence[tuple[str, str]]) -> Hint:
+    """What to do about (spec, role) models this machine lacks and cannot download now:
+    fetch them where the Hub can be reached, give a local copy of the first, and, when
+    the summary model is among them, summarize without one (`summarizer` extractive)."""
+    ids = " ".join(spec for spec, _ in models)
+    text = f"run `translate-sum models download {ids}` on a connected machine, or give a local copy with {{option}}"
+    roles = [role for _, role in models]
+    if "summary" not in roles:
+        return Hint(text, ROLE_SETTING[roles[0]], "DIR")
+    return Hint(text + "; {option2} needs no summary model", ROLE_SETTING[roles[0]], "DIR", (("summarizer", "extractive"),))
+
 
 
 # Model families that do only one of the two jobs; a checkpoint of one given for the
@@ -263,14 +278,10 @@ def download_model(model_id: str, role: str = "translation") -> Path:
             f"'{model_id}' is neither a local directory nor a valid Hub id", Hint("check {option}", ROLE_SETTING[role])
         ) from exc
     except Exception as exc:  # network errors come in many types (httpx, OSError, ...)
-        raise ModelError(
+        # The advice suits `models download` itself; `resolve_models` gives its callers theirs.
+        raise DownloadFailed(
             f"cannot download {role} model '{model_id}': {_download_failure(exc)}",
-            Hint(
-                f"check the network and run `translate-sum models download {model_id}`, "
-                "or copy the model to this machine and pass {option}",
-                ROLE_SETTING[role],
-                "DIR",
-            ),
+            Hint("check the network connection (and any HTTPS_PROXY setting), then run the command again"),
         ) from exc
     if not _is_complete(folder):
         raise ModelError(f"{role} model '{model_id}' has no config.json or weights on the Hub; it is not a usable seq2seq checkpoint")

@@ -168,11 +168,8 @@ class Translator:
         words = [max(1, article.word_count) for article in prepared]
         results = []
         for article, translated, share in zip(prepared, translated_articles, words):
-            stats = Stats(
-                paragraphs=len(translated),
-                source_words=article.word_count,
-                seconds=round(elapsed * share / sum(words), 3),
-            )
+            # Translated paragraphs and their words, skipped ones apart: the one count.
+            stats = Stats.of(translated, seconds=round(elapsed * share / sum(words), 3))
             results.append(TranslatedArticle(article.source, translated, self.models, stats))
         return results
 

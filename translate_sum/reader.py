@@ -12,7 +12,8 @@ French typographic spaces (U+00A0, U+202F) are kept.
 
 What it refuses, with one line saying why: a missing path, a directory, a file over
 the size limit, an empty or whitespace-only text, binary data, undecodable bytes.
-It never modifies its input.
+It never modifies its input, and never reads more than the size limit (plus one
+byte) of any input: a pipe, a device or a process substitution included.
 
 Limits: the title is a guess (a short first paragraph without a final period); a
 legacy encoding is detected among those French text uses (cp1252, ISO-8859-1/15,
@@ -22,8 +23,11 @@ Mac Roman, cp850), not every code page; an article must fit in memory.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import logging
+import os
 import re
+import stat
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +56,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}[ \t]+")
+# A text whose first line is a Markdown heading ("# Titre"); "#MeToo" is a hashtag.
+_MARKDOWN_FIRST_HEADING = re.compile(r"\A\s*#{1,6}[ \t]+\S")
 # Control characters other than tab and line breaks do not occur in text files.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -79,16 +85,29 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, timeou
         raise InputError(f"{name}: no such file; check the path")
     if file.is_dir():
         raise InputError(f"{name}: is a directory; give a file, or use `translate-sum batch` for a folder")
+    data = _read_bounded(file, name, max_bytes)
+    suffix = file.suffix.lower()
+    return parse_article(data, path=name, markdown=suffix in MARKDOWN_SUFFIXES, html=suffix in HTML_SUFFIXES)
+
+
+def _read_bounded(file: Path, name: str, max_bytes: int) -> bytes:
+    """The bytes of `file`, never more than `max_bytes` of them: an `InputError` past that.
+
+    A pipe, a device (`/dev/zero`) or a process substitution (`<(...)`) has no size
+    to ask, and a file can grow after its size was asked: every input is read with a
+    bound of `max_bytes` + 1, so an endless one costs that much memory and no more.
+    A regular file already over the limit is refused by its size, unread.
+    """
     try:
-        size = file.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{name}: file is {size:,} bytes, over the {max_bytes:,}-byte limit", RAISE_MAX_BYTES)
-        data = file.read_bytes()
+        with file.open("rb") as handle:
+            status = os.fstat(handle.fileno())
+            if stat.S_ISREG(status.st_mode) and status.st_size > max_bytes:
+                raise InputError(f"{name}: file is {status.st_size:,} bytes, over the {max_bytes:,}-byte limit", RAISE_MAX_BYTES)
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"{name}: cannot read the file ({exc.strerror or exc}); check its permissions") from exc
     _check_size(data, name, max_bytes)
-    suffix = file.suffix.lower()
-    return parse_article(data, path=name, markdown=suffix in MARKDOWN_SUFFIXES, html=suffix in HTML_SUFFIXES)
+    return data
 
 
 def _page_text(page: "FetchedPage") -> bytes | str:
@@ -106,17 +125,23 @@ def parse_article(
 ) -> Article:
     """Build an `Article` from raw bytes (decoded here) or from text.
 
-    HTML is recognised by `html=True` or by its content, whatever the file name.
-    `encoding` names the encoding text was decoded from (default utf-8).
+    HTML is recognised by `html=True` or by its content, whatever the file name, and
+    Markdown by `markdown=True` or by a heading (`# Titre`) on the first line.
+    `encoding` names the encoding text was decoded from (default utf-8). Bytes are
+    hashed (`SourceInfo.sha256`), so the version read can be told from another.
     """
+    digest = None
     if isinstance(data, str):
         text, encoding = data, _canonical_encoding(encoding) if encoding else "utf-8"
     else:
         text, encoding = decode(data, path)
+        digest = hashlib.sha256(data).hexdigest()
     from translate_sum.html import looks_like_html
 
     if html or looks_like_html(text):
-        return _article_from_html(text, path, encoding)
+        return _article_from_html(text, path, encoding, digest)
+    # Markdown pasted or piped has no .md name to tell it: a heading first tells it.
+    markdown = markdown or _MARKDOWN_FIRST_HEADING.match(text) is not None
     if markdown:
         text = "\n".join(_MARKDOWN_HEADING.sub("", line) for line in text.splitlines())
     blocks = split_paragraphs(text)
@@ -132,11 +157,12 @@ def parse_article(
         encoding=encoding,
         format="markdown" if markdown else "text",
         title=blocks[0] if has_title else None,
+        sha256=digest,
     )
     return Article(source=source, paragraphs=paragraphs)
 
 
-def _article_from_html(text: str, path: str, encoding: str) -> Article:
+def _article_from_html(text: str, path: str, encoding: str, digest: str | None = None) -> Article:
     from translate_sum.html import extract_article
 
     try:
@@ -157,6 +183,7 @@ def _article_from_html(text: str, path: str, encoding: str) -> Article:
         title=page.title,
         date=page.date,
         author=page.author,
+        sha256=digest,
     )
     return Article(source=source, paragraphs=paragraphs)
 

@@ -2,20 +2,27 @@
 
 Writers are pure: they take the document model and return a string. `write_atomic`
 is the one way the tool writes a file: a temporary file beside the target, then a
-rename, so no reader ever sees half a file under the final name. `check_writable`
-finds an output that cannot be written before any model work starts.
+rename, so no reader ever sees half a file under the final name. A symbolic link is
+kept and its target written that way; a character device or a named pipe (`-o
+/dev/null`, `-o fifo`) is written into, never replaced. `write_stdout` writes to
+standard output. `check_writable` finds an output that cannot be written before any
+model work starts.
 
 Limits: `check_writable` asks the system for permission and cannot foresee a full
-disk or a folder removed while the work runs; `write_atomic` then raises.
+disk or a folder removed while the work runs; `write_atomic` and `write_stdout` then
+raise `OutputError`. A write into a device or a pipe is not atomic (there is nothing
+to rename onto), and opening a pipe waits until something reads it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Sequence, TextIO
 
 from translate_sum.document import Brief, Paragraph, SourceInfo, Stats, TranslatedArticle
 from translate_sum.errors import Hint, OutputError
@@ -59,7 +66,8 @@ def paragraph_to_dict(paragraph: Paragraph) -> dict[str, Any]:
 
 
 def stats_to_dict(stats: Stats) -> dict[str, Any]:
-    return {"paragraphs": stats.paragraphs, "source_words": stats.source_words, "seconds": stats.seconds}
+    """Paragraphs translated and their French words, paragraphs skipped, seconds (`Stats`)."""
+    return {"paragraphs": stats.paragraphs, "source_words": stats.source_words, "skipped": stats.skipped, "seconds": stats.seconds}
 
 
 def translation_to_dict(translated: TranslatedArticle) -> dict[str, Any]:
@@ -85,7 +93,7 @@ def render_translation(
     """The translation as txt, md or json text (ends with a newline).
 
     `title_heading` is the Markdown mark of the title; `flags` adds the "Check these"
-    section to Markdown (a brief that embeds the translation has its own).
+    section to txt and md (a brief that embeds the translation has its own).
     """
     if fmt == "json":
         return to_json(translation_to_dict(translated))
@@ -100,7 +108,7 @@ def render_translation(
     for paragraph in translated.paragraphs:
         if paragraph.skipped:
             if show_skipped:
-                note = f"[skipped: {paragraph.reason}] {paragraph.source}"
+                note = f"{SKIPPED_NOTE}{paragraph.reason}] {paragraph.source}"
                 blocks.append(f"> _{note}_" if markdown else note)
             continue
         english = paragraph.translation
@@ -113,10 +121,11 @@ def render_translation(
             blocks.append(f"{french}\n\n{english}" if markdown else f"{french}\n{english}")
         else:
             blocks.append(english)
-    # Plain text stays the translation alone, so it can be piped on; flags are in md and json.
+    # The list of what to check comes in plain text too: a reader of the default output
+    # must see it (`audit` and `without_check_section` leave it out when reading back).
     flagged = [p for p in translated.paragraphs if p.flags]
-    if flagged and markdown and flags:
-        blocks.append(render_flags(flagged, _hidden(translated, show_skipped)))
+    if flagged and flags:
+        blocks.append(render_flags(flagged, _hidden(translated, show_skipped), markdown=markdown))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -127,8 +136,8 @@ OPENING_CHARS = 40
 """How much of a flagged paragraph's English the "Check these" list quotes."""
 
 
-def render_flags(paragraphs: list[Paragraph], hidden: Sequence[int] = ()) -> str:
-    """A short Markdown "Check these" section: one line per flagged paragraph.
+def render_flags(paragraphs: list[Paragraph], hidden: Sequence[int] = (), *, markdown: bool = True) -> str:
+    """A short "Check these" section, Markdown or plain text: one line per flagged paragraph.
 
     A line gives the paragraph's index (¶N, as in the JSON and the key points), its
     flags and its opening words, which find it in the text shown. `hidden` are the
@@ -138,10 +147,11 @@ def render_flags(paragraphs: list[Paragraph], hidden: Sequence[int] = ()) -> str
     from translate_sum.audit import flag_summary
     from translate_sum.audit.quote import quoted
 
-    lines = [f"## {CHECK_HEADING}", ""]
+    lines = [f"## {CHECK_HEADING}" if markdown else f"{CHECK_HEADING}:", ""]
     if hidden:
         count = f"{len(hidden)} skipped paragraph{'s' if len(hidden) != 1 else ''}"
-        lines += [f"_¶ numbers count every paragraph of the French, the {count} not shown included ({_cite(tuple(hidden))[1:-1]})._", ""]
+        note = f"¶ numbers count every paragraph of the French, the {count} not shown included ({_cite(tuple(hidden))[1:-1]})."
+        lines += [f"_{note}_" if markdown else note, ""]
     for paragraph in paragraphs:
         lines.append(f"- ¶{paragraph.index}: {flag_summary(paragraph.flags)} — {quoted(paragraph.translation, OPENING_CHARS)}")
     return "\n".join(lines)
@@ -152,16 +162,22 @@ def _hidden(translated: TranslatedArticle, show_skipped: bool) -> list[int]:
     return [] if show_skipped else [p.index for p in translated.paragraphs if p.skipped]
 
 
-def without_check_section(paragraphs: list[str]) -> list[str]:
-    """Paragraphs of a text we wrote, minus our trailing "Check these" section.
+SKIPPED_NOTE = "[skipped: "
+"""How a skipped paragraph shown with `show_skipped` starts: `[skipped: reason] French`."""
 
-    Lets `audit` read our own Markdown output: the section lists flags, it is not
-    part of the translation.
+
+def without_check_section(paragraphs: list[str]) -> list[str]:
+    """Paragraphs of a text we wrote, minus what we add to the translation: the
+    trailing "Check these" section and the notes of skipped paragraphs.
+
+    Lets `audit` read our own txt and Markdown output: the section lists flags and a
+    note shows French left untranslated on purpose; neither is translation.
     """
     for i, paragraph in enumerate(paragraphs):
         if paragraph.strip().lstrip("#").strip().rstrip(":") == CHECK_HEADING:
-            return paragraphs[:i]
-    return paragraphs
+            paragraphs = paragraphs[:i]
+            break
+    return [p for p in paragraphs if not p.strip().removeprefix(">").strip().lstrip("_").startswith(SKIPPED_NOTE)]
 
 
 def to_json(data: Any) -> str:
@@ -172,11 +188,14 @@ def check_writable(path: str | Path, *, folder: bool = False, option: str = "out
     """Raise `OutputError` unless `path` can be written, before any work is done.
 
     A file (`folder=False`) is written into its parent folder, which must exist: a
-    mistyped folder is refused rather than created. A folder (`folder=True`) may be
-    missing; it is created later, so its nearest existing ancestor must be a
-    writable folder. `option` is the setting the hint names (``output``,
-    ``output_dir``). Permissions are asked of the system (`os.access`), so a
-    read-only mount is refused too; root passes where the system lets root write.
+    mistyped folder is refused rather than created. A symbolic link is judged by its
+    target, which is what gets written. A character device or a named pipe (FIFO) is
+    written into, so it must be writable itself; a block device or a socket is
+    refused. A folder (`folder=True`) may be missing; it is created later, so its
+    nearest existing ancestor must be a writable folder. `option` is the setting the
+    hint names (``output``, ``output_dir``). Permissions are asked of the system
+    (`os.access`), so a read-only mount is refused too; root passes where the system
+    lets root write.
     """
     target = Path(path)
     if folder:
@@ -184,6 +203,15 @@ def check_writable(path: str | Path, *, folder: bool = False, option: str = "out
             raise OutputError(f"cannot write into {target}: it is a file, not a folder", Hint("choose another {option}", option))
         parent = _nearest_existing(target)
     else:
+        kind = _special_kind(target, option)
+        if kind in _STREAMS:
+            if not os.access(target, os.W_OK):
+                raise OutputError(f"cannot write {target}: the {kind} is not writable", Hint("choose another {option}", option))
+            return
+        if kind is not None:
+            raise OutputError(f"cannot write {target}: it is a {kind}, not a file", Hint("choose another {option}", option))
+        if target.is_symlink():
+            target = Path(os.path.realpath(target))  # the link stays; its target is written
         if target.is_dir():
             raise OutputError(f"cannot write {target}: it is a folder", Hint("give a file name to {option}", option))
         parent = target.parent
@@ -202,6 +230,33 @@ def check_writable(path: str | Path, *, folder: bool = False, option: str = "out
         )
 
 
+_STREAMS = ("character device", "named pipe (FIFO)")
+"""What an output is written into rather than replaced: `-o /dev/null` discards,
+`-o fifo` feeds the pipe's reader, as a shell's `>` would."""
+
+
+def _special_kind(target: Path, option: str = "output") -> str | None:
+    """What `target` (its link followed) is when it is not a file, a folder or missing.
+
+    A symbolic link loop is an `OutputError`: no file can be written through it.
+    """
+    try:
+        mode = os.stat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None  # missing (a link to a missing file too): the checks of a new file apply
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}", Hint("choose another {option}", option)) from exc
+    if stat.S_ISCHR(mode):
+        return _STREAMS[0]
+    if stat.S_ISFIFO(mode):
+        return _STREAMS[1]
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return None
+
+
 def _nearest_existing(path: Path) -> Path:
     """`path` or its closest ancestor that exists (`Path('.')` for a relative path)."""
     for candidate in (path, *path.parents):
@@ -211,8 +266,21 @@ def _nearest_existing(path: Path) -> Path:
 
 
 def write_atomic(path: str | Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename."""
+    """Write `text` to `path` through a temporary file and a rename.
+
+    A symbolic link is kept: its target is written, atomically (the temporary file
+    goes beside the target). A character device or a named pipe is written into,
+    not replaced (`/dev/null` stays a device); a block device or a socket is refused.
+    """
     target = Path(path)
+    kind = _special_kind(target)
+    if kind in _STREAMS:
+        _write_into(target, text)
+        return
+    if kind is not None:
+        raise OutputError(f"cannot write {target}: it is a {kind}, not a file", Hint("choose another {option}", "output"))
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -233,6 +301,50 @@ def write_atomic(path: str | Path, text: str) -> None:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
         raise
+
+
+def _write_into(target: Path, text: str) -> None:
+    """Write `text` into a device or a pipe that is already there (no temporary file,
+    no rename: there is nothing to replace). Opening a pipe waits for its reader."""
+    data = text.encode("utf-8")
+    try:
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def write_stdout(text: str, stream: TextIO | None = None) -> None:
+    """Write `text` to standard output (or `stream`), or raise `OutputError`.
+
+    A full disk or a closed pipe behind standard output is an `OutputError`, not a
+    traceback. The bytes go straight to the file descriptor, after whatever was
+    waiting in the stream's buffer: nothing of `text` stays buffered after a failure,
+    so the interpreter's last flush at exit has nothing left to fail on.
+    """
+    stream = stream if stream is not None else sys.stdout
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = None  # a stream in memory (tests, an embedding program)
+    try:
+        if fd is None:
+            stream.write(text)
+            stream.flush()
+            return
+        stream.flush()
+        _write_all(fd, text.encode(getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"))
+    except OSError as exc:
+        raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from exc
 
 
 def brief_to_dict(brief: Brief) -> dict[str, Any]:
@@ -273,8 +385,8 @@ def render_brief(
         points = "\n".join(f"- {k.text} {_cite(k.paragraphs)}" for k in brief.key_points)
         blocks.append(("## Key points\n\n" if markdown else "Key points:\n") + points)
     flagged = [p for p in brief.translation.paragraphs if p.flags]
-    if flagged and markdown:
-        blocks.append(render_flags(flagged, _hidden(brief.translation, show_skipped)))
+    if flagged:
+        blocks.append(render_flags(flagged, _hidden(brief.translation, show_skipped), markdown=markdown))
     footer = _footer(brief)
     blocks.append(f"---\n_{footer}_" if markdown else f"-- {footer}")
     if with_translation:

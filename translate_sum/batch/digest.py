@@ -12,6 +12,8 @@ relative to the output folder, so the digest moves with it.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -44,10 +46,10 @@ def render_index_md(report: BatchReport) -> str:
         if article.flags:
             lines += [_checks_line(article.flags), ""]
         links = [f"[{_label(o)}]({_link(o)})" for o in reversed(article.outputs)]
-        lines += [f"{' · '.join(links)} · source: `{article.input}`", ""]
+        lines += [f"{' · '.join(links)} · source: {_name(article.input)}", ""]
     if failed:
         lines += [f"## Failed ({len(failed)})", ""]
-        lines += [f"- `{a.input}`: {_reason(a)}" for a in failed]
+        lines += [f"- {_name(a.input)}: {_reason(a)}" for a in failed]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -104,9 +106,22 @@ def _label(output: str) -> str:
 def _reason(article: ArticleResult) -> str:
     # Reader errors start with the file name, which the list item already shows.
     error = _one_line(article.error or "unknown error")
-    prefix = f"{article.input}: "
+    prefix = f"{_one_line(article.input)}: "
     return error[len(prefix):] if error.startswith(prefix) else error
 
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _name(name: str) -> str:
+    """A file name as a Markdown code span that stays on its line.
+
+    A name may hold a newline or another control character (any byte but "/" is
+    allowed): those are shown escaped (``\\n``), and the span is fenced with more
+    backticks than any run inside the name, so a backtick cannot end it early.
+    """
+    shown = "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in name)
+    fence = "`" * (max((len(run) for run in re.findall("`+", shown)), default=0) + 1)
+    pad = " " if shown.startswith("`") or shown.endswith("`") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"

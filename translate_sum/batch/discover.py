@@ -55,6 +55,8 @@ def discover(
     Skipped: hidden files and folders (names starting with "."; this covers our own
     temporary files), the folders in `exclude` (the output folder), any folder holding
     a previous run's report.json and index.md, and files named like our outputs.
+    Entries that match but are not regular files (a named pipe, a device, a symbolic
+    link that is broken or loops) are listed: the run reports why each is not read.
     Patterns match the file name, case-insensitively (`*.txt` finds `A.TXT`); a
     pattern with a "/" matches the path relative to `input_dir`.
     """
@@ -76,8 +78,8 @@ def discover(
             if name.startswith(".") or name.lower().endswith(OUTPUT_SUFFIXES):
                 continue
             relative = (here / name).relative_to(root)
-            if not (here / name).is_file():
-                continue
+            # Named pipes, devices, broken links and link loops are listed too: the run
+            # gives each a report entry saying why it was not read, instead of silence.
             if _matches(relative, lowered):
                 found.append(relative)
     return sorted(found, key=lambda p: p.parts)

@@ -6,7 +6,9 @@ model by itself and tests hand it tiny ones. One run:
 
 1. discover the inputs (sorted, so the order is the same on every machine);
 2. hash each input; skip it when the state database (`state.Ledger`) says it was
-   done with the same bytes and the same options and its outputs are still there;
+   done with the same bytes and the same options and its outputs are still there,
+   not emptied; the hash recorded for an article is that of the bytes it was
+   translated from (read once, in `work.read_item`), not of those hashed here;
 3. take the others a group at a time: read them (a file that cannot be used is
    recorded as failed, with the reader's one-line reason, and the run goes on),
    translate the group in one `translate_many` call, brief each article, write its
@@ -28,8 +30,11 @@ every input are held in memory (about 200 bytes each).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
+import stat
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -41,7 +46,7 @@ from translate_sum.batch.options import BatchOptions, BriefMaker, ModelLoader, M
 from translate_sum.batch.report import ArticleResult, BatchReport
 from translate_sum.batch.state import Ledger, file_sha256, options_fingerprint, translate_options
 from translate_sum.batch.work import WorkItem, Workplace, plan_groups, process_group
-from translate_sum.errors import Hint, InputError
+from translate_sum.errors import Hint, InputError, OutputError
 from translate_sum.fetch import is_url
 from translate_sum.options import TranslateOptions
 from translate_sum.pipeline import Translator
@@ -66,6 +71,42 @@ def check_folders(input_dir: Path, output_dir: Path) -> None:
         )
     if output_dir.resolve() == input_dir.resolve():
         raise InputError(f"{output_dir}: the output folder is the input folder", Hint("choose another {option}", "output_dir"))
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why `path` is not read as an article (a named pipe, a device, a broken or
+    looping link), in words for the report; None for a regular file.
+
+    Opening a named pipe would wait for a writer forever, so nothing is opened here.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"a symbolic link to a missing file ({os.readlink(path)}); fix or remove the link"
+        return "no such file (removed during the run?)"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop; fix or remove the link"
+        return None  # hashing the file reports it in its own words
+    if stat.S_ISREG(mode):
+        return None
+    kind = (
+        "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket" if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    return f"{kind}, not a file; a folder run reads regular files only"
+
+
+def _intact(output: Path) -> bool:
+    """Whether an output of an earlier run is still there to keep: a file, not emptied
+    (every output this tool writes has text)."""
+    try:
+        return output.is_file() and output.stat().st_size > 0
+    except OSError:
+        return False
 
 
 class Driver:
@@ -129,12 +170,16 @@ class Driver:
                     sha, size = hashlib.sha256(name.encode()).hexdigest(), 0
                 else:
                     path = self.place.input_dir / name
+                    problem = not_a_file(path)
+                    if problem is not None:
+                        self.record(ArticleResult(name, "failed", f"{name}: {problem}"))
+                        continue
                     sha, size = file_sha256(path), path.stat().st_size
             except OSError as exc:
                 self.record(ArticleResult(name, "failed", f"{name}: cannot read the file ({exc.strerror or exc}); check its permissions"))
                 continue
             before = None if options.force else self.ledger.previous(name)
-            if self.ledger.is_done(before, sha) and all((output_dir / o).is_file() for o in targets):
+            if self.ledger.is_done(before, sha) and all(_intact(output_dir / o) for o in targets):
                 assert before is not None
                 self.record(
                     ArticleResult(
@@ -163,8 +208,16 @@ class Driver:
         self.tell(result.input)
 
     def save(self, interrupted: bool, workers: list[dict[str, Any]] | None = None) -> BatchReport:
-        """Commit the state and write report.json and index.md from it."""
-        self.ledger.commit()
+        """Commit the state and write report.json and index.md from it.
+
+        A state that cannot be committed (a full disk) still has its reports written
+        if they fit; its `OutputError` is raised after that.
+        """
+        unsaved: OutputError | None = None
+        try:
+            self.ledger.commit()
+        except OutputError as exc:
+            unsaved = exc
         place = self.place
         report = self.ledger.report(
             place.input_dir, place.output_dir, self.fingerprint, self.names, time.perf_counter() - self.started, interrupted
@@ -174,6 +227,8 @@ class Driver:
         writers.write_atomic(place.output_dir / INDEX_NAME, render_index_md(report))
         if place.options.fmt == "html":
             writers.write_atomic(place.output_dir / "index.html", render_index_html(report))
+        if unsaved is not None:
+            raise unsaved
         return report
 
     def close(self) -> None:
@@ -197,10 +252,13 @@ def run_batch(
     not already done, so a rerun with nothing to do takes no model-loading time.
 
     Returns the report also written to `output_dir/report.json`. Per-article problems
-    (unreadable input, an exception while translating one article) are recorded as
-    failed and the run goes on; a KeyboardInterrupt ends the run cleanly with
-    `report.interrupted` set. Raises InputError when `input_dir` is not a folder or is
-    the output folder, and OutputError when the output folder cannot be written.
+    (unreadable input, an exception while translating one article, an output that
+    cannot be written) are recorded as failed and the run goes on; a KeyboardInterrupt
+    ends the run cleanly with `report.interrupted` set. Raises InputError when
+    `input_dir` is not a folder or is the output folder, and OutputError when the
+    output folder cannot be written, or when the run's state stops being writable
+    (a full disk): the run then stops, and report.json and index.md are written
+    first if they fit.
     """
     if (translator is None) == (load is None):
         raise ValueError("give either a translator or a model loader")
@@ -218,15 +276,25 @@ def run_batch(
         return loaded[0]
 
     interrupted = False
+    stopped: OutputError | None = None
     try:
-        driver.tell("")
-        for group in driver.groups():
-            for result in process_group(driver.place, group, models, driver.tell):
-                driver.record(result)
-    except KeyboardInterrupt:
-        interrupted = True
-        log.info("interrupted: %d of %d articles recorded", driver.recorded, driver.total)
-    try:
-        return driver.save(interrupted)
+        try:
+            driver.tell("")
+            for group in driver.groups():
+                for result in process_group(driver.place, group, models, driver.tell):
+                    driver.record(result)
+        except KeyboardInterrupt:
+            interrupted = True
+            log.info("interrupted: %d of %d articles recorded", driver.recorded, driver.total)
+        except OutputError as exc:  # the state or a report cannot be written (a full disk): stop now
+            interrupted, stopped = True, exc
+        try:
+            report = driver.save(interrupted)
+        except OutputError:
+            if stopped is None:
+                raise  # the reports cannot be written: that is the error to tell
     finally:
         driver.close()
+    if stopped is not None:
+        raise stopped
+    return report

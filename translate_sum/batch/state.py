@@ -207,24 +207,45 @@ class Ledger:
         )
 
     def record(self, result: ArticleResult, position: int) -> None:
-        """Write one input's result for this run (committed within COMMIT_SECONDS)."""
-        self.db.execute(
-            "INSERT OR REPLACE INTO articles (input, run, position, status, error, outputs, seconds, sha256, options_id,"
-            " title, summary, flags, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                result.input, self.run_id, position, result.status, result.error, json.dumps(result.outputs),
-                result.seconds, result.sha256, self.options_id if result.status != "failed" else None,
-                result.title, result.summary, json.dumps(result.flags, ensure_ascii=False), result.note,
-            ),
-        )
+        """Write one input's result for this run (committed within COMMIT_SECONDS).
+
+        Raises `OutputError` when the database cannot be written (a full disk).
+        """
+        try:
+            self.db.execute(
+                "INSERT OR REPLACE INTO articles (input, run, position, status, error, outputs, seconds, sha256, options_id,"
+                " title, summary, flags, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    result.input, self.run_id, position, result.status, result.error, json.dumps(result.outputs),
+                    result.seconds, result.sha256, self.options_id if result.status != "failed" else None,
+                    result.title, result.summary, json.dumps(result.flags, ensure_ascii=False), result.note,
+                ),
+            )
+        except sqlite3.Error as exc:
+            raise self._unwritable(exc) from exc
         if time.monotonic() - self.last_commit >= COMMIT_SECONDS:
             self.commit()
 
     def commit(self) -> None:
-        """Make every recorded result durable now."""
-        self.db.execute("COMMIT")
-        self.db.execute("BEGIN")
+        """Make every recorded result durable now; `OutputError` when it cannot be (a full disk).
+
+        After a failure the ledger stays usable: SQLite may have rolled the open
+        transaction back (its results are then forgotten, and redone by the next run),
+        and the next commit starts from whatever state it left.
+        """
+        try:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+            self.db.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise self._unwritable(exc) from exc
         self.last_commit = time.monotonic()
+
+    def _unwritable(self, exc: sqlite3.Error) -> OutputError:
+        return OutputError(
+            f"{self.path.parent}: cannot record the run's progress ({exc}); the run stopped, finished articles are kept",
+            Hint("free space for {option} and run the same command again to do the rest", "output_dir"),
+        )
 
     def results(self) -> Iterator[ArticleResult]:
         """This run's results in input order."""

@@ -122,6 +122,10 @@ def read_item(place: Workplace, item: WorkItem) -> _Read | ArticleResult:
 
     try:
         article = read_article(path, max_bytes=place.options.max_bytes)
+        if article.source.sha256 and not is_url(name):
+            # The hash recorded is that of the bytes translated: the file may have
+            # changed since it was hashed to decide whether to skip it.
+            item = dataclasses.replace(item, sha256=article.source.sha256)
         # Cleaning and the language check now, so a page in another language fails
         # alone here instead of failing its whole translation group later.
         article = prepare_article(article, place.translate_options)
@@ -194,7 +198,12 @@ def finish(
         for path in written:
             path.unlink(missing_ok=True)
         raise
-    except Exception as exc:  # OutputError included: a name too long fails one article
+    except TranslateSumError as exc:  # an output that cannot be written (a full disk, a name too long)
+        log.error("%s: %s", name, describe(exc, options.flag_names))  # one line: the cause is known
+        for path in written:
+            path.unlink(missing_ok=True)
+        return failed(describe(exc, options.flag_names))
+    except Exception as exc:  # a bug in briefing or rendering: fails one article, with its traceback
         log.exception("%s: failed after translation", name)
         for path in written:
             path.unlink(missing_ok=True)
