@@ -325,7 +325,7 @@ def run_on_ray(
             started_here = connect(ray_options.address)
             pool = _pool_for(ray, spec, ray_options)
             pool.start()
-            _schedule(ray, driver, pool, first, groups, in_flight, ray_options.max_attempts)
+            _Scheduler(ray, driver, pool, first, groups, in_flight, ray_options.max_attempts).run()
         workers = pool.stats() if pool is not None else []
         if pool is not None and pool.replaced:
             log.warning("%d Ray worker(s) died and were replaced", pool.replaced)
@@ -358,92 +358,119 @@ def _close(ray: Any, driver: Driver, pool: _Pool | None, started_here: bool) -> 
         _WARM[pool.key] = pool
 
 
-def _schedule(
-    ray: Any,
-    driver: Driver,
-    pool: _Pool,
-    first: list[WorkItem],
-    groups: Iterator[list[WorkItem]],
-    in_flight: dict[Any, _Task],
-    max_attempts: int,
-) -> None:
-    """Keep every worker fed; record results as they stream in; replace dead workers."""
-    retry: deque[list[WorkItem]] = deque([first])
-    attempts: dict[str, int] = {}
-    deaths_since_progress = 0
-    exhausted = False
+class _Scheduler:
+    """Keep every worker fed; record results as they stream in; replace dead workers.
 
-    def next_group() -> list[WorkItem] | None:
-        nonlocal exhausted
-        if retry:
-            return retry.popleft()
-        if exhausted:
+    `in_flight` (stream -> task) is the caller's dict, filled and emptied here, so that
+    on an interruption or a fatal error the caller still knows what each worker held.
+    """
+
+    def __init__(
+        self,
+        ray: Any,
+        driver: Driver,
+        pool: _Pool,
+        first: list[WorkItem],
+        groups: Iterator[list[WorkItem]],
+        in_flight: dict[Any, _Task],
+        max_attempts: int,
+    ) -> None:
+        self.ray = ray
+        self.driver = driver
+        self.pool = pool
+        self.groups = groups
+        self.in_flight = in_flight
+        self.max_attempts = max_attempts
+        # Groups to hand out before new ones: the first (already drawn) and retries.
+        self.retry: deque[list[WorkItem]] = deque([first])
+        self.exhausted = False  # `groups` has nothing more
+        self.attempts: dict[str, int] = {}  # input -> times its worker died on it
+        self.deaths_since_progress = 0
+
+    def run(self) -> None:
+        """Hand out groups and take results until every group is done."""
+        self._feed()
+        while self.in_flight:
+            ready, _ = self.ray.wait(list(self.in_flight), num_returns=1, timeout=1.0)
+            for stream in ready:
+                self._receive(stream)
+            self._feed()
+
+    def _next_group(self) -> list[WorkItem] | None:
+        if self.retry:
+            return self.retry.popleft()
+        if self.exhausted:
             return None
-        group = next(groups, None)
-        exhausted = group is None
+        group = next(self.groups, None)
+        self.exhausted = group is None
         return group
 
-    def feed() -> None:
-        for slot in range(pool.count):
-            while sum(1 for t in in_flight.values() if t.slot == slot) < QUEUED_PER_WORKER:
-                group = next_group()
+    def _feed(self) -> None:
+        """Give each worker groups until it holds `QUEUED_PER_WORKER` or none are left."""
+        for slot in range(self.pool.count):
+            while sum(1 for t in self.in_flight.values() if t.slot == slot) < QUEUED_PER_WORKER:
+                group = self._next_group()
                 if group is None:
                     return
-                task = pool.submit(slot, driver.place, group)
-                in_flight[task.stream] = task
+                task = self.pool.submit(slot, self.driver.place, group)
+                self.in_flight[task.stream] = task
 
-    def worker_died(slot: int, reason: str) -> None:
-        nonlocal deaths_since_progress
-        deaths_since_progress += 1
-        if deaths_since_progress > pool.count * max_attempts:
+    def _receive(self, stream: Any) -> None:
+        """Take the next result of a ready stream: an article, its end, or a failure."""
+        task = self.in_flight.get(stream)
+        if task is None:  # dropped with its dead worker earlier in this round
+            return
+        try:
+            result = self.ray.get(next(stream))
+        except StopIteration:
+            del self.in_flight[stream]
+            if task.left:  # the worker ended the group without a word on some items
+                self.retry.append(task.left)
+            return
+        except self.ray.exceptions.RayActorError as exc:
+            self._worker_died(task.slot, _death_reason(exc))
+            return
+        except self.ray.exceptions.RayTaskError as exc:
+            self._group_failed(stream, task, exc)
+            return
+        task.left = [item for item in task.left if item.input != result.input]
+        self.deaths_since_progress = 0
+        self.driver.record(result)
+
+    def _group_failed(self, stream: Any, task: _Task, exc: BaseException) -> None:
+        """process_group itself failed (not one article): its articles fail with the reason."""
+        del self.in_flight[stream]
+        cause = getattr(exc, "cause", None) or exc
+        for item in task.left:
+            reason = describe(cause, self.driver.place.options.flag_names)
+            self.driver.record(ArticleResult(item.input, "failed", reason, [], 0.0, item.sha256))
+
+    def _worker_died(self, slot: int, reason: str) -> None:
+        """Clean up and hand out again what a dead worker held; start one in its place."""
+        self.deaths_since_progress += 1
+        if self.deaths_since_progress > self.pool.count * self.max_attempts:
             raise WorkersKeepDying(f"Ray workers keep dying before finishing an article (last: {reason})")
         log.warning("a Ray worker died (%s); replacing it and retrying its articles", reason)
-        for stream, task in list(in_flight.items()):
+        for stream, task in list(self.in_flight.items()):
             if task.slot != slot:
                 continue
-            del in_flight[stream]
-            remove_partial_outputs(driver.place, task.left)
-            again = []
-            for item in task.left:
-                attempts[item.input] = attempts.get(item.input, 0) + 1
-                if attempts[item.input] >= max_attempts:
-                    error = f"{item.input}: the worker translating it died {attempts[item.input]} times (last: {reason})"
-                    driver.record(ArticleResult(item.input, "failed", error, [], 0.0, item.sha256))
-                else:
-                    again.append(item)
-            if again:
-                retry.append(again)
-        pool.replace(slot)
+            del self.in_flight[stream]
+            remove_partial_outputs(self.driver.place, task.left)
+            self._retry_or_fail(task.left, reason)
+        self.pool.replace(slot)
 
-    feed()
-    while in_flight:
-        ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=1.0)
-        for stream in ready:
-            task = in_flight.get(stream)
-            if task is None:  # dropped with its dead worker earlier in this loop
-                continue
-            try:
-                result = ray.get(next(stream))
-            except StopIteration:
-                del in_flight[stream]
-                if task.left:  # the worker ended the group without a word on some items
-                    retry.append(task.left)
-                continue
-            except ray.exceptions.RayActorError as exc:
-                worker_died(task.slot, _death_reason(exc))
-                continue
-            except ray.exceptions.RayTaskError as exc:
-                # process_group itself failed (not one article): its articles fail with the reason.
-                del in_flight[stream]
-                cause = getattr(exc, "cause", None) or exc
-                for item in task.left:
-                    reason = describe(cause, driver.place.options.flag_names)
-                    driver.record(ArticleResult(item.input, "failed", reason, [], 0.0, item.sha256))
-                continue
-            task.left = [item for item in task.left if item.input != result.input]
-            deaths_since_progress = 0
-            driver.record(result)
-        feed()
+    def _retry_or_fail(self, items: list[WorkItem], reason: str) -> None:
+        """Queue again the items a dead worker left; record failed those out of attempts."""
+        again = []
+        for item in items:
+            self.attempts[item.input] = self.attempts.get(item.input, 0) + 1
+            if self.attempts[item.input] >= self.max_attempts:
+                error = f"{item.input}: the worker translating it died {self.attempts[item.input]} times (last: {reason})"
+                self.driver.record(ArticleResult(item.input, "failed", error, [], 0.0, item.sha256))
+            else:
+                again.append(item)
+        if again:
+            self.retry.append(again)
 
 
 class WorkersKeepDying(TranslateSumError):
