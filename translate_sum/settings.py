@@ -19,7 +19,8 @@ commands need different choices or defaults, like the formats), then use
 or field declared with a default or choices of its own.
 
 Importing this module is cheap and has no side effects: it imports nothing of the
-project or of a model library, and reads the environment only when asked.
+project or of a model library, and never reads the environment (the modules that
+read a variable ask `envvar_of` for its name).
 
 Limits: help is English only; a setting that two surfaces word differently (a file
 limit on the command line, a body limit on the server) keeps one default and set of
@@ -28,7 +29,6 @@ choices, and the surface may pass its own help text.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -318,11 +318,6 @@ def envvar_of(key: str) -> str:
     return name
 
 
-def from_environment(key: str) -> str | None:
-    """The value the environment gives setting `key`, or None when unset or empty."""
-    return os.environ.get(envvar_of(key)) or None
-
-
 def flag_spellings() -> dict[str, str]:
     """Library field name -> flag, where the flag is not `--` plus the name dashed.
 
@@ -360,6 +355,5 @@ __all__ = [
     "default_of",
     "envvar_of",
     "flag_spellings",
-    "from_environment",
     "setting",
 ]
