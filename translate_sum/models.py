@@ -20,16 +20,15 @@ from pathlib import Path
 from typing import Sequence
 
 from translate_sum.errors import Hint, ModelError
+from translate_sum.settings import envvar_of
 
 log = logging.getLogger(__name__)
 
 ROLES = ("translation", "summary")
-ROLE_ENV = {
-    "translation": "TRANSLATE_SUM_TRANSLATION_MODEL",
-    "summary": "TRANSLATE_SUM_SUMMARY_MODEL",
-}
 ROLE_SETTING = {"translation": "translation_model", "summary": "summary_model"}
 """The setting that names each role's model (errors' hints name it; the CLI spells it as a flag)."""
+ROLE_ENV = {role: envvar_of(key) for role, key in ROLE_SETTING.items()}
+"""The environment variable that names each role's model instead of the registry's default."""
 
 _CONFIG_FILES = [
     "config.json",

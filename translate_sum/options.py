@@ -1,12 +1,15 @@
-"""Every setting a user can choose, its allowed values and its default, in one place.
+"""The option dataclasses a run carries, with the settings' defaults and choices.
 
-The library's functions take these defaults and option objects; the CLI builds its
-flags from them instead of repeating them, and errors' hints name settings by the
-field names used here (``engine``, ``max_bytes``, ``strict_language``...). A setting
-keeps one name from the command line down to the stage that reads it.
+Every setting a user can choose is declared once, in `translate_sum.settings`
+(`SETTINGS`: name, type, default, choices, environment variable, help, flag); this
+module re-exports its constants (`ENGINES`, `DEFAULT_MAX_BYTES`...) beside the
+dataclasses that take them as defaults. The CLI builds its flags and the server its
+request fields from that table, and errors' hints name settings by the field names
+used here (``engine``, ``max_bytes``, ``strict_language``...). A setting keeps one
+name from the command line down to the stage that reads it.
 
-Importing this module is cheap (it imports nothing of the project or of a model
-library), so the CLI can build `--help` from it and any module can import it.
+Importing this module is cheap (it imports nothing of the project but `settings`,
+nothing of a model library), so the CLI can build `--help` from it.
 
 Limits: decoding settings (`DecodeOptions`) a run does not set come from each model's
 own generation config (read by the engines), not from the defaults here.
@@ -16,33 +19,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ENGINES = ("auto", "transformers", "ctranslate2")
-"""Inference engines; "auto" picks CTranslate2 when it is installed."""
-DEFAULT_ENGINE = "auto"
-
-DEVICES = ("auto", "cpu", "cuda")
-"""Where models run; "auto" uses a CUDA GPU when the engine sees one."""
-DEFAULT_DEVICE = "auto"
-
-QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
-"""CTranslate2 weight types; the default is int8 on CPU and float16 on CUDA."""
-
-DEFAULT_MAX_BYTES = 5_000_000
-"""Input files larger than this are refused before anything is read into memory."""
-
-DEFAULT_SEGMENT_TOKENS = 128
-"""OPUS-MT models were trained on single sentences: long multi-sentence inputs make
-them drop sentences. Short sentences are still packed together up to this budget."""
-SEGMENT_TOKENS_RANGE = (8, 1024)
-"""Smallest and largest segment budget a user may ask for (the model's limit still caps it)."""
-
-SUMMARIZERS = ("abstractive", "extractive")
-"""abstractive: a summary model writes the summary; extractive: the best sentences."""
-DEFAULT_SUMMARIZER = "abstractive"
-
-LENGTHS = ("short", "medium", "long")
-"""Summary lengths."""
-DEFAULT_LENGTH = "medium"
+from translate_sum.settings import (
+    ARTICLE_FORMATS,
+    AUDIT_FORMATS,
+    BATCH_FORMATS,
+    DEFAULT_BATCH_FORMAT,
+    DEFAULT_DEVICE,
+    DEFAULT_ENGINE,
+    DEFAULT_LENGTH,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_QUEUE_SIZE,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_SEGMENT_TOKENS,
+    DEFAULT_SUMMARIZER,
+    DEVICES,
+    ENGINES,
+    LENGTHS,
+    QUANTIZATIONS,
+    SEGMENT_TOKENS_RANGE,
+    SETTINGS,
+    SUMMARIZERS,
+    Setting,
+    default_of,
+)
 
 
 @dataclass(frozen=True)
@@ -87,12 +86,21 @@ class TranslateOptions:
 
     max_segment_tokens: int = DEFAULT_SEGMENT_TOKENS
     decode: DecodeOptions | None = None  # None: the model's own generation config
-    keep_all: bool = False  # translate page furniture and duplicates too
-    strict_language: bool = False  # English input is an error instead of passed through
-    audit: bool = True  # flag paragraphs to double-check, retry loops and bad lengths
+    keep_all: bool = default_of("keep_all")  # translate page furniture and duplicates too
+    strict_language: bool = default_of("strict_language")  # English input is an error instead of passed through
+    audit: bool = default_of("audit")  # flag paragraphs to double-check, retry loops and bad lengths
 
 
 __all__ = [
+    "ARTICLE_FORMATS",
+    "AUDIT_FORMATS",
+    "BATCH_FORMATS",
+    "DEFAULT_BATCH_FORMAT",
+    "DEFAULT_QUEUE_SIZE",
+    "DEFAULT_REQUEST_TIMEOUT",
+    "SETTINGS",
+    "Setting",
+    "default_of",
     "DEFAULT_DEVICE",
     "DEFAULT_ENGINE",
     "DEFAULT_LENGTH",

@@ -15,12 +15,14 @@ from typing import Callable, Protocol
 from translate_sum.batch.discover import DEFAULT_PATTERNS
 from translate_sum.document import Brief, TranslatedArticle
 from translate_sum.options import (
+    DEFAULT_BATCH_FORMAT,
     DEFAULT_DEVICE,
     DEFAULT_ENGINE,
     DEFAULT_LENGTH,
     DEFAULT_MAX_BYTES,
     DEFAULT_SUMMARIZER,
     TranslateOptions,
+    default_of,
 )
 from translate_sum.pipeline import Translator
 
@@ -52,12 +54,12 @@ class BatchOptions:
     """Settings of a folder run, carried together."""
 
     patterns: tuple[str, ...] = DEFAULT_PATTERNS
-    recursive: bool = True
-    translate_only: bool = False
-    force: bool = False
-    fmt: str = "md"  # md, json or html
+    recursive: bool = default_of("recursive")
+    translate_only: bool = default_of("translate_only")
+    force: bool = default_of("force")
+    fmt: str = DEFAULT_BATCH_FORMAT  # one of BATCH_FORMATS: md, json or html
     length: str = DEFAULT_LENGTH
-    show_skipped: bool = False  # list skipped paragraphs (furniture, duplicates) in translations
+    show_skipped: bool = default_of("show_skipped")  # list skipped paragraphs (furniture, duplicates) in translations
     summarizer: str = DEFAULT_SUMMARIZER  # recorded in the options fingerprint only
     group_size: int = GROUP_SIZE
     group_bytes: int = GROUP_BYTES
@@ -83,7 +85,7 @@ class ModelSpec:
     translation_model: str | None = None
     summary_model: str | None = None
     summarizer: str = DEFAULT_SUMMARIZER  # or "extractive": no summary model
-    translate_only: bool = False  # no briefer at all
+    translate_only: bool = default_of("translate_only")  # no briefer at all
     engine: str = DEFAULT_ENGINE
     device: str = DEFAULT_DEVICE
     options: TranslateOptions = field(default_factory=TranslateOptions)

@@ -35,6 +35,7 @@ from types import ModuleType
 from translate_sum.engines.core import USE_TRANSFORMERS, first_line, with_fallback
 from translate_sum.errors import EngineUnavailable, ModelError
 from translate_sum.options import QUANTIZATIONS
+from translate_sum.settings import envvar_of
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def default_quantization(device: str) -> str:
 
 def cache_root() -> Path:
     """Where converted models live; TRANSLATE_SUM_CT2_CACHE overrides the user cache."""
-    override = os.environ.get("TRANSLATE_SUM_CT2_CACHE")
+    override = os.environ.get(envvar_of("ct2_cache"))
     if override:
         return Path(override).expanduser()
     from platformdirs import user_cache_dir

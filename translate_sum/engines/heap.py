@@ -29,6 +29,7 @@ import os
 import sys
 
 from translate_sum.engines.core import REUSED_BLOCK_BYTES
+from translate_sum.settings import envvar_of
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def keep_freed_memory() -> bool:
     global _applied
     if _applied:
         return True
-    if os.environ.get("TRANSLATE_SUM_KEEP_FREED_MEMORY", "1") == "0":
+    if os.environ.get(envvar_of("keep_freed_memory"), "1") == "0":
         return False
     if not sys.platform.startswith("linux"):
         log.debug("malloc settings are glibc's; on %s freed memory goes back to the OS as usual", sys.platform)

@@ -27,7 +27,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Sequence
 from urllib.parse import quote, urlsplit
 
-from translate_sum import __version__
+from translate_sum.version import __version__
 
 if TYPE_CHECKING:
     from translate_sum.feeds.collect import FeedArticle

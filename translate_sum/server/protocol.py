@@ -26,8 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import UploadFile
 
 from translate_sum.errors import InputError, TranslateSumError
-from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SEGMENT_TOKENS_RANGE
 from translate_sum.server.service import ArticleRequest, Busy, TooSlow
+from translate_sum.settings import setting
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,41 @@ class ApiError(Exception):
         return JSONResponse({"error": self.message}, status_code=self.status, headers=self.headers)
 
 
+_FROM_TABLE: Any = object()
+"""`request_field`'s default: the setting's own default."""
+
+
+def request_field(key: str, *, default: Any = _FROM_TABLE, description: str | None = None) -> Any:
+    """A request field for setting `key`: its default, bounds and help from the table.
+
+    `default` None makes the field optional where the server decides when it is not
+    given (`summarizer`); `description` words it for the API when the CLI's help
+    would mislead.
+    """
+    entry = setting(key)
+    lowest, highest = entry.bounds or (None, None)
+    return Field(
+        entry.default if default is _FROM_TABLE else default,
+        ge=lowest,
+        le=highest,
+        description=description or entry.help,
+    )
+
+
+def choice_type(key: str) -> Any:
+    """The `Literal` of setting `key`'s choices: a request field's type and its OpenAPI enum."""
+    choices = setting(key).choices
+    if choices is None:
+        raise ValueError(f"setting {key} has no list of choices")
+    return Literal[choices]  # Literal[("a", "b")] is Literal["a", "b"]
+
+
+ArticleFormat = choice_type("request_format")
+AuditFormat = choice_type("request_audit_format")
+Summarizer = choice_type("summarizer")
+Length = choice_type("length")
+
+
 class _Fields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -82,13 +117,13 @@ class TranslateBody(_Fields):
     """Options of `POST /v1/translate`; give the article as `text` or as a `file` upload."""
 
     text: str | None = Field(None, description="The French article; paragraphs separated by blank lines.")
-    format: Literal["json", "md", "txt", "html"] = Field("json", description="Answer format, as the CLI's --format.")
-    bilingual: bool = Field(False, description="md/txt: each French paragraph followed by its English.")
-    show_skipped: bool = Field(False, description="md/txt: list skipped paragraphs and their reason.")
-    segment_tokens: int = Field(DEFAULT_SEGMENT_TOKENS, ge=SEGMENT_TOKENS_RANGE[0], le=SEGMENT_TOKENS_RANGE[1], description="Most model tokens per segment.")
-    keep_all: bool = Field(False, description="Translate page furniture and duplicates too.")
-    strict: bool = Field(False, description="Refuse English input instead of passing it through.")
-    audit: bool = Field(True, description="Flag paragraphs to double-check.")
+    format: ArticleFormat = request_field("request_format")
+    bilingual: bool = request_field("bilingual")
+    show_skipped: bool = request_field("show_skipped")
+    segment_tokens: int = request_field("max_segment_tokens")
+    keep_all: bool = request_field("keep_all")
+    strict: bool = request_field("strict_language")
+    audit: bool = request_field("audit")
     stream: bool = Field(
         False,
         description='Answer NDJSON: {"progress": {"done", "total"}} lines, then {"result": <the JSON>, '
@@ -103,12 +138,14 @@ class TranslateBody(_Fields):
 class BriefBody(TranslateBody):
     """Options of `POST /v1/brief`: those of translate, plus the summary's."""
 
-    format: Literal["json", "md", "txt", "html"] = Field("json", description="Answer format, as the CLI's --format.")
-    summarizer: Literal["abstractive", "extractive"] | None = Field(
-        None, description="Default: abstractive when the server loaded a summary model, else extractive."
+    summarizer: Summarizer | None = request_field(
+        "summarizer",
+        default=None,
+        description="abstractive: a summary model writes the summary; extractive: the best sentences "
+        "of the translation. Default: abstractive when the server loaded a summary model, else extractive.",
     )
-    length: Literal["short", "medium", "long"] = Field("medium", description="Summary length.")
-    with_translation: bool = Field(False, description="md/txt: append the full translation.")
+    length: Length = request_field("length")
+    with_translation: bool = request_field("with_translation")
 
     def article_request(self) -> ArticleRequest:
         return ArticleRequest(self.segment_tokens, self.keep_all, self.strict, self.audit, self.summarizer, self.length)
@@ -119,7 +156,7 @@ class AuditBody(_Fields):
 
     source: str | None = Field(None, description="The French text (or upload source_file).")
     translation: str | None = Field(None, description="The English text (or upload translation_file).")
-    format: Literal["json", "md"] = Field("json", description="Report format.")
+    format: AuditFormat = request_field("request_audit_format")
     api_key: str | None = None
 
 

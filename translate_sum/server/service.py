@@ -28,7 +28,15 @@ from pathlib import PurePath
 from typing import Any, Callable, Sequence, TypeVar
 
 from translate_sum.errors import InputError
-from translate_sum.options import DEFAULT_MAX_BYTES, DEFAULT_SEGMENT_TOKENS, TranslateOptions
+from translate_sum.options import (
+    DEFAULT_LENGTH,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_QUEUE_SIZE,
+    DEFAULT_REQUEST_TIMEOUT,
+    DEFAULT_SEGMENT_TOKENS,
+    TranslateOptions,
+    default_of,
+)
 from translate_sum.server.scheduler import (
     DEFAULT_MAX_GATHER,
     DEFAULT_MAX_INPUTS,
@@ -60,8 +68,8 @@ class TooSlow(Exception):
 class ServiceLimits:
     """How much work the server accepts at once and for how long."""
 
-    queue_size: int = 64  # requests being worked on or waiting; more are refused
-    request_timeout: float = 300.0  # seconds one request may take
+    queue_size: int = DEFAULT_QUEUE_SIZE  # requests being worked on or waiting; more are refused
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT  # seconds one request may take
     max_bytes: int = DEFAULT_MAX_BYTES  # largest request body (the article and its fields)
     max_wait: float = DEFAULT_MAX_WAIT  # a call starts once no request came for this long...
     max_gather: float = DEFAULT_MAX_GATHER  # ...or this long after its first request
@@ -73,11 +81,11 @@ class ArticleRequest:
     """The options of one translate or brief request, as the API names them."""
 
     segment_tokens: int = DEFAULT_SEGMENT_TOKENS
-    keep_all: bool = False
-    strict: bool = False
-    audit: bool = True
+    keep_all: bool = default_of("keep_all")
+    strict: bool = default_of("strict_language")
+    audit: bool = default_of("audit")
     summarizer: str | None = None  # None: the server's
-    length: str = "medium"
+    length: str = DEFAULT_LENGTH
 
     def translate_options(self, base: TranslateOptions) -> TranslateOptions:
         return dataclasses.replace(

@@ -1,0 +1,146 @@
+"""`batch`: every article of a folder (or a list of addresses), here or on Ray workers.
+
+Limits: the library decides what to redo and writes the report; this command only
+builds its options, shows progress and sets the exit status.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from translate_sum.cli.common import (
+    FLAGS,
+    RunSettings,
+    SummarySettings,
+    describe,
+    run_options,
+    setting_option,
+    summary_options,
+    user_errors,
+)
+from translate_sum.cli.progress import ProgressDisplay
+
+if TYPE_CHECKING:  # imported in the command body, so --help stays instant
+    from translate_sum.batch import BatchOptions, ModelSpec
+
+
+@click.command()
+@click.argument("input_dir", metavar="INPUT", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
+@setting_option("output_dir", required=True)
+@setting_option("patterns")
+@setting_option("recursive")
+@setting_option("translate_only")
+@setting_option("force")
+@setting_option("batch_format")
+@setting_option("ray_address")
+@setting_option("workers")
+@setting_option("cpus_per_worker")
+@summary_options
+@run_options
+def batch(
+    input_dir: Path,
+    output_dir: Path,
+    patterns: tuple[str, ...],
+    recursive: bool,
+    translate_only: bool,
+    force: bool,
+    fmt: str,
+    ray_address: str | None,
+    workers: int | None,
+    cpus_per_worker: int,
+    summary: SummarySettings,
+    run: RunSettings,
+) -> None:
+    """Translate and brief every article in the folder INPUT (subfolders too), or
+    every page of a text file INPUT listing http(s) addresses, one a line.
+
+    For INPUT/sub/name.txt it writes OUTPUT_DIR/sub/name.en.md (the
+    translation) and OUTPUT_DIR/sub/name.brief.md (the brief); for an address,
+    OUTPUT_DIR/host/path/name.en.md and .brief.md. Plus
+    OUTPUT_DIR/report.json (one entry per article) and OUTPUT_DIR/index.md (a
+    one-page digest). A file that cannot be read is recorded as failed and the
+    others go on. A rerun skips articles already done with the same input and
+    options (kept in OUTPUT_DIR/.batch-state.sqlite); Ctrl-C keeps finished work,
+    and the next run does the rest. With --ray the same job runs on Ray workers,
+    each loading the models once, with the same outputs.
+
+    \b
+    Exit status: 0 every article succeeded (or was already done),
+                 1 any article failed (see report.json),
+                 2 usage error, 130 interrupted.
+    """
+    from translate_sum.batch import exit_status, run_batch
+    from translate_sum.batch.run import check_folders
+    from translate_sum.errors import InputError
+
+    try:
+        check_folders(input_dir, output_dir)  # the output folder is not the input folder
+    except InputError as exc:
+        raise click.UsageError(describe(exc)) from exc
+    if ray_address is None and (workers is not None or cpus_per_worker != 1):
+        raise click.UsageError("--workers and --cpus-per-worker go with --ray")
+    with user_errors():
+        spec, options = _plan(output_dir, patterns, recursive, translate_only, force, fmt, summary, run)
+        with ProgressDisplay("Articles", run.quiet) as progress:
+            if ray_address is None:
+                report = run_batch(input_dir, output_dir, options, progress=progress, load=spec.load)
+            else:
+                from translate_sum.batch.cluster import RayOptions, run_on_ray
+
+                address = None if ray_address == "local" else ray_address
+                ray_options = RayOptions(address=address, workers=workers, cpus_per_worker=cpus_per_worker)
+                report = run_on_ray(input_dir, output_dir, options, spec, ray_options, progress)
+    if report.total == 0:
+        click.echo(f"No articles matching {' '.join(options.patterns)} in {input_dir}.", err=True)
+    elif not run.quiet:
+        click.echo(report.summary_line(), err=True)
+    if report.interrupted:
+        click.echo("Interrupted: finished articles are kept; run the same command again to do the rest.", err=True)
+    sys.exit(exit_status(report))
+
+
+def _plan(
+    output_dir: Path,
+    patterns: tuple[str, ...],
+    recursive: bool,
+    translate_only: bool,
+    force: bool,
+    fmt: str,
+    summary: SummarySettings,
+    run: RunSettings,
+) -> tuple[ModelSpec, BatchOptions]:
+    """The run's models and options from the command's flags; refuses, before any
+    work, an output folder that cannot be written and a mistyped model directory."""
+    from translate_sum.batch import DEFAULT_PATTERNS, BatchOptions, ModelSpec
+    from translate_sum.writers import check_writable
+
+    check_writable(output_dir, folder=True, option="output_dir")  # before any article is read
+    spec = ModelSpec(
+        translation_model=run.translation_model,
+        summary_model=summary.summary_model,
+        summarizer=summary.summarizer,
+        translate_only=translate_only,
+        engine=run.engine,
+        device=run.device,
+        options=run.translate_options(),
+    )
+    spec.check_local()  # a mistyped model directory, before the output folder is made
+    options = BatchOptions(
+        patterns=patterns or DEFAULT_PATTERNS,
+        recursive=recursive,
+        translate_only=translate_only,
+        force=force,
+        fmt=fmt,
+        length=summary.length,
+        show_skipped=run.show_skipped,
+        summarizer=summary.summarizer,
+        max_bytes=run.max_bytes,
+        models=spec.names(),  # named, not loaded: a rerun with nothing to do loads nothing
+        translate_options=spec.options,
+        flag_names=FLAGS,
+    )
+    return spec, options

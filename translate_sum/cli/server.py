@@ -1,0 +1,77 @@
+"""`serve`: the web page, the /v1 API and LibreTranslate's API over HTTP.
+
+Limits: the server's packages are an extra (`translate-sum[serve]`); without them the
+command says what to install. Models load once, before the address is printed.
+"""
+
+from __future__ import annotations
+
+import click
+
+from translate_sum.cli.common import setting_option, user_errors
+
+
+@click.command()
+@setting_option("host")
+@setting_option("port")
+@setting_option("translation_model")
+@setting_option("engine")
+@setting_option("device")
+@setting_option(
+    "summarizer",
+    help="abstractive loads the summary model (requests may still ask for extractive); extractive loads none.",
+)
+@setting_option("summary_model")
+@setting_option("api_keys")
+@setting_option("cors_origins")
+@setting_option("max_bytes", help="Refuse request bodies larger than this (413).")
+@setting_option("queue_size")
+@setting_option("request_timeout")
+def serve(
+    host: str,
+    port: int,
+    translation_model: str | None,
+    engine: str,
+    device: str,
+    summarizer: str,
+    summary_model: str | None,
+    api_keys: tuple[str, ...],
+    cors_origins: tuple[str, ...],
+    max_bytes: int,
+    queue_size: int,
+    request_timeout: float,
+) -> None:
+    """Serve the web page, the /v1 API and LibreTranslate's API over HTTP.
+
+    Models load once, at start. Open the printed address in a browser; API
+    documentation is at /docs. Ctrl-C or SIGTERM stops: requests in flight finish,
+    new ones are refused.
+    """
+    try:
+        from translate_sum.server.app import AppSettings, create_app
+        from translate_sum.server.run import bind, is_loopback, serve as run_server, url_of
+        from translate_sum.server.service import Service, ServiceLimits
+    except ImportError as exc:
+        raise click.ClickException(f"the server needs its extra packages ({exc.name} is missing); run: pip install \"translate-sum[serve]\"") from exc
+    from translate_sum.pipeline import load_briefer
+
+    with user_errors():
+        try:
+            sock = bind(host, port)
+        except OSError as exc:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port or --host") from exc
+        click.echo("Loading the models...", err=True)
+        briefer = load_briefer(translation_model, summary_model, summarizer=summarizer, engine=engine, device=device)
+        limits = ServiceLimits(queue_size=queue_size, request_timeout=request_timeout, max_bytes=max_bytes)
+        service = Service(briefer.translator, briefer, limits)
+        keys = tuple(key for value in api_keys for key in value.split())
+        app = create_app(service, AppSettings(api_keys=keys, cors_origins=cors_origins))
+        if not keys and not is_loopback(host):
+            click.echo(f"Warning: listening on {host} with no --api-key: anyone who reaches this machine can use it.", err=True)
+        url = url_of(sock)
+
+        def ready() -> None:
+            click.echo(f"translate-sum is serving on {url} (API docs: {url}docs). Ctrl-C stops it.", err=True)
+
+        run_server(app, sock, grace=request_timeout, on_ready=ready)
+        click.echo("Stopped.", err=True)

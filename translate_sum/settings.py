@@ -1,0 +1,359 @@
+"""Every setting a user can choose, declared once: `SETTINGS`.
+
+Each `Setting` says its library field name, type, default, allowed values (one
+constant per list of choices: `ENGINES`, `DEVICES`, `SUMMARIZERS`, `LENGTHS`, the
+formats of each command...), environment variable, help in plain words and its
+flag spelling. Everything else is built from it:
+
+- the CLI's options: `translate_sum.cli.common.setting_option(key)`;
+- the server's request fields: `translate_sum.server.protocol.request_field(key)`
+  and `choice_type(key)` for their `Literal` types;
+- the option dataclasses' defaults (`translate_sum.options`, `batch.options`,
+  `server.service.ServiceLimits`): the constants below or `default_of(key)`;
+- the environment variables the library reads: `envvar_of(key)` names them.
+
+Adding a setting: add one `Setting` to `_TABLE` (its key is its field name unless two
+commands need different choices or defaults, like the formats), then use
+`setting_option(key)` in the command and, if requests may set it,
+`request_field(key)` in the request model. `tests/test_settings.py` fails on a flag
+or field declared with a default or choices of its own.
+
+Importing this module is cheap and has no side effects: it imports nothing of the
+project or of a model library, and never reads the environment (the modules that
+read a variable ask `envvar_of` for its name).
+
+Limits: help is English only; a setting that two surfaces word differently (a file
+limit on the command line, a body limit on the server) keeps one default and set of
+choices, and the surface may pass its own help text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+ENGINES = ("auto", "transformers", "ctranslate2")
+"""Inference engines; "auto" picks CTranslate2 when it is installed."""
+DEFAULT_ENGINE = "auto"
+
+DEVICES = ("auto", "cpu", "cuda")
+"""Where models run; "auto" uses a CUDA GPU when the engine sees one."""
+DEFAULT_DEVICE = "auto"
+
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
+"""CTranslate2 weight types; the default is int8 on CPU and float16 on CUDA."""
+
+DEFAULT_MAX_BYTES = 5_000_000
+"""Input files larger than this are refused before anything is read into memory."""
+
+DEFAULT_SEGMENT_TOKENS = 128
+"""OPUS-MT models were trained on single sentences: long multi-sentence inputs make
+them drop sentences. Short sentences are still packed together up to this budget."""
+SEGMENT_TOKENS_RANGE = (8, 1024)
+"""Smallest and largest segment budget a user may ask for (the model's limit still caps it)."""
+
+SUMMARIZERS = ("abstractive", "extractive")
+"""abstractive: a summary model writes the summary; extractive: the best sentences."""
+DEFAULT_SUMMARIZER = "abstractive"
+
+LENGTHS = ("short", "medium", "long")
+"""Summary lengths."""
+DEFAULT_LENGTH = "medium"
+
+ARTICLE_FORMATS = ("txt", "md", "json", "html")
+"""Formats of one translated article or brief (`translate`, `brief`, `/v1/translate`, `/v1/brief`)."""
+BATCH_FORMATS = ("md", "json", "html")
+"""Formats of a folder run's outputs (`batch`)."""
+DEFAULT_BATCH_FORMAT = "md"
+AUDIT_FORMATS = ("md", "json")
+"""Formats of an audit report (`audit`, `/v1/audit`)."""
+DEFAULT_API_FORMAT = "json"
+"""What the server answers when a request names no format: the CLI's JSON document."""
+
+DEFAULT_QUEUE_SIZE = 64
+"""Requests the server works on or holds at once; more are refused with 503."""
+DEFAULT_REQUEST_TIMEOUT = 300.0
+"""Seconds one request may take on the server (504 after)."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: what it is called, what it may be, and how a user gives it.
+
+    `flags` is the command-line spelling as click takes it (``("-q", "--quiet")``,
+    ``("--audit/--no-audit",)``); None means `--` plus the name dashed, and empty a
+    setting no command-line flag sets (a request field, an environment variable). `bounds` is (smallest, largest) for numbers, either None for no bound.
+    `path` is "file" or "folder" when the value names one. `multiple`, `count` and
+    `flag_value` are click's meanings (repeatable; -vv counts; `--ray` alone).
+    """
+
+    key: str
+    type: type
+    default: Any
+    help: str
+    name: str = ""  # the library's field name; "" means the same as `key`
+    choices: tuple[str, ...] | None = None
+    envvar: str | None = None
+    flags: tuple[str, ...] | None = None
+    bounds: tuple[float | None, float | None] | None = None
+    metavar: str | None = None
+    path: str | None = None
+    multiple: bool = False
+    count: bool = False
+    flag_value: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            object.__setattr__(self, "name", self.key)
+        if self.flags is None:
+            object.__setattr__(self, "flags", ("--" + self.name.replace("_", "-"),))
+        if self.choices is not None and self.default is not None and self.default not in self.choices:
+            raise ValueError(f"setting {self.key}: default {self.default!r} is not one of {self.choices}")
+
+    @property
+    def spelling(self) -> str:
+        """How a user reads the flag in a message: ``-o/--output``, ``--segment-tokens``."""
+        return "/".join(flag.split("/")[0] for flag in self.flags or ())
+
+
+def _env(name: str) -> str:
+    return "TRANSLATE_SUM_" + name
+
+
+def _table(*settings: Setting) -> dict[str, Setting]:
+    table: dict[str, Setting] = {}
+    for setting in settings:
+        if setting.key in table:
+            raise ValueError(f"setting {setting.key} is declared twice")
+        table[setting.key] = setting
+    return table
+
+
+_TABLE = _table(
+    # Logging (the `translate-sum` group).
+    Setting("verbose", int, 0, "More log output on stderr (-vv for debug).", flags=("-v", "--verbose"), count=True),
+    # The models and where they run.
+    Setting(
+        "translation_model",
+        str,
+        None,
+        "Translation model: a Hugging Face Hub id or a local directory. "
+        "Default: the first translation model of models.txt (Helsinki-NLP/opus-mt-fr-en).",
+        envvar=_env("TRANSLATION_MODEL"),
+        metavar="ID|DIR",
+    ),
+    Setting(
+        "summary_model",
+        str,
+        None,
+        "Summary model: a Hub id or a local directory. Default: the first summary "
+        "model of models.txt (sshleifer/distilbart-cnn-12-6).",
+        envvar=_env("SUMMARY_MODEL"),
+        metavar="ID|DIR",
+    ),
+    Setting(
+        "engine", str, DEFAULT_ENGINE, "Inference engine; auto picks CTranslate2 when it is installed.",
+        choices=ENGINES, envvar=_env("ENGINE"),
+    ),
+    Setting(
+        "device", str, DEFAULT_DEVICE, "Where the models run; auto uses a CUDA GPU when one is present.",
+        choices=DEVICES, envvar=_env("DEVICE"),
+    ),
+    Setting("quantization", str, None, "Override the device's default quantization.", choices=QUANTIZATIONS),
+    # How an article is read and translated (`TranslateOptions` and the reader).
+    Setting(
+        "max_segment_tokens", int, DEFAULT_SEGMENT_TOKENS,
+        "Most model tokens per segment (capped by the model's input limit).",
+        flags=("--segment-tokens",), bounds=SEGMENT_TOKENS_RANGE,
+    ),
+    Setting(
+        "max_bytes", int, DEFAULT_MAX_BYTES, "Refuse input files larger than this.",
+        envvar=_env("MAX_BYTES"), bounds=(1, None),
+    ),
+    Setting("keep_all", bool, False, "Translate every paragraph: no page-furniture or duplicate detection."),
+    Setting(
+        "strict_language", bool, False, "Fail on English input instead of passing it through untranslated.",
+        flags=("--strict",),
+    ),
+    Setting(
+        "audit", bool, True,
+        "Flag paragraphs whose translation may not be faithful (numbers, names, "
+        "loops, length, French left) and retry loops with stricter decoding.",
+        flags=("--audit/--no-audit",),
+    ),
+    Setting("show_skipped", bool, False, "Show skipped paragraphs (furniture, duplicates) and their reason in txt/md output."),
+    Setting(
+        "quiet", bool, False,
+        "No progress bar, no summary line and no download/conversion notices on stderr (warnings still show).",
+        flags=("-q", "--quiet"),
+    ),
+    # Briefs.
+    Setting(
+        "summarizer", str, DEFAULT_SUMMARIZER,
+        "abstractive: a summary model writes the summary; extractive: the best "
+        "sentences of the translation, no model needed.",
+        choices=SUMMARIZERS,
+    ),
+    Setting(
+        "length", str, DEFAULT_LENGTH,
+        "Summary length. Extractive: short 1-2 sentences, medium 2-4 (about "
+        "60-120 words), long 3-5. Abstractive: 0.6x, 1x, 1.5x the model's own length.",
+        choices=LENGTHS,
+    ),
+    # What is written, and where.
+    Setting("output", str, None, "Write here instead of stdout.", flags=("-o", "--output"), path="file"),
+    Setting(
+        "translate_format", str, None,
+        "Output format; html: one self-contained page, French and English side by side. "
+        "Default: from the -o extension, else txt.",
+        name="fmt", choices=ARTICLE_FORMATS, flags=("--format",),
+    ),
+    Setting(
+        "brief_format", str, None,
+        "Output format; html: one self-contained page with the brief, then French and English "
+        "side by side. Default: from the -o extension, else md.",
+        name="fmt", choices=ARTICLE_FORMATS, flags=("--format",),
+    ),
+    Setting(
+        "audit_format", str, None, "Report format. Default: from the -o extension, else md.",
+        name="fmt", choices=AUDIT_FORMATS, flags=("--format",),
+    ),
+    Setting("bilingual", bool, False, "txt/md: each French paragraph followed by its English translation."),
+    Setting("with_translation", bool, False, "Append the full English translation."),
+    # Folder runs (`batch`).
+    Setting(
+        "output_dir", Path, None, "Folder for the outputs, report.json and index.md (created if missing).",
+        flags=("-o", "--output-dir"), path="folder",
+    ),
+    Setting(
+        "patterns", str, (),
+        "Which files to read, matched on the file name (repeatable). Default: *.txt *.md *.html *.htm.",
+        flags=("--glob",), metavar="PATTERN", multiple=True,
+    ),
+    Setting("recursive", bool, True, "Read subfolders too.", flags=("--recursive/--no-recursive",)),
+    Setting("translate_only", bool, False, "Write only the translations; no summary model is loaded."),
+    Setting("force", bool, False, "Redo every article, even those already done with the same input and options."),
+    Setting(
+        "batch_format", str, DEFAULT_BATCH_FORMAT,
+        "md: name.en.md and name.brief.md; json: name.en.json and name.brief.json; "
+        "html: name.en.html and name.brief.html (side-by-side pages) and index.html linking them.",
+        name="fmt", choices=BATCH_FORMATS, flags=("--format",),
+    ),
+    Setting(
+        "ray_address", str, None,
+        "Run on Ray workers. Alone: join the Ray started on this machine with `ray start`, "
+        "else start one; auto or ray://HOST:PORT: join that cluster. Every node must see INPUT "
+        "and the output folder at the same paths. Put it last, or write --ray=ADDRESS.",
+        flags=("--ray",), metavar="[ADDRESS]", flag_value="local",
+    ),
+    Setting(
+        "workers", int, None,
+        "With --ray: at most this many workers. Default: as many as the cluster's CPUs (or GPUs) allow.",
+        bounds=(1, None),
+    ),
+    Setting(
+        "cpus_per_worker", int, 1,
+        "With --ray: CPUs reserved for each worker, and its engine's threads (more: fewer workers, less memory).",
+        bounds=(1, None),
+    ),
+    # The server (`serve`) and what a request may ask for.
+    Setting("host", str, "127.0.0.1", "Address to listen on; 0.0.0.0 opens it to the network."),
+    Setting("port", int, 8000, "Port to listen on (0: any free port).", bounds=(0, 65535)),
+    Setting(
+        "api_keys", str, (),
+        "Accept only requests carrying this key (repeatable; the variable takes several, "
+        "space-separated). Default: no key needed.",
+        flags=("--api-key",), envvar=_env("API_KEYS"), multiple=True,
+    ),
+    Setting(
+        "cors_origins", str, (), "Let web pages from ORIGIN call the API (repeatable). Default: none.",
+        flags=("--cors",), metavar="ORIGIN", multiple=True,
+    ),
+    Setting(
+        "queue_size", int, DEFAULT_QUEUE_SIZE, "Requests worked on or waiting at once; more get 503 with Retry-After.",
+        bounds=(1, None),
+    ),
+    Setting(
+        "request_timeout", float, DEFAULT_REQUEST_TIMEOUT, "Seconds one request may take (504 after).",
+        bounds=(1, None),
+    ),
+    Setting("request_format", str, DEFAULT_API_FORMAT, "Answer format, as the CLI's --format.", name="format", choices=ARTICLE_FORMATS, flags=()),
+    Setting("request_audit_format", str, DEFAULT_API_FORMAT, "Report format.", name="format", choices=AUDIT_FORMATS, flags=()),
+    # Read from the environment only.
+    Setting(
+        "ct2_cache", Path, None,
+        "Folder for models converted for CTranslate2. Default: the user cache (translate-sum/ct2).",
+        envvar=_env("CT2_CACHE"), flags=(),
+    ),
+    Setting(
+        "keep_freed_memory", bool, True,
+        "0: leave malloc as it is instead of keeping freed blocks for the next decoding step (Linux).",
+        envvar=_env("KEEP_FREED_MEMORY"), flags=(),
+    ),
+)
+
+SETTINGS: Mapping[str, Setting] = _TABLE
+"""Every setting by key."""
+
+
+def setting(key: str) -> Setting:
+    """The setting called `key`; a KeyError lists the keys when there is none."""
+    try:
+        return SETTINGS[key]
+    except KeyError:
+        raise KeyError(f"no setting {key!r}; the settings are {', '.join(SETTINGS)}") from None
+
+
+def default_of(key: str) -> Any:
+    """The default of setting `key` (for the option dataclasses' fields)."""
+    return setting(key).default
+
+
+def envvar_of(key: str) -> str:
+    """The environment variable that sets `key`; a ValueError when it has none."""
+    name = setting(key).envvar
+    if name is None:
+        raise ValueError(f"setting {key} has no environment variable")
+    return name
+
+
+def flag_spellings() -> dict[str, str]:
+    """Library field name -> flag, where the flag is not `--` plus the name dashed.
+
+    For the CLI's `flag_namer`: a hint naming ``strict_language`` reads ``--strict``.
+    """
+    spellings: dict[str, str] = {}
+    for entry in SETTINGS.values():
+        if entry.flags and entry.spelling != "--" + entry.name.replace("_", "-"):
+            spellings.setdefault(entry.name, entry.spelling)
+    return spellings
+
+
+__all__ = [
+    "ARTICLE_FORMATS",
+    "AUDIT_FORMATS",
+    "BATCH_FORMATS",
+    "DEFAULT_API_FORMAT",
+    "DEFAULT_BATCH_FORMAT",
+    "DEFAULT_DEVICE",
+    "DEFAULT_ENGINE",
+    "DEFAULT_LENGTH",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_QUEUE_SIZE",
+    "DEFAULT_REQUEST_TIMEOUT",
+    "DEFAULT_SEGMENT_TOKENS",
+    "DEFAULT_SUMMARIZER",
+    "DEVICES",
+    "ENGINES",
+    "LENGTHS",
+    "QUANTIZATIONS",
+    "SEGMENT_TOKENS_RANGE",
+    "SETTINGS",
+    "SUMMARIZERS",
+    "Setting",
+    "default_of",
+    "envvar_of",
+    "flag_spellings",
+    "setting",
+]
