@@ -9,7 +9,8 @@ for a missing API key and 403 for a wrong one, 503 when the queue is full.
 
 Limits: only French to English; `alternatives` are accepted and answered empty (we
 decode one hypothesis); `format: html` translates each text node on its own, so a
-sentence split by inline tags (`<b>`) is translated in pieces, as in LibreTranslate;
+sentence split by inline tags (`<b>`) is translated in pieces, as in LibreTranslate,
+and control characters that an HTML tree cannot hold (U+0001...) are refused (400);
 file translation (`/translate_file`) and suggestions are not offered; each `q` is read as
 an article, so its paragraphs (blank-line separated) are kept but a hard-wrapped
 paragraph comes back as one line.
@@ -17,6 +18,7 @@ paragraph comes back as one line.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -29,12 +31,35 @@ LANGUAGES = {"fr": "French", "en": "English"}
 PAIRS = {"fr": ["en"], "en": []}
 """What LibreTranslate's /languages lists: each language and the targets it reaches."""
 
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters no XML or lxml tree may hold: C0 controls but tab and newlines, U+FFFE, U+FFFF."""
+
 SKIPPED_TAGS = frozenset({"script", "style", "code", "pre", "noscript", "template"})
 """Elements whose text is not prose: left as they are in `format: html`."""
 
 
 def _missing(name: str) -> ApiError:
     return ApiError(400, f"Invalid request: missing {name} parameter")
+
+
+def _text_field(fields: dict[str, Any], name: str) -> str | None:
+    """A field that must be a string when given (`source`, `target`, `format`)."""
+    value = fields.get(name)
+    if value is not None and not isinstance(value, str):
+        raise ApiError(400, f"Invalid request: {name} must be a string")
+    return value
+
+
+def _check_markup(texts: list[str]) -> None:
+    """Refuse characters HTML's tree cannot hold (lxml would fail on them as a 500)."""
+    for text in texts:
+        unsafe = _NOT_IN_XML.search(text)
+        if unsafe:
+            raise ApiError(
+                400,
+                f"Invalid request: q holds U+{ord(unsafe.group()):04X}, a control character "
+                'that HTML text cannot carry; remove it or send "format": "text"',
+            )
 
 
 def _texts(q: Any) -> list[str]:
@@ -104,7 +129,8 @@ def translate_html(service: Service, markup: str, cancel: Any = None) -> str:
     for (element, attr), original, english in zip(slots, originals, translated):
         lead = original[: len(original) - len(original.lstrip())]
         trail = original[len(original.rstrip()) :]
-        setattr(element, attr, f"{lead}{english}{trail}")
+        # A model's output is not the client's: a stray control character is dropped, not a 500.
+        setattr(element, attr, f"{lead}{_NOT_IN_XML.sub('', english)}{trail}")
     if whole:
         return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>" if "<!doctype" in markup[:20].lower() else None)
     inner = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
@@ -193,7 +219,7 @@ def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[st
     )
     async def translate(request: Request) -> JSONResponse:
         fields = await fields_of(request)
-        q, source, target = fields.get("q"), fields.get("source"), fields.get("target")
+        q, source, target = fields.get("q"), _text_field(fields, "source"), _text_field(fields, "target")
         if not q:
             raise _missing("q")
         if not source:
@@ -207,9 +233,11 @@ def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[st
         texts = _texts(q)
         source, target = str(source).lower(), str(target).lower()
         _check_pair(source, target)
-        text_format = fields.get("format") or "text"
+        text_format = _text_field(fields, "format") or "text"
         if text_format not in ("text", "html"):
             raise ApiError(400, f"{text_format} format is not supported")
+        if text_format == "html":
+            _check_markup(texts)
         detected = None
         if source == "auto":
             plain = [_plain_text(text) if text_format == "html" else text for text in texts]

@@ -13,6 +13,7 @@ from typing import Any, Awaitable, Callable
 from fastapi.responses import JSONResponse
 
 from translate_sum.server.metrics import Metrics
+from translate_sum.server.protocol import ApiError
 
 class BodyLimit:
     """Answer 413 to a request body over `limit` bytes, counted as it arrives."""
@@ -41,7 +42,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:
-                    raise _TooLarge()
+                    raise _TooLarge(413, self._message())
             return message
 
         async def tracked_send(message: dict[str, Any]) -> None:
@@ -57,8 +58,8 @@ class BodyLimit:
                 await JSONResponse({"error": self._message()}, status_code=413)(scope, receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(ApiError):
+    """Raised from the body's `receive`: an ApiError, so the routes' body readers let it through."""
 
 
 class CountRequests:

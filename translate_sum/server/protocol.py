@@ -9,13 +9,16 @@ exceptions into those answers; a hint's setting is spelled as a request field
 (`"strict": false`) or as a server option (`--max-bytes`), never as a CLI flag.
 
 Limits: API keys are compared as given (no hashing, no per-key quotas); a form's
-empty fields count as not given.
+empty fields count as not given; a JSON body is read strictly (no NaN or Infinity,
+no number over 4,300 digits, at most 32 levels deep, no lone surrogates), and
+anything that fails while reading a body is the client's 400, never a 500.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -162,22 +165,31 @@ class Upload:
 
 
 async def read_fields(request: Request) -> tuple[dict[str, Any], dict[str, Upload]]:
-    """The request's fields (JSON object, form or query) and its uploaded files."""
+    """The request's fields (JSON object, form or query) and its uploaded files.
+
+    A body that cannot be read is the client's error, whatever fails while reading
+    it: a one-line 400 (and one log line), never a 500.
+    """
+    try:
+        return await _read_fields(request)
+    except ApiError:  # ours, with its own status (the body limits' 413 and 408 too)
+        raise
+    except Exception as exc:  # noqa: BLE001 - bytes from a client: no parser error is our fault
+        log.warning("refused an unreadable %s body: %s: %s", request.url.path, type(exc).__name__, exc)
+        raise ApiError(400, f"cannot read the request body ({type(exc).__name__}); send JSON, a form or plain text") from None
+
+
+async def _read_fields(request: Request) -> tuple[dict[str, Any], dict[str, Upload]]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     fields: dict[str, Any] = dict(request.query_params)
     uploads: dict[str, Upload] = {}
     if content_type == "application/json":
-        body = await request.body()
-        try:
-            data = json.loads(body) if body.strip() else {}
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ApiError(400, "Invalid JSON format") from None
-        if not isinstance(data, dict):
-            raise ApiError(400, "Invalid JSON format")
-        fields.update(data)
+        fields.update(parse_json_object(await request.body()))
     elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         try:
             form = await request.form()
+        except ApiError:
+            raise
         except Exception as exc:  # a malformed multipart body
             raise ApiError(400, f"cannot read the form: {exc}") from None
         for key, value in form.multi_items():
@@ -191,6 +203,88 @@ async def read_fields(request: Request) -> tuple[dict[str, Any], dict[str, Uploa
         # Kept as bytes: the reader decodes and refuses binary as it does for files.
         uploads["file"] = Upload(None, await request.body())
     return fields, uploads
+
+
+MAX_JSON_DEPTH = 32
+"""Deepest nesting a JSON body may have: our fields need two levels (a list of texts)."""
+
+MAX_INT_DIGITS = 4300
+"""Longest integer a JSON body may hold: Python's own default limit for reading one."""
+
+
+class _BadJson(ValueError):
+    """A JSON body that parses but holds what no field can take (NaN, a huge number)."""
+
+
+def parse_json_object(body: bytes) -> dict[str, Any]:
+    """A JSON body read strictly, as a dict; every refusal a one-line 400 `ApiError`.
+
+    Beyond the grammar: no NaN or Infinity (not JSON, and no field takes them), no
+    number that overflows a float or has more digits than Python converts, no
+    nesting past `MAX_JSON_DEPTH`, no lone surrogate (a `\\ud800` escape is valid JSON
+    but not text). Each would otherwise fail later, as a 500, in code that trusts
+    its strings and numbers.
+    """
+    if not body.strip():
+        return {}
+    try:
+        data = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int)
+    except RecursionError:
+        raise ApiError(400, "Invalid JSON format: nested too deeply") from None
+    except _BadJson as exc:
+        raise ApiError(400, f"Invalid JSON format: {exc}") from None
+    except ValueError:  # the grammar, or bytes that are not UTF-8/16/32
+        raise ApiError(400, "Invalid JSON format") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "Invalid JSON format")
+    _check_json_values(data)
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _BadJson(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadJson(f"the number {text[:20]} is too large")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _BadJson(f"a number has {len(text):,} digits")
+    return int(text)
+
+
+def _check_json_values(data: dict[str, Any]) -> None:
+    """Refuse nesting past MAX_JSON_DEPTH and lone surrogates, naming the top-level field."""
+    for field, value in data.items():
+        stack: list[tuple[Any, int]] = [(field, 1), (value, 1)]
+        while stack:
+            item, depth = stack.pop()
+            if depth > MAX_JSON_DEPTH:
+                raise ApiError(400, f"Invalid JSON format: '{_shown(field)}' is nested more than {MAX_JSON_DEPTH} deep")
+            if isinstance(item, str) and not _is_text(item):
+                raise ApiError(400, f"Invalid JSON format: '{_shown(field)}' holds a lone surrogate (a \\ud800-\\udfff escape), which is not text; send UTF-8")
+            if isinstance(item, dict):
+                stack.extend((part, depth + 1) for pair in item.items() for part in pair)
+            elif isinstance(item, list):
+                stack.extend((part, depth + 1) for part in item)
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """A field name safe to put in an answer: surrogates escaped, at most 40 characters."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")[:40]
 
 
 def validate(model: type[BaseModel], fields: dict[str, Any]) -> Any:
