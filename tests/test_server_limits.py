@@ -1,0 +1,62 @@
+"""The server's limits on a real socket: what a client sees when it sends too much or too slowly.
+
+Each test talks to uvicorn on 127.0.0.1 (tests/serving.py) with the standard library,
+as Python clients such as libretranslatepy do.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+from typing import Iterator
+
+import pytest
+
+from serving import recording_service, running_server
+
+LIMIT = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def url() -> Iterator[str]:
+    with running_server(recording_service(max_bytes=LIMIT)) as address:
+        yield address
+
+
+def _post(url: str, data: object, headers: dict[str, str]) -> urllib.error.HTTPError:
+    request = urllib.request.Request(url, data=data, headers=headers)  # type: ignore[arg-type]
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    return refused.value
+
+
+@pytest.mark.parametrize("size", [5_000_000, 30_000_000], ids=["5MB", "30MB"])
+def test_urllib_sees_the_413_of_a_body_over_the_limit(url: str, size: int) -> None:
+    body = json.dumps({"text": "a" * size}).encode()
+    refused = _post(url + "/v1/translate", body, {"Content-Type": "application/json"})
+    assert refused.code == 413
+    assert "1,000,000-byte limit" in json.loads(refused.read())["error"]
+
+
+def test_urllib_sees_the_413_of_a_chunked_body_counted_as_it_arrives(url: str) -> None:
+    chunks = (b"a" * 65536 for _ in range(480))  # 30 MB with no Content-Length: sent chunked
+    refused = _post(url + "/v1/translate", chunks, {"Content-Type": "text/plain"})
+    assert refused.code == 413
+
+
+def test_a_client_waiting_for_100_continue_gets_the_413_without_sending_the_body(url: str) -> None:
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            b"POST /v1/translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 20000000\r\nExpect: 100-continue\r\n\r\n"
+        )
+        started = time.monotonic()
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += sock.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 413")
+    assert time.monotonic() - started < 2, "the refusal came at once, without waiting for a body"
