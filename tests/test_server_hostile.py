@@ -100,3 +100,31 @@ def test_any_failure_while_reading_a_body_is_a_400_with_one_log_line(
     assert response.status_code == 400
     assert response.json()["error"].startswith("cannot read the request body")
     assert len(caplog.records) == 1 and not caplog.records[0].exc_info
+
+
+ACCENTED = "Le maire a démissionné lundi."
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+def test_a_plain_form_keeps_accented_letters_sent_as_raw_utf8(client: TestClient) -> None:
+    # What `curl -d 'q=Le maire a démissionné lundi.&source=fr&target=en'` sends.
+    raw = f"q={ACCENTED}&source=fr&target=en&api_key=k1".encode("utf-8")
+    response = client.post("/translate", content=raw, headers=FORM)
+    assert response.json() == {"translatedText": f"EN({ACCENTED})"}
+    brief = client.post("/v1/brief", content=f"text={ACCENTED}&api_key=k1".encode("utf-8"), headers=FORM)
+    assert brief.json()["paragraphs"][0]["source"] == ACCENTED
+
+
+def test_a_form_reads_percent_escapes_and_a_declared_charset(client: TestClient) -> None:
+    escaped = client.post("/translate", content=b"q=d%C3%A9mission+lundi&source=fr&target=en&api_key=k1", headers=FORM)
+    assert escaped.json()["translatedText"] == "EN(démission lundi)"
+    latin = {"content-type": "application/x-www-form-urlencoded; charset=ISO-8859-1"}
+    declared = client.post("/translate", content="q=démission&source=fr&target=en&api_key=k1".encode("latin-1"), headers=latin)
+    assert declared.json()["translatedText"] == "EN(démission)"
+
+
+def test_a_form_that_is_not_utf8_is_a_400_not_mojibake(client: TestClient) -> None:
+    response = client.post("/translate", content="q=démission&source=fr&target=en&api_key=k1".encode("latin-1"), headers=FORM)
+    assert response.status_code == 400 and "not valid utf-8" in response.json()["error"]
+    odd = client.post("/translate", content=b"q=x", headers={"content-type": "application/x-www-form-urlencoded; charset=rot13"})
+    assert odd.status_code == 400 and "charset" in odd.json()["error"]

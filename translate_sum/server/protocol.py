@@ -16,10 +16,12 @@ anything that fails while reading a body is the client's 400, never a 500.
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import math
 import secrets
+import urllib.parse
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -180,12 +182,19 @@ async def read_fields(request: Request) -> tuple[dict[str, Any], dict[str, Uploa
 
 
 async def _read_fields(request: Request) -> tuple[dict[str, Any], dict[str, Upload]]:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    header = request.headers.get("content-type", "")
+    content_type = header.split(";")[0].strip().lower()
     fields: dict[str, Any] = dict(request.query_params)
     uploads: dict[str, Upload] = {}
     if content_type == "application/json":
         fields.update(parse_json_object(await request.body()))
-    elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+    elif content_type == "application/x-www-form-urlencoded":
+        # Read here, not by Starlette's parser: it takes bytes that are not
+        # percent-encoded as Latin-1, so curl -d 'q=démission' lost its accents.
+        for key, value in parse_urlencoded(await request.body(), _charset_of(header)):
+            if value != "":  # an HTML form sends its empty fields: they mean "not given"
+                fields[key] = value
+    elif content_type == "multipart/form-data":
         try:
             form = await request.form()
         except ApiError:
@@ -203,6 +212,45 @@ async def _read_fields(request: Request) -> tuple[dict[str, Any], dict[str, Uplo
         # Kept as bytes: the reader decodes and refuses binary as it does for files.
         uploads["file"] = Upload(None, await request.body())
     return fields, uploads
+
+
+def parse_urlencoded(body: bytes, charset: str = "utf-8") -> list[tuple[str, str]]:
+    """The name/value pairs of a urlencoded form, in order.
+
+    Percent-escapes and raw bytes alike are decoded in `charset` (UTF-8 unless the
+    Content-Type names another): `q=d%C3%A9mission` and `q=démission` sent as UTF-8
+    bytes read the same. Bytes that are not text in that charset are a 400.
+    """
+    try:
+        known = codecs.lookup(charset)._is_text_encoding  # not rot13, zlib...
+    except LookupError:
+        known = False
+    if not known:
+        raise ApiError(400, f"unknown charset {charset[:40]!r} in Content-Type; send the form as UTF-8") from None
+    pairs = []
+    for item in body.split(b"&"):
+        if not item:
+            continue
+        name, _, value = item.partition(b"=")
+        pairs.append((_form_text(name, charset), _form_text(value, charset)))
+    return pairs
+
+
+def _form_text(raw: bytes, charset: str) -> str:
+    data = urllib.parse.unquote_to_bytes(raw.replace(b"+", b" "))
+    try:
+        return data.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, f"the form is not valid {charset} text ({exc.reason} at byte {exc.start}); send it as UTF-8") from None
+
+
+def _charset_of(content_type: str) -> str:
+    """The charset parameter of a Content-Type header, UTF-8 when absent."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return "utf-8"
 
 
 MAX_JSON_DEPTH = 32
