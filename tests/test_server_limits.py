@@ -47,16 +47,39 @@ def test_urllib_sees_the_413_of_a_chunked_body_counted_as_it_arrives(url: str) -
     assert refused.code == 413
 
 
-def test_a_client_waiting_for_100_continue_gets_the_413_without_sending_the_body(url: str) -> None:
+def _answer_to_headers(url: str, headers: bytes) -> tuple[bytes, float]:
+    """Send a request's headers and no body; the answer's head and how long it took."""
     host, port = url.removeprefix("http://").rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=10) as sock:
-        sock.sendall(
-            b"POST /v1/translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 20000000\r\nExpect: 100-continue\r\n\r\n"
-        )
+        sock.sendall(headers)
         started = time.monotonic()
         answer = b""
         while b"\r\n\r\n" not in answer:
-            answer += sock.recv(4096)
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    return answer, time.monotonic() - started
+
+
+def test_a_wrong_header_key_is_refused_before_the_body_is_read() -> None:
+    from translate_sum.server.app import AppSettings
+
+    with running_server(recording_service(), AppSettings(api_keys=("team-key",))) as url:
+        answer, seconds = _answer_to_headers(
+            url,
+            b"POST /translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 500000\r\nX-API-Key: guess\r\n\r\n",
+        )
+    assert answer.startswith(b"HTTP/1.1 403"), answer
+    assert seconds < 2
+
+
+def test_a_client_waiting_for_100_continue_gets_the_413_without_sending_the_body(url: str) -> None:
+    answer, seconds = _answer_to_headers(
+        url,
+        b"POST /v1/translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 20000000\r\nExpect: 100-continue\r\n\r\n",
+    )
     assert answer.startswith(b"HTTP/1.1 413")
-    assert time.monotonic() - started < 2, "the refusal came at once, without waiting for a body"
+    assert seconds < 2, "the refusal came at once, without waiting for a body"

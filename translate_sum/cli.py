@@ -517,6 +517,14 @@ def batch(
     help="Accept only requests carrying this key (repeatable; the variable takes several, space-separated). Default: no key needed.",
 )
 @click.option("--cors", "cors_origins", multiple=True, metavar="ORIGIN", help="Let web pages from ORIGIN call the API (repeatable). Default: none.")
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A host name clients may use (the Host header), e.g. a proxy's public name (repeatable; * for any). "
+    "Default: localhost, 127.0.0.1 and [::1] when listening on loopback, any name otherwise.",
+)
 @click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True, envvar="TRANSLATE_SUM_MAX_BYTES", show_envvar=True, help="Refuse request bodies larger than this (413).")
 @click.option("--queue-size", type=click.IntRange(1), default=64, show_default=True, help="Requests worked on or waiting at once; more get 503 with Retry-After.")
 @click.option("--request-timeout", type=click.FloatRange(1), default=300.0, show_default=True, help="Seconds one request may take (504 after).")
@@ -530,6 +538,7 @@ def serve(
     summary_model: str | None,
     api_keys: tuple[str, ...],
     cors_origins: tuple[str, ...],
+    allowed_hosts: tuple[str, ...],
     max_bytes: int,
     queue_size: int,
     request_timeout: float,
@@ -541,6 +550,7 @@ def serve(
     new ones are refused.
     """
     try:
+        from translate_sum.server.access import allowed_hosts_for
         from translate_sum.server.app import AppSettings, create_app
         from translate_sum.server.run import bind, is_loopback, serve as run_server, url_of
         from translate_sum.server.service import Service, ServiceLimits
@@ -558,7 +568,8 @@ def serve(
         limits = ServiceLimits(queue_size=queue_size, request_timeout=request_timeout, max_bytes=max_bytes)
         service = Service(briefer.translator, briefer, limits)
         keys = tuple(key for value in api_keys for key in value.split())
-        app = create_app(service, AppSettings(api_keys=keys, cors_origins=cors_origins))
+        hosts = allowed_hosts_for(host, allowed_hosts)
+        app = create_app(service, AppSettings(api_keys=keys, cors_origins=cors_origins, allowed_hosts=hosts))
         if not keys and not is_loopback(host):
             click.echo(f"Warning: listening on {host} with no --api-key: anyone who reaches this machine can use it.", err=True)
         url = url_of(sock)

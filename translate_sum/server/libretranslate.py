@@ -24,7 +24,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from translate_sum.server.protocol import ApiError, check_key, describe_failure, read_fields, request_key
+from translate_sum.server.access import Keys
+from translate_sum.server.protocol import ApiError, describe_failure, read_fields
 from translate_sum.server.service import Service
 
 LANGUAGES = {"fr": "French", "en": "English"}
@@ -173,13 +174,13 @@ TRANSLATE_DOC: dict[str, Any] = {
 """The request body of `POST /translate` as OpenAPI describes it; the handler reads the fields itself."""
 
 
-def _frontend_settings(service: Service, api_keys: tuple[str, ...]) -> dict[str, Any]:
+def _frontend_settings(service: Service, keys: Keys) -> dict[str, Any]:
     """What LibreTranslate's own web client asks before it shows its form."""
     return {
         "charLimit": service.limits.max_bytes,
         "frontendTimeout": 500,
-        "apiKeys": bool(api_keys),
-        "keyRequired": bool(api_keys),
+        "apiKeys": bool(keys.keys),
+        "keyRequired": bool(keys.keys),
         "suggestions": False,
         "filesTranslation": False,
         "supportedFilesFormat": [],
@@ -187,12 +188,13 @@ def _frontend_settings(service: Service, api_keys: tuple[str, ...]) -> dict[str,
     }
 
 
-def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> None:
-    """Add LibreTranslate's routes to `app`."""
+def add_libretranslate_routes(app: FastAPI, service: Service, keys: Keys) -> None:
+    """Add LibreTranslate's routes to `app`; `keys` refuse as LibreTranslate does."""
 
     async def fields_of(request: Request) -> dict[str, Any]:
+        keys.check_headers(request)  # a wrong header key is refused before the body is read
         fields, _ = await read_fields(request)
-        check_key(api_keys, request_key(request, fields))
+        keys.check(request, fields)  # LibreTranslate's own place: the body's api_key
         return fields
 
     @app.get("/languages", tags=["LibreTranslate"], summary="Supported languages (LibreTranslate)")
@@ -201,7 +203,7 @@ def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[st
 
     @app.get("/frontend/settings", tags=["LibreTranslate"], summary="Client settings (LibreTranslate)")
     async def frontend_settings() -> dict[str, Any]:
-        return _frontend_settings(service, api_keys)
+        return _frontend_settings(service, keys)
 
     @app.post("/detect", tags=["LibreTranslate"], summary="Detect the language of text (LibreTranslate)")
     async def detect_route(request: Request) -> JSONResponse:

@@ -2,14 +2,12 @@
 
 The request bodies (`TranslateBody`, `BriefBody`, `AuditBody`: pydantic models that
 are both the validation and the OpenAPI description), reading a request's fields and
-uploads from JSON, a form or a plain-text body, API keys (refused as LibreTranslate
-refuses them), and `ApiError`: every failure answered as `{"error": "<one line>"}`
+uploads from JSON, a form or a plain-text body, and `ApiError`: every failure answered as `{"error": "<one line>"}`
 with its status. `describe_failure` turns the library's and the service's
 exceptions into those answers; a hint's setting is spelled as a request field
 (`"strict": false`) or as a server option (`--max-bytes`), never as a CLI flag.
 
-Limits: API keys are compared as given (no hashing, no per-key quotas); a form's
-empty fields count as not given; a JSON body is read strictly (no NaN or Infinity,
+Limits: a form's empty fields count as not given; a JSON body is read strictly (no NaN or Infinity,
 no number over 4,300 digits, at most 32 levels deep, no lone surrogates), and
 anything that fails while reading a body is the client's 400, never a 500.
 """
@@ -20,7 +18,6 @@ import codecs
 import json
 import logging
 import math
-import secrets
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -48,11 +45,6 @@ REQUEST_FIELDS = {
     "format": "format",
 }
 """Library setting names (errors' hints) that a request can set, and the field that does."""
-
-MISSING_KEY = "Please contact the server operator to get an API key"
-INVALID_KEY = "Invalid API key"
-"""LibreTranslate's words for a missing and a wrong key (400 and 403)."""
-
 
 def name_option(option: str, value: str | None) -> str:
     """Spell a hint's setting for an API user: a request field, or a server option."""
@@ -345,25 +337,6 @@ def validate(model: type[BaseModel], fields: dict[str, Any]) -> Any:
         if first.get("type") == "extra_forbidden":
             raise ApiError(400, f"unknown field '{where}'; see /docs for the fields") from None
         raise ApiError(400, f"invalid '{where}': {first.get('msg', 'bad value')}") from None
-
-
-def request_key(request: Request, fields: dict[str, Any]) -> str | None:
-    """The API key given as a field, `X-API-Key` or `Authorization: Bearer`."""
-    key = fields.get("api_key") or request.headers.get("x-api-key")
-    auth = request.headers.get("authorization", "")
-    if not key and auth.lower().startswith("bearer "):
-        key = auth[7:].strip()
-    return str(key) if key else None
-
-
-def check_key(api_keys: tuple[str, ...], key: str | None) -> None:
-    """Refuse as LibreTranslate does: no key 400, a wrong key 403."""
-    if not api_keys:
-        return
-    if not key:
-        raise ApiError(400, MISSING_KEY)
-    if not any(secrets.compare_digest(key.encode(), known.encode()) for known in api_keys):
-        raise ApiError(403, INVALID_KEY)
 
 
 def describe_failure(exc: BaseException) -> ApiError:

@@ -25,6 +25,7 @@ from typing import Any, Callable
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 
+from translate_sum.server.access import Keys
 from translate_sum.server.protocol import (
     ERROR_RESPONSES,
     ApiError,
@@ -33,10 +34,8 @@ from translate_sum.server.protocol import (
     TranslateBody,
     Upload,
     body_doc,
-    check_key,
     describe_failure,
     read_fields,
-    request_key,
     validate,
 )
 from translate_sum.server.service import Busy, Progress, Service
@@ -70,10 +69,10 @@ class ArticleRoute:
         return f"/v1/{self.name}"
 
 
-def add_v1_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> None:
+def add_v1_routes(app: FastAPI, service: Service, keys: Keys) -> None:
     """Add `/v1/translate`, `/v1/brief` and `/v1/audit` to `app`."""
     for route in (_translate_route(), _brief_route()):
-        _add_article_route(app, service, api_keys, route)
+        _add_article_route(app, service, keys, route)
 
     @app.post(
         "/v1/audit",
@@ -83,8 +82,9 @@ def add_v1_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> 
         responses=ERROR_RESPONSES,
     )
     async def audit(request: Request) -> Response:
+        keys.check_headers(request)
         fields, uploads = await read_fields(request)
-        check_key(api_keys, request_key(request, fields))
+        keys.check(request, fields)
         body = validate(AuditBody, fields)
         texts = {}
         for name in ("source", "translation"):
@@ -102,11 +102,11 @@ def add_v1_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> 
         return JSONResponse(report_to_dict(result))
 
 
-def _add_article_route(app: FastAPI, service: Service, api_keys: tuple[str, ...], route: ArticleRoute) -> None:
+def _add_article_route(app: FastAPI, service: Service, keys: Keys, route: ArticleRoute) -> None:
     """The one handler shape: request → body and ArticleRequest → job → answer by format."""
 
     async def handle(request: Request) -> Response:
-        body, upload = await _article_fields(request, route.body, api_keys)
+        body, upload = await _article_fields(request, route.body, keys)
         options = body.article_request()
 
         def work(cancel: Any, progress: Progress | None = None) -> Any:
@@ -168,10 +168,11 @@ def stream_job(service: Service, work: Callable[[Any, Progress], dict[str, Any]]
     return StreamingResponse(body(), media_type="application/x-ndjson")
 
 
-async def _article_fields(request: Request, model: type[TranslateBody], api_keys: tuple[str, ...]) -> tuple[Any, Upload | None]:
+async def _article_fields(request: Request, model: type[TranslateBody], keys: Keys) -> tuple[Any, Upload | None]:
     """The request's body model and its uploaded article; exactly one article must come."""
+    keys.check_headers(request)  # a wrong header key is refused before the body is read
     fields, uploads = await read_fields(request)
-    check_key(api_keys, request_key(request, fields))
+    keys.check(request, fields)
     body = validate(model, fields)
     upload = uploads.get("file")
     if upload is None and body.text is None:
