@@ -83,3 +83,54 @@ def test_a_client_waiting_for_100_continue_gets_the_413_without_sending_the_body
     )
     assert answer.startswith(b"HTTP/1.1 413")
     assert seconds < 2, "the refusal came at once, without waiting for a body"
+
+
+@pytest.fixture(scope="module")
+def impatient_url() -> Iterator[str]:
+    from translate_sum.server.app import AppSettings
+
+    with running_server(recording_service(), AppSettings(body_timeout=1.0), header_timeout=1.0) as address:
+        yield address
+
+
+def _trickle(url: str, head: bytes, drip: bytes, seconds: float) -> tuple[bytes, float]:
+    """Send `head`, then `drip` a byte every 0.1 s for up to `seconds`; what came back and when."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=seconds + 5) as sock:
+        started = time.monotonic()
+        sock.sendall(head)
+        sock.setblocking(False)
+        answer = b""
+        for byte in drip[: int(seconds / 0.1)]:
+            try:
+                sock.send(bytes([byte]))
+                answer += sock.recv(4096)
+            except BlockingIOError:
+                pass
+            except OSError:  # closed by the server
+                break
+            if answer:
+                break
+            time.sleep(0.1)
+        return answer, time.monotonic() - started
+
+
+def test_a_body_sent_a_byte_at_a_time_is_refused_with_408_at_the_body_timeout(impatient_url: str) -> None:
+    head = (
+        b"POST /v1/translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\n"
+        b"Content-Length: 1000\r\n\r\n"
+    )
+    answer, seconds = _trickle(impatient_url, head, b"a" * 1000, seconds=10)
+    assert answer.startswith(b"HTTP/1.1 408"), answer
+    assert seconds < 3, f"held for {seconds:.1f} s"
+
+
+def test_a_request_head_sent_a_byte_at_a_time_is_cut_off_at_the_header_timeout(impatient_url: str) -> None:
+    answer, seconds = _trickle(impatient_url, b"GET /health HTTP/1.1\r\n", b"X-Slow: " + b"a" * 1000, seconds=10)
+    assert answer == b""
+    assert seconds < 3, f"held for {seconds:.1f} s"
+
+
+def test_a_normal_request_on_the_impatient_server_is_answered(impatient_url: str) -> None:
+    with urllib.request.urlopen(impatient_url + "/health", timeout=10) as response:
+        assert json.loads(response.read())["status"] == "ok"

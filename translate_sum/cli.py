@@ -528,6 +528,7 @@ def batch(
 @click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True, envvar="TRANSLATE_SUM_MAX_BYTES", show_envvar=True, help="Refuse request bodies larger than this (413).")
 @click.option("--queue-size", type=click.IntRange(1), default=64, show_default=True, help="Requests worked on or waiting at once; more get 503 with Retry-After.")
 @click.option("--request-timeout", type=click.FloatRange(1), default=300.0, show_default=True, help="Seconds one request may take (504 after).")
+@click.option("--body-timeout", type=click.FloatRange(1), default=30.0, show_default=True, help="Seconds a client may take to send a request body (408 after).")
 def serve(
     host: str,
     port: int,
@@ -542,6 +543,7 @@ def serve(
     max_bytes: int,
     queue_size: int,
     request_timeout: float,
+    body_timeout: float,
 ) -> None:
     """Serve the web page, the /v1 API and LibreTranslate's API over HTTP.
 
@@ -569,7 +571,7 @@ def serve(
         service = Service(briefer.translator, briefer, limits)
         keys = tuple(key for value in api_keys for key in value.split())
         hosts = allowed_hosts_for(host, allowed_hosts)
-        app = create_app(service, AppSettings(api_keys=keys, cors_origins=cors_origins, allowed_hosts=hosts))
+        app = create_app(service, AppSettings(api_keys=keys, cors_origins=cors_origins, allowed_hosts=hosts, body_timeout=body_timeout))
         if not keys and not is_loopback(host):
             click.echo(f"Warning: listening on {host} with no --api-key: anyone who reaches this machine can use it.", err=True)
         url = url_of(sock)

@@ -10,7 +10,7 @@ error answers and the middleware.
 
 Every error is `{"error": "<one line>"}` (see `protocol.py`) with a 4xx status (5xx
 only for our own bugs or a refused load): bad input 400, wrong key 403, body too
-large 413, a Host header naming no allowed host 421, queue full 503 with
+large 413, a body still coming after `body_timeout` 408, a Host header naming no allowed host 421, queue full 503 with
 `Retry-After`, time limit 504. Keys and the Host check: see `access.py`.
 
 Limits: CORS is off unless origins are named; the web page needs JavaScript (the
@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from translate_sum.server.access import AccessGuard, Keys
 from translate_sum.server.libretranslate import add_libretranslate_routes
 from translate_sum.server.metrics import Metrics
-from translate_sum.server.middleware import BodyLimit, CountRequests
+from translate_sum.server.middleware import DEFAULT_BODY_TIMEOUT, BodyLimit, CountRequests
 from translate_sum.server.ops import add_ops_routes
 from translate_sum.server.page import add_page_routes
 from translate_sum.server.protocol import ApiError
@@ -57,6 +57,7 @@ class AppSettings:
     api_keys: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
+    body_timeout: float = DEFAULT_BODY_TIMEOUT  # seconds to send a whole request body (408 after)
 
 
 def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI:
@@ -125,5 +126,5 @@ def _add_middleware(app: FastAPI, service: Service, settings: AppSettings, metri
 
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"], allow_headers=["*"])
     app.add_middleware(AccessGuard, allowed_hosts=settings.allowed_hosts)
-    app.add_middleware(BodyLimit, limit=service.limits.max_bytes)
+    app.add_middleware(BodyLimit, limit=service.limits.max_bytes, timeout=settings.body_timeout)
     app.add_middleware(CountRequests, metrics=metrics, routes=routes)

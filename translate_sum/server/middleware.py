@@ -1,4 +1,4 @@
-"""ASGI middleware of the server: the request body limit and request counting.
+"""ASGI middleware of the server: the request body's size and time limits, and request counting.
 
 Limits: the body limit counts bytes as they arrive, so a client that lies about
 Content-Length is cut off at the limit; a body refused after the answer started
@@ -16,6 +16,9 @@ from typing import Any, Awaitable, Callable
 from translate_sum.server.metrics import Metrics
 from translate_sum.server.protocol import ApiError
 
+DEFAULT_BODY_TIMEOUT = 30.0
+"""Seconds a client has to send a request's whole body (nginx's client_body_timeout is per read)."""
+
 DRAIN_BYTES = 64 * 1024 * 1024
 """Most bytes of a refused body read and thrown away so that its client hears the refusal."""
 
@@ -28,7 +31,11 @@ DRAIN_PAUSE = 5.0
 
 class BodyLimit:
     """Answer 413 to a request body over `limit` bytes: by its Content-Length before
-    reading, or counted as it arrives; and read (bounded) what the client still sends.
+    reading, or counted as it arrives; 408 to one still coming `timeout` seconds after
+    the request began; and read (bounded) what a refused client still sends.
+
+    The time limit is on the whole body, not on each read: a client sending a byte
+    every 100 ms would pass any per-read limit and hold a connection for hours.
 
     Clients such as Python's urllib send the whole body before they read the answer:
     closing the connection on an unread body resets it, and they never see the 413.
@@ -37,37 +44,54 @@ class BodyLimit:
     of `DRAIN_PAUSE`), then the connection is closed, as nginx's lingering close.
     """
 
-    def __init__(self, app: Any, limit: int) -> None:
+    def __init__(self, app: Any, limit: int, timeout: float = DEFAULT_BODY_TIMEOUT) -> None:
         self.app = app
         self.limit = limit
+        self.timeout = timeout
 
     def _refusal(self) -> ApiError:
-        return _TooLarge(413, f"the request body is over the server's {self.limit:,}-byte limit; send a shorter article")
+        return _BodyRefused(413, f"the request body is over the server's {self.limit:,}-byte limit; send a shorter article")
+
+    def _too_slow(self) -> ApiError:
+        return _BodyRefused(
+            408,
+            f"the request body did not arrive within the server's {self.timeout:g} s; "
+            "send it faster, or ask the operator to raise --body-timeout",
+        )
 
     async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]], send: Any) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        body = _RequestBody(scope, receive, self.limit, self._refusal)
+        body = _RequestBody(scope, receive, self.limit, self._refusal, time.monotonic() + self.timeout, self._too_slow)
         send = body.lingering(send)
         if body.declared is not None and body.declared > self.limit:
             await self._refusal().response()(scope, body.receive, send)
             return
         try:
             await self.app(scope, body.receive, send)
-        except _TooLarge as exc:  # raised where no exception handler answers it
+        except _BodyRefused as exc:  # raised where no exception handler answers it
             if not body.answered:
                 await exc.response()(scope, body.receive, send)
 
 
-class _TooLarge(ApiError):
-    """Raised from the body's `receive`: an ApiError, so the routes' body readers let it through."""
+class _BodyRefused(ApiError):
+    """Raised from the body's `receive` (too large, or too slow): an ApiError, so the
+    routes' body readers let it through and the app answers it."""
 
 
 class _RequestBody:
-    """One request's body as the application reads it: counted, and drained when refused."""
+    """One request's body as the application reads it: counted, timed, and drained when refused."""
 
-    def __init__(self, scope: dict[str, Any], receive: Any, limit: int, refusal: Callable[[], ApiError]) -> None:
+    def __init__(
+        self,
+        scope: dict[str, Any],
+        receive: Any,
+        limit: int,
+        refusal: Callable[[], ApiError],
+        deadline: float,
+        too_slow: Callable[[], ApiError],
+    ) -> None:
         headers = dict(scope.get("headers", []))
         length = headers.get(b"content-length", b"")
         self.declared = int(length) if length.isdigit() else None
@@ -76,12 +100,21 @@ class _RequestBody:
         self.awaits_continue = headers.get(b"expect", b"").lower() == b"100-continue"
         self.received = 0
         self.answered = False
+        self.timed_out = False
         self._receive = receive
         self._limit = limit
         self._refusal = refusal
+        self._deadline = deadline
+        self._too_slow = too_slow
 
     async def receive(self) -> dict[str, Any]:
-        message = await self._receive()
+        if self.done:  # past the body: waiting for the client to leave is not timed
+            return await self._receive()
+        try:
+            message = await asyncio.wait_for(self._receive(), max(0.0, self._deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            self.timed_out = True  # a slow client is answered, not waited for again
+            raise self._too_slow() from None
         self._note(message)
         if self.received > self._limit:
             raise self._refusal()
@@ -112,7 +145,7 @@ class _RequestBody:
 
     def _worth_draining(self) -> bool:
         # A client waiting for "100 Continue" got the answer instead and sends no body.
-        return not self.done and not (self.awaits_continue and self.received == 0)
+        return not self.done and not self.timed_out and not (self.awaits_continue and self.received == 0)
 
     async def _drain(self) -> None:
         deadline = time.monotonic() + DRAIN_SECONDS

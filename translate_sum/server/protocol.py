@@ -144,6 +144,7 @@ def body_doc(model: type[BaseModel], files: tuple[str, ...]) -> dict[str, Any]:
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "Bad input; the one-line reason in `error`."},
     403: {"description": "Wrong API key."},
+    408: {"description": "Request body still coming after the server's --body-timeout."},
     413: {"description": "Request body over the server's --max-bytes."},
     503: {"description": "Queue full; retry after `Retry-After` seconds."},
     504: {"description": "The request ran past the server's time limit."},
