@@ -1,4 +1,5 @@
-"""The server's limits on a real socket: what a client sees when it sends too much or too slowly.
+"""The server's limits on a real socket: what a client sees when it sends too much or too
+slowly, and what happens to the work of a client that leaves.
 
 Each test talks to uvicorn on 127.0.0.1 (tests/serving.py) with the standard library,
 as Python clients such as libretranslatepy do.
@@ -15,7 +16,7 @@ from typing import Iterator
 
 import pytest
 
-from serving import recording_service, running_server
+from serving import CallRecordingEngine, recording_service, running_server
 
 LIMIT = 1_000_000
 
@@ -134,3 +135,42 @@ def test_a_request_head_sent_a_byte_at_a_time_is_cut_off_at_the_header_timeout(i
 def test_a_normal_request_on_the_impatient_server_is_answered(impatient_url: str) -> None:
     with urllib.request.urlopen(impatient_url + "/health", timeout=10) as response:
         assert json.loads(response.read())["status"] == "ok"
+
+
+class SlowEngine(CallRecordingEngine):
+    """Translates one text at a time, slowly, reporting progress after each: a long article."""
+
+    def generate(self, texts, options, progress=None):  # type: ignore[no-untyped-def]
+        outputs = []
+        for text in texts:
+            time.sleep(0.02)
+            outputs.append(f"EN({text})")
+            self.calls.append([text])
+            if progress:
+                progress(1)
+        return outputs
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["answer", "stream"])
+def test_a_client_that_leaves_cancels_its_work(stream: bool) -> None:
+    engine = SlowEngine()
+    service = recording_service(engine)
+    article = "\n\n".join(f"Paragraphe {i} : le conseil municipal a voté le budget." for i in range(300))  # 6 s of work
+    body = json.dumps({"text": article, "stream": stream}).encode()
+    with running_server(service) as url:
+        host, port = url.removeprefix("http://").rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(
+                b"POST /v1/translate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
+            )
+            deadline = time.monotonic() + 10
+            while not engine.calls:  # the work has started
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+        # The client is gone. Its work stops within a batch or two.
+        time.sleep(0.5)
+        settled = len(engine.calls)
+        time.sleep(0.5)
+        assert len(engine.calls) == settled < 300, f"{len(engine.calls)} of 300 paragraphs translated for nobody"
+        assert service.in_flight == 0

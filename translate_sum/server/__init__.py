@@ -6,6 +6,7 @@
 - `app`: the FastAPI application (web page, `/v1` API, health, metrics, offline docs);
 - `protocol`: request bodies, reading fields, errors as `{"error": ...}`;
 - `access`: API keys (where they may be sent) and the Host check;
+- `jobs`: a request's work admitted or refused (503), cancelled when its client leaves;
 - `middleware`: the body limit and request counting; `metrics`: the `/metrics` page;
 - `libretranslate`: LibreTranslate-compatible routes;
 - `run`: binds the socket, prints the address, runs uvicorn, stops gracefully.

@@ -25,7 +25,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from translate_sum.server.access import Keys
-from translate_sum.server.protocol import ApiError, describe_failure, read_fields
+from translate_sum.server.jobs import run_job
+from translate_sum.server.protocol import ApiError, read_fields
 from translate_sum.server.service import Service
 
 LANGUAGES = {"fr": "French", "en": "English"}
@@ -256,10 +257,7 @@ def add_libretranslate_routes(app: FastAPI, service: Service, keys: Keys) -> Non
             def work(cancel: Any) -> list[str]:
                 return service.translate_texts(texts, cancel)
 
-        try:
-            outputs = await service.run(work)
-        except Exception as exc:
-            raise describe_failure(exc) from exc
+        outputs = await run_job(service, request, work)
         batch = isinstance(q, list)
         result: dict[str, Any] = {"translatedText": outputs if batch else outputs[0]}
         if detected is not None:

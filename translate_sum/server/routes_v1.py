@@ -11,13 +11,15 @@ only in their table row: the body model, the service method and the renderers.
 Errors are raised as `ApiError` (see `protocol.py`); the app answers them.
 
 Limits: one article per request; a stream's progress counts segments, not seconds;
-the queue is checked before a stream starts, so a stream refused later (its time
-limit) ends with an `{"error": ...}` line under a 200.
+a stream is admitted to the queue before its 200 starts (a full queue is a 503), so
+only a failure after that (bad input, its time limit) ends with an `{"error": ...}`
+line under a 200. A request whose client leaves is cancelled (see `jobs.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -34,11 +36,11 @@ from translate_sum.server.protocol import (
     TranslateBody,
     Upload,
     body_doc,
-    describe_failure,
     read_fields,
     validate,
 )
-from translate_sum.server.service import Busy, Progress, Service
+from translate_sum.server.jobs import admit, job_result, run_job
+from translate_sum.server.service import Progress, Service
 
 TEXT_TYPES = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8"}
 """The media type of each text format an article route answers in."""
@@ -92,7 +94,7 @@ def add_v1_routes(app: FastAPI, service: Service, keys: Keys) -> None:
             if (upload is None) == (text is None):
                 raise ApiError(400, f'send the {name} as "{name}" text or as a "{name}_file" upload (one of them)')
             texts[name] = (upload.data, upload.name) if upload is not None else (text, None)
-        result = await run_job(service, lambda cancel: _audit(service, texts))
+        result = await run_job(service, request, lambda cancel: _audit(service, texts))
         if body.format == "md":
             from translate_sum.audit import report_to_markdown
 
@@ -115,7 +117,7 @@ def _add_article_route(app: FastAPI, service: Service, keys: Keys, route: Articl
 
         if body.stream:
             return stream_job(service, lambda cancel, progress: _views(route, work(cancel, progress)))
-        return _answer(route, await run_job(service, work), body)
+        return _answer(route, await run_job(service, request, work), body)
 
     app.post(
         route.path,
@@ -127,31 +129,24 @@ def _add_article_route(app: FastAPI, service: Service, keys: Keys, route: Articl
     )(handle)
 
 
-async def run_job(service: Service, work: Callable[..., Any]) -> Any:
-    """`work(cancel)` run by the service; any failure raised as its `ApiError`."""
-    try:
-        return await service.run(work)
-    except BaseException as exc:
-        if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
-            raise
-        raise describe_failure(exc) from exc
-
-
 def stream_job(service: Service, work: Callable[[Any, Progress], dict[str, Any]]) -> StreamingResponse:
-    """Run `work(cancel, progress)` and answer NDJSON: progress lines, then the result or the error."""
-    if service.in_flight >= service.limits.queue_size:
-        # Refused before the 200 starts, so clients see the 503 and its Retry-After.
-        raise describe_failure(Busy())
+    """Run `work(cancel, progress)` and answer NDJSON: progress lines, then the result or the error.
+
+    The work is admitted before the 200 starts, so a full queue is a 503 with
+    Retry-After, not an error line under a 200. A client that leaves ends the
+    stream (Starlette cancels it), and that cancels the work.
+    """
     loop = asyncio.get_running_loop()
     lines: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
 
     def progress(done: int, total: int) -> None:
         loop.call_soon_threadsafe(lines.put_nowait, {"progress": {"done": done, "total": total}})
 
+    admitted = admit(service, lambda cancel: work(cancel, progress))
+
     async def produce() -> None:
         try:
-            result = await run_job(service, lambda cancel: work(cancel, progress))
-            await lines.put(result)
+            await lines.put(await job_result(admitted))
         except ApiError as exc:
             await lines.put({"error": exc.message, "status": exc.status})
         finally:
@@ -163,7 +158,9 @@ def stream_job(service: Service, work: Callable[[Any, Progress], dict[str, Any]]
             while (line := await lines.get()) is not None:
                 yield json.dumps(line, ensure_ascii=False) + "\n"
         finally:
-            await task
+            task.cancel()  # done already, or its client left: then its work is dropped
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     return StreamingResponse(body(), media_type="application/x-ndjson")
 
