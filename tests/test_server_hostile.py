@@ -128,3 +128,19 @@ def test_a_form_that_is_not_utf8_is_a_400_not_mojibake(client: TestClient) -> No
     assert response.status_code == 400 and "not valid utf-8" in response.json()["error"]
     odd = client.post("/translate", content=b"q=x", headers={"content-type": "application/x-www-form-urlencoded; charset=rot13"})
     assert odd.status_code == 400 and "charset" in odd.json()["error"]
+
+
+@pytest.mark.parametrize("depth", [254, 255, 300, 2000])
+def test_libretranslate_html_translates_text_nested_at_any_depth(client: TestClient, depth: int) -> None:
+    markup = "<div>" * depth + FRENCH + "</div>" * depth
+    response = client.post("/translate", json={"q": markup, "source": "fr", "target": "en", "format": "html", "api_key": "k1"})
+    assert response.status_code == 200
+    assert response.json()["translatedText"] == "<div>" * depth + f"EN({FRENCH})" + "</div>" * depth
+
+
+@pytest.mark.parametrize("source", ["fr", "auto"])
+def test_libretranslate_html_nested_past_the_parser_is_a_400_naming_the_limit(client: TestClient, source: str) -> None:
+    markup = "<div>" * 3000 + FRENCH + "</div>" * 3000
+    response = client.post("/translate", json={"q": markup, "source": source, "target": "en", "format": "html", "api_key": "k1"})
+    assert response.status_code == 400
+    assert "2,048 deep" in response.json()["error"]

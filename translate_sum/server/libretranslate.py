@@ -10,7 +10,8 @@ for a missing API key and 403 for a wrong one, 503 when the queue is full.
 Limits: only French to English; `alternatives` are accepted and answered empty (we
 decode one hypothesis); `format: html` translates each text node on its own, so a
 sentence split by inline tags (`<b>`) is translated in pieces, as in LibreTranslate,
-and control characters that an HTML tree cannot hold (U+0001...) are refused (400);
+control characters that an HTML tree cannot hold (U+0001...) are refused (400), and
+so is markup nested more than 2,048 elements deep (the HTML parser's limit);
 file translation (`/translate_file`) and suggestions are not offered; each `q` is read as
 an article, so its paragraphs (blank-line separated) are kept but a hard-wrapped
 paragraph comes back as one line.
@@ -101,11 +102,34 @@ def judge(text: str) -> dict[str, Any]:
     return {"confidence": round(verdict.confidence * 100, 1), "language": verdict.code}
 
 
-def _plain_text(markup: str) -> str:
+HTML_MAX_DEPTH = 2048
+"""Deepest element nesting `format: html` reads: libxml2's limit with its huge-tree
+option (256 without it, where deeper text vanished and came back empty)."""
+
+
+def _parse_markup(markup: str, whole: bool) -> Any:
+    """The markup's tree, with its text at any depth up to HTML_MAX_DEPTH; deeper is a 400."""
     import lxml.html
 
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    if whole:
+        root = lxml.html.document_fromstring(markup, parser=parser)
+    else:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div", parser=parser)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise ApiError(
+            400,
+            f"Invalid request: q nests HTML elements more than {HTML_MAX_DEPTH:,} deep, "
+            "past what the HTML parser reads; flatten it or send the text alone",
+        )
+    return root
+
+
+def _plain_text(markup: str) -> str:
     try:
-        return lxml.html.fragment_fromstring(markup, create_parent="div").text_content()
+        return _parse_markup(markup, whole=False).text_content()
+    except ApiError:
+        raise
     except Exception:  # not parseable as HTML: judge the raw text
         return markup
 
@@ -115,7 +139,7 @@ def translate_html(service: Service, markup: str, cancel: Any = None) -> str:
     import lxml.html
 
     whole = markup.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
-    root = lxml.html.document_fromstring(markup) if whole else lxml.html.fragment_fromstring(markup, create_parent="div")
+    root = _parse_markup(markup, whole)
     slots: list[tuple[Any, str]] = []
     for element in root.iter():
         if not isinstance(element.tag, str):  # comments, processing instructions
