@@ -184,24 +184,36 @@ def test_slow_request_past_the_time_limit_is_a_504() -> None:
     assert "time limit" in response.json()["error"]
 
 
-def test_api_keys_refused_as_libretranslate_refuses_them() -> None:
+def test_api_keys_missing_is_401_with_www_authenticate_and_wrong_is_403() -> None:
     settings = AppSettings(api_keys=("s3cret", "other"))
     with _client(recording_service(), settings) as client:
         missing = client.post("/v1/translate", json={"text": ARTICLE})
-        assert missing.status_code == 400 and "API key" in missing.json()["error"]
+        assert missing.status_code == 401 and "API key" in missing.json()["error"]
+        assert missing.headers["www-authenticate"].startswith("Bearer")
         wrong = client.post("/v1/translate", json={"text": ARTICLE, "api_key": "nope"})
         assert wrong.status_code == 403 and wrong.json()["error"] == "Invalid API key"
         assert client.post("/v1/translate", json={"text": ARTICLE, "api_key": "s3cret"}).status_code == 200
         assert client.post("/v1/translate", json={"text": ARTICLE}, headers={"Authorization": "Bearer other"}).status_code == 200
-        assert client.get("/metrics").status_code == 400
+        assert client.get("/metrics").status_code == 401
         assert client.get("/metrics", headers={"X-API-Key": "s3cret"}).status_code == 200
         assert client.get("/v1/info", headers={"X-API-Key": "s3cret"}).json()["api_key_required"] is True
+
+
+def test_a_metrics_key_opens_metrics_to_a_scraper_that_cannot_translate() -> None:
+    settings = AppSettings(api_keys=("team-key",), metrics_keys=("scraper-key",))
+    with _client(recording_service(), settings) as client:
+        scraper = {"Authorization": "Bearer scraper-key"}
+        assert client.get("/metrics", headers=scraper).status_code == 200
+        assert client.get("/metrics", headers={"X-API-Key": "team-key"}).status_code == 403
+        assert client.post("/v1/translate", json={"text": ARTICLE}, headers=scraper).status_code == 403
+    with _client(recording_service(), AppSettings(api_keys=("team-key",), metrics_keys=())) as client:
+        assert client.get("/metrics").status_code == 200, "an empty metrics key list leaves /metrics open"
 
 
 def test_info_names_model_paths_only_to_holders_of_a_key() -> None:
     with _client(recording_service(), AppSettings(api_keys=("s3cret",))) as client:
         refused = client.get("/v1/info")
-        assert refused.status_code in (400, 401) and "models" not in refused.json()
+        assert refused.status_code == 401 and "models" not in refused.json()
         assert client.get("/v1/info", headers={"Authorization": "Bearer s3cret"}).json()["models"]
 
 

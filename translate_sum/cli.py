@@ -516,6 +516,14 @@ def batch(
     show_envvar=True,
     help="Accept only requests carrying this key (repeatable; the variable takes several, space-separated). Default: no key needed.",
 )
+@click.option(
+    "--metrics-key",
+    "metrics_keys",
+    multiple=True,
+    envvar="TRANSLATE_SUM_METRICS_KEYS",
+    show_envvar=True,
+    help="/metrics takes this key instead of the API keys: give it to Prometheus as its bearer token; it cannot translate (repeatable).",
+)
 @click.option("--cors", "cors_origins", multiple=True, metavar="ORIGIN", help="Let web pages from ORIGIN call the API (repeatable). Default: none.")
 @click.option(
     "--allowed-host",
@@ -538,6 +546,7 @@ def serve(
     summarizer: str,
     summary_model: str | None,
     api_keys: tuple[str, ...],
+    metrics_keys: tuple[str, ...],
     cors_origins: tuple[str, ...],
     allowed_hosts: tuple[str, ...],
     max_bytes: int,
@@ -571,7 +580,11 @@ def serve(
         service = Service(briefer.translator, briefer, limits)
         keys = tuple(key for value in api_keys for key in value.split())
         hosts = allowed_hosts_for(host, allowed_hosts)
-        app = create_app(service, AppSettings(api_keys=keys, cors_origins=cors_origins, allowed_hosts=hosts, body_timeout=body_timeout))
+        scraper_keys = tuple(key for value in metrics_keys for key in value.split()) or None
+        settings = AppSettings(
+            api_keys=keys, cors_origins=cors_origins, allowed_hosts=hosts, metrics_keys=scraper_keys, body_timeout=body_timeout
+        )
+        app = create_app(service, settings)
         if not keys and not is_loopback(host):
             click.echo(f"Warning: listening on {host} with no --api-key: anyone who reaches this machine can use it.", err=True)
         url = url_of(sock)

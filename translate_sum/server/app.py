@@ -9,7 +9,8 @@ json` document, or md/txt/html), `ops` (`GET /health`, `/v1/info`, `/metrics`),
 error answers and the middleware.
 
 Every error is `{"error": "<one line>"}` (see `protocol.py`) with a 4xx status (5xx
-only for our own bugs or a refused load): bad input 400, wrong key 403, body too
+only for our own bugs or a refused load): bad input 400, no key 401 (400 on
+LibreTranslate's routes, as LibreTranslate answers), wrong key 403, body too
 large 413, a body still coming after `body_timeout` 408, a Host header naming no allowed host 421, queue full 503 with
 `Retry-After`, time limit 504. Keys and the Host check: see `access.py`.
 
@@ -51,12 +52,15 @@ class AppSettings:
     """Who may call the server, from where, and how long a client may take to send.
 
     `allowed_hosts`: the names the Host header may carry (`access.allowed_hosts_for`
-    gives those for a listening address); () accepts any.
+    gives those for a listening address); () accepts any. `metrics_keys`: the keys
+    `/metrics` takes instead of the API keys (a scraper's own bearer token, which
+    cannot translate); () leaves `/metrics` open.
     """
 
     api_keys: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
+    metrics_keys: tuple[str, ...] | None = None  # None: /metrics takes the API keys
     body_timeout: float = DEFAULT_BODY_TIMEOUT  # seconds to send a whole request body (408 after)
 
 
@@ -90,8 +94,10 @@ def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI
     _answer_errors_as_json(app)
     # The order of these calls is the order of the paths in /openapi.json.
     add_page_routes(app)
-    add_ops_routes(app, service, Keys(settings.api_keys, "libretranslate"), metrics)
-    add_v1_routes(app, service, Keys(settings.api_keys, "libretranslate"))
+    api_keys = Keys(settings.api_keys)
+    metrics_keys = api_keys if settings.metrics_keys is None else Keys(settings.metrics_keys)
+    add_ops_routes(app, service, api_keys, metrics_keys, metrics)
+    add_v1_routes(app, service, api_keys)
     add_libretranslate_routes(app, service, Keys(settings.api_keys, "libretranslate"))
     _add_middleware(app, service, settings, metrics)
     return app

@@ -5,9 +5,11 @@ flight); `GET /v1/info` names the models, summarizers and limits; `GET /metrics`
 Prometheus text: request counts and durations by route (`Metrics`, fed by the
 `CountRequests` middleware) and the scheduler's queue and throughput gauges.
 
-Limits: `/v1/info` and `/metrics` ask for the API key when the server has one (the
-first names paths on this machine), sent in a header; `/health` never does (it
-reveals nothing); counters start at zero with each process.
+Limits: `/v1/info` asks for the API key when the server has one (it names paths on
+this machine); `/metrics` asks for the metrics key when one is set (serve
+--metrics-key: give it to Prometheus as its bearer token, it cannot translate),
+else for the API key; keys come in a header; `/health` never asks (it reveals
+nothing); counters start at zero with each process.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from translate_sum.server.service import Service
 from translate_sum.version import __version__
 
 
-def add_ops_routes(app: FastAPI, service: Service, keys: Keys, metrics: Metrics) -> None:
-    """Add `/health`, `/v1/info` and `/metrics` to `app`; the last two need the key."""
+def add_ops_routes(app: FastAPI, service: Service, keys: Keys, metrics_keys: Keys, metrics: Metrics) -> None:
+    """Add `/health`, `/v1/info` (needs an API key) and `/metrics` (needs one of `metrics_keys`)."""
 
     @app.get("/health", tags=["server"], summary="Liveness: answers while the engine works")
     async def health() -> dict[str, Any]:
@@ -45,7 +47,7 @@ def add_ops_routes(app: FastAPI, service: Service, keys: Keys, metrics: Metrics)
 
     @app.get("/metrics", tags=["server"], summary="Prometheus metrics", response_class=PlainTextResponse)
     async def metrics_page(request: Request) -> PlainTextResponse:
-        keys.check(request)
+        metrics_keys.check(request)
         return PlainTextResponse(metrics.render(_gauges(service)), media_type="text/plain; version=0.0.4")
 
 

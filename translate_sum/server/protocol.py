@@ -143,9 +143,11 @@ def body_doc(model: type[BaseModel], files: tuple[str, ...]) -> dict[str, Any]:
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "Bad input; the one-line reason in `error`."},
+    401: {"description": "No API key, and the server has keys (send X-API-Key or Authorization: Bearer)."},
     403: {"description": "Wrong API key."},
     408: {"description": "Request body still coming after the server's --body-timeout."},
     413: {"description": "Request body over the server's --max-bytes."},
+    421: {"description": "The Host header names a host this server does not answer to (--allowed-host)."},
     503: {"description": "Queue full; retry after `Retry-After` seconds."},
     504: {"description": "The request ran past the server's time limit."},
 }
