@@ -144,3 +144,18 @@ def test_libretranslate_html_nested_past_the_parser_is_a_400_naming_the_limit(cl
     response = client.post("/translate", json={"q": markup, "source": source, "target": "en", "format": "html", "api_key": "k1"})
     assert response.status_code == 400
     assert "2,048 deep" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/v1/translate", {"text": FRENCH, "api_key": "k1", "col\nour": 1}),
+        ("/translate", {"q": FRENCH, "source": "de\nX-Injected: 1", "target": "en", "api_key": "k1"}),
+        ("/translate", {"q": FRENCH, "source": "fr", "target": "en", "format": "pdf\r\nmore", "api_key": "k1"}),
+    ],
+)
+def test_an_error_quoting_the_client_stays_one_line(client: TestClient, path: str, body: dict) -> None:
+    response = client.post(path, json=body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "\n" not in error and "\r" not in error

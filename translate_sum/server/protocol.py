@@ -62,6 +62,8 @@ class ApiError(Exception):
     """An error answered as `{"error": message}` with `status`."""
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        # One line whatever the client put in it (a field name, a language code).
+        message = " ".join(message.splitlines())
         super().__init__(message)
         self.status = status
         self.message = message
@@ -172,7 +174,8 @@ async def read_fields(request: Request) -> tuple[dict[str, Any], dict[str, Uploa
     except ApiError:  # ours, with its own status (the body limits' 413 and 408 too)
         raise
     except Exception as exc:  # noqa: BLE001 - bytes from a client: no parser error is our fault
-        log.warning("refused an unreadable %s body: %s: %s", request.url.path, type(exc).__name__, exc)
+        shown = " ".join(str(exc).split())[:200]
+        log.warning("refused an unreadable %s body: %s: %s", request.url.path, type(exc).__name__, shown)
         raise ApiError(400, f"cannot read the request body ({type(exc).__name__}); send JSON, a form or plain text") from None
 
 
@@ -326,8 +329,8 @@ def _is_text(value: str) -> bool:
 
 
 def _shown(name: str) -> str:
-    """A field name safe to put in an answer: surrogates escaped, at most 40 characters."""
-    return name.encode("utf-8", "backslashreplace").decode("utf-8")[:40]
+    """A field name safe to put in a one-line answer: escaped (controls, surrogates), at most 40 characters."""
+    return name.encode("unicode_escape").decode("ascii")[:40]
 
 
 def validate(model: type[BaseModel], fields: dict[str, Any]) -> Any:
