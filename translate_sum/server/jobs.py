@@ -5,8 +5,9 @@ answered as `ApiError`, and cancelled when the client leaves.
 which must be refused (503) before its 200 starts.
 
 Limits: a client that leaves is noticed when its connection closes, not when it
-merely stops reading; its work stops at the next engine batch (a batch under way
-finishes) and only when no other request shares that engine call.
+merely stops reading; its work stops at its next token count while the article is
+segmented, or at the next engine batch (a batch under way finishes, and a call is
+stopped only when no other request shares it); reading and cleaning run to their end.
 """
 
 from __future__ import annotations

@@ -309,6 +309,10 @@ class SharedEngine:
         return getattr(self._engine, name)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        # Segmenting a long article counts tokens again and again before any segment
+        # is queued: a request that gave up stops here too, not only at the engine.
+        if self._cancel is not None and self._cancel.cancelled.is_set():
+            raise JobCancelled("the request was cancelled while its article was being segmented")
         return self._scheduler.count_tokens(self._engine, texts)
 
     def default_options(self) -> DecodeOptions:
