@@ -42,15 +42,17 @@ def recording_service(engine: Any = None, **limits: Any) -> Service:
 
 
 @contextlib.contextmanager
-def running_server(service: Service, settings: AppSettings | None = None) -> Iterator[str]:
-    """Serve `service` with uvicorn on 127.0.0.1 (a free port) in a thread; yields the URL."""
+def running_server(service: Service, settings: AppSettings | None = None, **config: Any) -> Iterator[str]:
+    """Serve `service` with uvicorn on 127.0.0.1 (a free port) in a thread; yields the URL.
+
+    `config`: keyword arguments of `run.server_config` (`header_timeout`...).
+    """
     import uvicorn
 
-    from translate_sum.server.run import bind, url_of
+    from translate_sum.server.run import bind, server_config, url_of
 
     sock = bind("127.0.0.1", 0)
-    config = uvicorn.Config(create_app(service, settings), log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(server_config(create_app(service, settings), **config))
     # Outside the main thread uvicorn leaves signals alone; it stops through should_exit.
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -42,6 +42,7 @@ class Handler(BaseHTTPRequestHandler):
             "/big-undeclared": self.big_without_length,
             "/slow": self.slow,
             "/trickle": self.trickle,
+            "/slow-headers": self.slow_headers,
             "/report.pdf": lambda: self.send(200, b"%PDF-1.7\n", "application/pdf"),
         }
         routes.get(self.path, lambda: self.send(404, b"not here", "text/plain"))()
@@ -82,6 +83,18 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 return
             time.sleep(0.1)
+        self.close_connection = True
+
+    def slow_headers(self) -> None:
+        # Each header line comes within the socket timeout; the head as a whole never does.
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
+            for i in range(int(SLOW_SECONDS / 0.1) + 10):
+                self.wfile.write(f"X-Slow-{i}: yes\r\n".encode())
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
+            pass
         self.close_connection = True
 
     def log_message(self, *args: object) -> None:
@@ -146,9 +159,10 @@ def test_plain_text_is_read_in_the_charset_the_server_declares(server: str) -> N
         ("/big-undeclared", "over the 1,000-byte limit"),
         ("/slow", f"no answer within {TIMEOUT:g} s"),
         ("/trickle", f"did not arrive within {TIMEOUT:g} s"),
+        ("/slow-headers", f"did not arrive within {TIMEOUT:g} s"),
         ("/report.pdf", "gives application/pdf, not a web page"),
     ],
-    ids=["404", "loop", "too-big", "too-big-undeclared", "slow", "trickle", "pdf"],
+    ids=["404", "loop", "too-big", "too-big-undeclared", "slow", "trickle", "slow-headers", "pdf"],
 )
 def test_a_failed_fetch_is_one_line_naming_the_address(server: str, path: str, reason: str) -> None:
     started = time.monotonic()

@@ -203,3 +203,30 @@ def test_arbitrary_unicode_gives_a_page_or_an_input_error(text):
     except InputError:
         return
     assert page.paragraphs and all(p == " ".join(p.split()) for p in page.paragraphs)
+
+
+def _deep_page(depth: int, text: str) -> str:
+    return "<html><head><title>Page</title></head><body>" + "<div>" * depth + f"<p>{text}</p>" + "</div>" * depth + "</body></html>"
+
+
+def test_page_nested_past_the_parser_limit_says_so_not_no_article_text():
+    text = "Le conseil municipal a voté mardi soir le budget des transports pour l'année prochaine, après un long débat."
+    with pytest.raises(InputError, match="nests its elements more than 256 deep") as caught:
+        extract_article(_deep_page(10_000, text))
+    assert "No article text found" not in str(caught.value)
+
+
+def test_page_nested_within_the_parser_limit_is_read():
+    text = "Le conseil municipal a voté mardi soir le budget des transports pour l'année prochaine, après un long débat."
+    assert text in _joined(extract_article(_deep_page(200, text)))
+
+
+def test_page_with_its_article_shallow_and_deep_junk_is_read_with_a_warning(caplog):
+    article = "".join(
+        f"<p>Le conseil municipal a voté mardi soir le budget numéro {i} des transports, après un long débat.</p>" for i in range(5)
+    )
+    page = f"<html><body><article>{article}</article>" + "<div>" * 400 + "pied de page" + "</div>" * 400 + "</body></html>"
+    with caplog.at_level("WARNING", logger="translate_sum.html"):
+        extracted = extract_article(page)
+    assert len(extracted.paragraphs) == 5
+    assert "more than 256 deep" in caplog.text

@@ -184,18 +184,49 @@ def test_slow_request_past_the_time_limit_is_a_504() -> None:
     assert "time limit" in response.json()["error"]
 
 
-def test_api_keys_refused_as_libretranslate_refuses_them() -> None:
+def test_api_keys_missing_is_401_with_www_authenticate_and_wrong_is_403() -> None:
     settings = AppSettings(api_keys=("s3cret", "other"))
     with _client(recording_service(), settings) as client:
         missing = client.post("/v1/translate", json={"text": ARTICLE})
-        assert missing.status_code == 400 and "API key" in missing.json()["error"]
+        assert missing.status_code == 401 and "API key" in missing.json()["error"]
+        assert missing.headers["www-authenticate"].startswith("Bearer")
         wrong = client.post("/v1/translate", json={"text": ARTICLE, "api_key": "nope"})
         assert wrong.status_code == 403 and wrong.json()["error"] == "Invalid API key"
         assert client.post("/v1/translate", json={"text": ARTICLE, "api_key": "s3cret"}).status_code == 200
         assert client.post("/v1/translate", json={"text": ARTICLE}, headers={"Authorization": "Bearer other"}).status_code == 200
-        assert client.get("/metrics").status_code == 400
+        assert client.get("/metrics").status_code == 401
         assert client.get("/metrics", headers={"X-API-Key": "s3cret"}).status_code == 200
-        assert client.get("/v1/info").json()["api_key_required"] is True
+        assert client.get("/v1/info", headers={"X-API-Key": "s3cret"}).json()["api_key_required"] is True
+
+
+def test_a_metrics_key_opens_metrics_to_a_scraper_that_cannot_translate() -> None:
+    settings = AppSettings(api_keys=("team-key",), metrics_keys=("scraper-key",))
+    with _client(recording_service(), settings) as client:
+        scraper = {"Authorization": "Bearer scraper-key"}
+        assert client.get("/metrics", headers=scraper).status_code == 200
+        assert client.get("/metrics", headers={"X-API-Key": "team-key"}).status_code == 403
+        assert client.post("/v1/translate", json={"text": ARTICLE}, headers=scraper).status_code == 403
+    with _client(recording_service(), AppSettings(api_keys=("team-key",), metrics_keys=())) as client:
+        assert client.get("/metrics").status_code == 200, "an empty metrics key list leaves /metrics open"
+
+
+def test_info_names_model_paths_only_to_holders_of_a_key() -> None:
+    with _client(recording_service(), AppSettings(api_keys=("s3cret",))) as client:
+        refused = client.get("/v1/info")
+        assert refused.status_code == 401 and "models" not in refused.json()
+        assert client.get("/v1/info", headers={"Authorization": "Bearer s3cret"}).json()["models"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/languages"), ("GET", "/v1/info"), ("GET", "/metrics"), ("GET", "/"), ("POST", "/translate"), ("POST", "/v1/translate")],
+)
+def test_a_key_in_the_address_is_refused_on_every_route(method: str, path: str) -> None:
+    # Proxies and access logs keep addresses: the key must travel in a header or the body.
+    with _client(recording_service(), AppSettings(api_keys=("s3cret",))) as client:
+        response = client.request(method, f"{path}?api_key=s3cret", json={"text": ARTICLE} if method == "POST" else None)
+    assert response.status_code == 400
+    assert "X-API-Key header" in response.json()["error"]
 
 
 def test_no_cors_headers_unless_an_origin_is_named() -> None:
@@ -266,3 +297,26 @@ def test_abstractive_brief_runs_the_summary_model_through_the_scheduler(tiny_mar
     assert response.json()["models"]["summary"].startswith((str(tiny_bart_dir), "extractive (fallback"))
     assert extractive.json()["models"]["summary"] == "extractive"
     assert service.scheduler.calls >= 2, "translation and summary both went through the scheduler"
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("localhost:8000", 200), ("127.0.0.1", 200), ("[::1]:8000", 200), ("LOCALHOST.", 200),
+     ("rebind.example:8000", 421), ("127.0.0.1.rebind.example", 421), ("news.example.org", 200), ("a.b.example.org:80", 421)],
+)
+def test_host_header_must_name_an_allowed_host(host: str, status: int) -> None:
+    from translate_sum.server.access import LOOPBACK_HOSTS
+
+    settings = AppSettings(allowed_hosts=(*LOOPBACK_HOSTS, "news.example.org"))
+    with _client(recording_service(), settings) as client:
+        response = client.get("/health", headers={"Host": host})
+    assert response.status_code == status
+
+
+def test_allowed_hosts_follow_the_listening_address() -> None:
+    from translate_sum.server.access import LOOPBACK_HOSTS, allowed_hosts_for
+
+    assert allowed_hosts_for("127.0.0.1") == LOOPBACK_HOSTS == allowed_hosts_for("localhost")
+    assert allowed_hosts_for("0.0.0.0") == (), "on the network without names: any Host"
+    assert allowed_hosts_for("0.0.0.0", ("news.example.org",)) == (*LOOPBACK_HOSTS, "news.example.org")
+    assert allowed_hosts_for("127.0.0.1", ("*",)) == ()

@@ -17,6 +17,7 @@ import pytest
 from prerequisites import require_chromium, require_module
 from serving import running_server
 from translate_sum.pipeline import Briefer, load_translator
+from translate_sum.server.app import AppSettings
 from translate_sum.server.service import Service
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -32,9 +33,13 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def server_url(tiny_marian_echo_dir: Path) -> Iterator[str]:
-    translator = load_translator(str(tiny_marian_echo_dir), engine="transformers", device="cpu")
-    with running_server(Service(translator, Briefer(translator))) as url:
+def echo_translator(tiny_marian_echo_dir: Path) -> Any:
+    return load_translator(str(tiny_marian_echo_dir), engine="transformers", device="cpu")
+
+
+@pytest.fixture(scope="module")
+def server_url(echo_translator: Any) -> Iterator[str]:
+    with running_server(Service(echo_translator, Briefer(echo_translator))) as url:
         yield url
 
 
@@ -104,10 +109,31 @@ def test_page_reads_at_phone_width_without_sideways_scrolling(browser: Any, serv
     english = page.locator("#result tr.para td[lang=en]").nth(4).bounding_box()
     assert english["y"] >= french["y"] + french["height"] - 1, "at phone width English comes below French"
     assert page.locator("#progress-box").is_hidden(), "the progress bar goes once the brief is shown"
+    caption = page.locator("#result table.side-by-side caption").bounding_box()
+    table = page.locator("#result table.side-by-side").bounding_box()
+    assert caption["width"] >= table["width"] * 0.9, "the caption spans the table, not one narrow column"
     page.screenshot(path=str(_screenshot_dir(tmp_path) / "phone.png"), full_page=False)
     page.locator("#result tr#p-5").scroll_into_view_if_needed()
     page.screenshot(path=str(_screenshot_dir(tmp_path) / "phone-paragraphs.png"), full_page=False)
     page.close()
+
+
+def test_a_server_with_a_key_opens_the_key_field_and_says_so(browser: Any, echo_translator: Any) -> None:
+    settings = AppSettings(api_keys=("team-key",))
+    with running_server(Service(echo_translator, Briefer(echo_translator)), settings) as url:
+        page = browser.new_page()
+        page.goto(url + "/")
+        alert = page.get_by_role("alert")
+        alert.wait_for(timeout=30_000)
+        assert alert.inner_text() == "This server needs an API key: enter it under Options."
+        assert page.get_by_label("API key").is_visible(), "the key field is open, not hidden in closed Options"
+        page.get_by_label("API key").fill("team-key")
+        page.get_by_label("API key").dispatch_event("change")
+        page.get_by_label("Paste a French article").fill("Le maire a présenté mardi un plan pour les transports.")
+        page.get_by_role("button", name="Translate and brief").click()
+        page.wait_for_selector("#result table.side-by-side", timeout=120_000)
+        assert alert.is_hidden()
+        page.close()
 
 
 def test_bad_input_shows_the_one_line_reason(browser: Any, server_url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -66,3 +67,32 @@ def test_past_the_queue_size_requests_get_503_and_the_rest_are_answered() -> Non
         else:
             assert isinstance(answer, dict) and "busy" in str(answer["error"])
     assert refused.status_code == 200, "once the queue drains, requests are served again"
+
+
+
+def test_streams_past_the_queue_size_get_503_not_an_error_line_under_200() -> None:
+    # All in one event loop, so every handler runs before any stream starts its work:
+    # a check that only looks at the queue lets them all through.
+    import asyncio
+
+    from translate_sum.server.app import create_app
+
+    service = recording_service(CallRecordingEngine(delay=0.3), queue_size=2)
+
+    async def post_streams() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=create_app(service))
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            texts = [_article(i) for i in range(6)]
+            return await asyncio.gather(*(client.post("/v1/translate", json={"text": t, "stream": True}) for t in texts))
+
+    service.start()
+    try:
+        responses = asyncio.run(post_streams())
+    finally:
+        service.stop()
+    assert sorted(response.status_code for response in responses) == [200, 200, 503, 503, 503, 503]
+    for response in responses:
+        if response.status_code == 200:
+            assert "result" in json.loads(response.text.splitlines()[-1]), "a 200 stream ends with its result"
+        else:
+            assert int(response.headers["retry-after"]) > 0

@@ -91,3 +91,18 @@ def test_a_port_in_use_is_one_line_and_exit_1(tiny_marian_dir: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip().startswith("Error: cannot listen on 127.0.0.1")
     assert "Traceback" not in result.stderr
+
+
+def test_a_loopback_server_answers_only_to_its_own_names_and_the_allowed_ones(tiny_marian_dir: Path) -> None:
+    # DNS rebinding: a page on rebind.example that resolves its name to 127.0.0.1
+    # still sends "Host: rebind.example"; the server must not answer it.
+    process, url = _start(tiny_marian_dir, "--allowed-host", "translate.example.org")
+    port = url.rsplit(":", 1)[1]
+    try:
+        rebound = httpx.get(f"{url}/v1/info", headers={"Host": f"rebind.example:{port}"}, timeout=10)
+        assert rebound.status_code == 421 and "--allowed-host" in rebound.json()["error"]
+        for name in (f"localhost:{port}", f"127.0.0.1:{port}", "translate.example.org"):
+            assert httpx.get(f"{url}/v1/info", headers={"Host": name}, timeout=10).status_code == 200, name
+    finally:
+        process.terminate()
+        process.wait(60)

@@ -103,6 +103,35 @@ def test_a_cancelled_request_is_dropped_before_its_call_starts() -> None:
     assert engine.calls == [["Occupé."]]
 
 
+def test_a_cancelled_request_stops_while_its_article_is_segmented(scheduler: BatchScheduler) -> None:
+    cancel = CancelToken()
+    shared = scheduler.wrap(CallRecordingEngine(), cancel)
+    assert shared.count_tokens(["Le maire a parlé."]) == [5]
+    cancel.cancel()
+    with pytest.raises(JobCancelled):
+        shared.count_tokens(["Le maire a parlé."])
+
+
+def test_a_running_call_stops_at_its_next_batch_once_every_request_gave_up(scheduler: BatchScheduler) -> None:
+    class Batched(CallRecordingEngine):
+        def generate(self, texts, options, progress=None):  # type: ignore[no-untyped-def]
+            outputs = []
+            for text in texts:  # one text per batch
+                time.sleep(0.02)
+                self.calls.append([text])
+                outputs.append(f"EN({text})")
+                if progress:
+                    progress(1)
+            return outputs
+
+    engine = Batched()
+    cancel = CancelToken()
+    threading.Timer(0.2, cancel.cancel).start()
+    with pytest.raises(JobCancelled):
+        scheduler.wrap(engine, cancel).generate([f"Phrase {i}." for i in range(200)], DecodeOptions())
+    assert len(engine.calls) < 50, "the call went on after its only request gave up"
+
+
 def test_health_answers_while_a_long_translation_runs() -> None:
     service = recording_service(CallRecordingEngine(delay=1.5))
     with TestClient(create_app(service)) as client, ThreadPoolExecutor(1) as pool:

@@ -1,7 +1,8 @@
 """Fetch an article given by its web address (http:// or https://).
 
 The page is downloaded with the standard library's `urllib`: redirects are followed
-(at most 10, loops refused), the whole download must finish within a time limit,
+(at most 10, loops refused), the whole download (connecting, the answer's headers
+and its body) must finish within a time limit, enforced by shutting its sockets,
 and the body may not exceed a size limit, checked against the declared length
 before reading and against the bytes read while reading. The reader then extracts
 the article exactly as from a saved page (`reader.parse_article`).
@@ -20,10 +21,12 @@ Limits:
 
 from __future__ import annotations
 
+import http.client
 import logging
 import re
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -31,6 +34,7 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from translate_sum.version import __version__
 from translate_sum.errors import Hint, InputError
@@ -130,7 +134,11 @@ def _safe_segment(text: str) -> str:
 
 
 def fetch(url: str, *, max_bytes: int, timeout: float = DEFAULT_TIMEOUT) -> FetchedPage:
-    """Download the page at `url`; raise `InputError` with the reason in words."""
+    """Download the page at `url`; raise `InputError` with the reason in words.
+
+    `timeout` bounds the whole download: connecting, the answer's headers (a server
+    may send them one at a time) and its body, redirects included.
+    """
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(
         url,
@@ -140,35 +148,130 @@ def fetch(url: str, *, max_bytes: int, timeout: float = DEFAULT_TIMEOUT) -> Fetc
             "Accept-Language": "fr,en;q=0.5",
         },
     )
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            headers: Message = response.headers
-            content_type = headers.get_content_type()
-            if content_type not in TEXT_TYPES:
-                raise InputError(
-                    f"{url}: the address gives {content_type}, not a web page or text",
-                    Hint("give the address of the article's page"),
-                )
-            declared = headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise _too_big(url, max_bytes, f"{int(declared):,} bytes")
-            data = _read_within(response, url, max_bytes, deadline, timeout)
-            final = response.geturl()
-    except InputError:
-        raise
-    except urllib.error.HTTPError as exc:
+    with _Watchdog(deadline) as watchdog:
+        try:
+            page = _download(watchdog, request, url, max_bytes, deadline, timeout)
+        except InputError:
+            raise
+        except Exception as exc:
+            if watchdog.fired:  # the sockets were shut at the deadline: whatever broke, that is why
+                raise _late(url, timeout) if watchdog.answered else _failure(url, TimeoutError(), timeout) from exc
+            raise _failure(url, exc, timeout) from exc
+        if watchdog.fired:  # a body cut short at the deadline reads as a short body
+            raise _late(url, timeout)
+    if page.url != url:
+        log.info("%s: redirected to %s", url, page.url)
+    return page
+
+
+def _download(watchdog: "_Watchdog", request: urllib.request.Request, url: str, max_bytes: int, deadline: float, timeout: float) -> FetchedPage:
+    with _opener(watchdog).open(request, timeout=timeout) as response:
+        watchdog.answered = True  # an answer came (its head maybe cut at the deadline): late, not unanswered
+        headers: Message = response.headers
+        content_type = headers.get_content_type()
+        if content_type not in TEXT_TYPES:
+            raise InputError(
+                f"{url}: the address gives {content_type}, not a web page or text",
+                Hint("give the address of the article's page"),
+            )
+        declared = headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise _too_big(url, max_bytes, f"{int(declared):,} bytes")
+        data = _read_within(response, url, max_bytes, deadline, timeout)
+        return FetchedPage(url=response.geturl(), data=data, content_type=content_type, charset=headers.get_content_charset())
+
+
+def _failure(url: str, exc: Exception, timeout: float) -> InputError:
+    """A failed download in words."""
+    if isinstance(exc, urllib.error.HTTPError):
         if 300 <= exc.code < 400:  # urllib gave up: a loop, or too many redirects
-            raise InputError(f"{url}: the address redirects in a loop", Hint("check the address in a browser")) from exc
-        raise InputError(f"{url}: the server answered {exc.code} {exc.reason}", _hint_for_status(exc.code)) from exc
-    except urllib.error.URLError as exc:
-        raise InputError(f"{url}: {_network_reason(exc.reason, timeout)}", Hint("check the address and the network")) from exc
-    except (TimeoutError, socket.timeout) as exc:
-        raise InputError(f"{url}: no answer within {timeout:g} s", Hint("try again later, or save the page and give the file")) from exc
-    except (OSError, ValueError) as exc:  # a connection reset mid-body, a malformed address
-        raise InputError(f"{url}: {_network_reason(exc, timeout)}", Hint("check the address and the network")) from exc
-    if final != url:
-        log.info("%s: redirected to %s", url, final)
-    return FetchedPage(url=final, data=data, content_type=content_type, charset=headers.get_content_charset())
+            return InputError(f"{url}: the address redirects in a loop", Hint("check the address in a browser"))
+        return InputError(f"{url}: the server answered {exc.code} {exc.reason}", _hint_for_status(exc.code))
+    if isinstance(exc, urllib.error.URLError):
+        return InputError(f"{url}: {_network_reason(exc.reason, timeout)}", Hint("check the address and the network"))
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return InputError(f"{url}: no answer within {timeout:g} s", Hint("try again later, or save the page and give the file"))
+    # A connection reset mid-body, a malformed address or answer.
+    return InputError(f"{url}: {_network_reason(exc, timeout)}", Hint("check the address and the network"))
+
+
+def _late(url: str, timeout: float) -> InputError:
+    return InputError(f"{url}: the page did not arrive within {timeout:g} s", Hint("try again later, or save the page and give the file"))
+
+
+class _Watchdog:
+    """Shuts the download's sockets at the deadline, so no wait outlasts it.
+
+    A socket timeout bounds each wait, not their sum: a server sending its headers one
+    every 2 s kept a 30 s download going for 50 s. Every connection the download
+    opens (redirects too) is watched; at the deadline they are shut down, which wakes
+    whatever read or write is waiting on them.
+    """
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.fired = False
+        self.answered = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Watchdog":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def remaining(self) -> float:
+        return max(0.001, self.deadline - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            fired = self.fired
+        if fired:
+            _shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        # The plain socket's shutdown, also for TLS: the SSL layer's would touch state
+        # the reading thread is using.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+def _opener(watchdog: _Watchdog) -> urllib.request.OpenerDirector:
+    """urllib's opener (proxies, redirects...) whose connections `watchdog` watches."""
+
+    def watched(base: type[http.client.HTTPConnection]) -> Any:
+        class Watched(base):  # type: ignore[misc, valid-type]
+            def connect(self) -> None:
+                self.timeout = min(self.timeout, watchdog.remaining()) if isinstance(self.timeout, (int, float)) else watchdog.remaining()
+                super().connect()
+                watchdog.watch(self.sock)
+
+        return Watched
+
+    class HTTP(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> Any:
+            return self.do_open(watched(http.client.HTTPConnection), req)
+
+    class HTTPS(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> Any:
+            return self.do_open(watched(http.client.HTTPSConnection), req, context=self._context)
+
+    return urllib.request.build_opener(HTTP(), HTTPS())
 
 
 def _read_within(response, url: str, max_bytes: int, deadline: float, timeout: float) -> bytes:  # type: ignore[no-untyped-def]
@@ -181,7 +284,7 @@ def _read_within(response, url: str, max_bytes: int, deadline: float, timeout: f
     size = 0
     while True:
         if time.monotonic() > deadline:
-            raise InputError(f"{url}: the page did not arrive within {timeout:g} s", Hint("try again later, or save the page and give the file"))
+            raise _late(url, timeout)
         chunk = response.read1(_CHUNK) if hasattr(response, "read1") else response.read(_CHUNK)
         if not chunk:
             return b"".join(chunks)

@@ -11,6 +11,8 @@ Limits:
 - In-body furniture that a newsroom writes as ordinary paragraphs ("Lire aussi : ...",
   photo credits) is kept here; `translate_sum.clean` marks it.
 - `date` is what the page declares (meta tags, JSON-LD, URL); it may be missing.
+- Elements nested more than 256 deep are not read (the HTML parser's limit): a page
+  whose text lies only there is refused saying so; otherwise a warning is logged.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ _SNIFF_CHARS = 4096
 _MIN_TAGS_FOR_FRAGMENT = 4
 
 _CELL_SEPARATOR = " | "
+
+PARSER_MAX_DEPTH = 256
+"""Deepest element nesting the HTML parser (libxml2, as trafilatura calls it) reads."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,13 @@ def extract_article(html: str, url: str | None = None) -> ExtractedPage:
     )
     body = getattr(document, "body", None)
     paragraphs = _body_paragraphs(body) if body is not None else []
+    if _nests_too_deep(html):
+        if not paragraphs:
+            raise InputError(
+                f"This HTML page nests its elements more than {PARSER_MAX_DEPTH} deep, past what the HTML "
+                "parser reads, so no article text was found in it: paste the article's text instead."
+            )
+        logger.warning("this HTML page nests elements more than %d deep; text below that depth was not read", PARSER_MAX_DEPTH)
     if not paragraphs:
         raise InputError(
             "No article text found in this HTML page: save the article page itself "
@@ -104,6 +116,22 @@ def extract_article(html: str, url: str | None = None) -> ExtractedPage:
     )
     logger.debug("extracted %d paragraphs from HTML (title %r)", len(page.paragraphs), page.title)
     return page
+
+
+def _nests_too_deep(html: str) -> bool:
+    """Whether parsing `html` stops at the parser's depth limit, as trafilatura's parse does.
+
+    Past the limit libxml2 drops the deeper elements, text and all, without an error
+    a caller sees; its error log says so.
+    """
+    import lxml.html
+
+    parser = lxml.html.HTMLParser(encoding="utf-8")  # trafilatura's limits (no huge_tree)
+    try:
+        lxml.html.document_fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    except Exception:  # noqa: BLE001 - unparseable pages are trafilatura's to report
+        return False
+    return any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log)
 
 
 def _body_paragraphs(body) -> list[str]:  # body: lxml element in trafilatura's XML schema

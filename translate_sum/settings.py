@@ -75,6 +75,9 @@ DEFAULT_QUEUE_SIZE = 64
 """Requests the server works on or holds at once; more are refused with 503."""
 DEFAULT_REQUEST_TIMEOUT = 300.0
 """Seconds one request may take on the server (504 after)."""
+DEFAULT_BODY_TIMEOUT = 30.0
+"""Seconds a client has to send a request's whole body (408 after); nginx's
+client_body_timeout is per read, which a byte every few seconds defeats."""
 
 
 @dataclass(frozen=True)
@@ -267,8 +270,20 @@ _TABLE = _table(
         flags=("--api-key",), envvar=_env("API_KEYS"), multiple=True,
     ),
     Setting(
+        "metrics_keys", str, (),
+        "/metrics takes this key instead of the API keys: give it to Prometheus as its bearer "
+        "token; it cannot translate (repeatable; the variable takes several, space-separated).",
+        flags=("--metrics-key",), envvar=_env("METRICS_KEYS"), multiple=True,
+    ),
+    Setting(
         "cors_origins", str, (), "Let web pages from ORIGIN call the API (repeatable). Default: none.",
         flags=("--cors",), metavar="ORIGIN", multiple=True,
+    ),
+    Setting(
+        "allowed_hosts", str, (),
+        "A host name clients may use (the Host header), e.g. a proxy's public name (repeatable; * for any). "
+        "Default: localhost, 127.0.0.1 and [::1] when listening on loopback, any name otherwise.",
+        flags=("--allowed-host",), metavar="NAME", multiple=True,
     ),
     Setting(
         "queue_size", int, DEFAULT_QUEUE_SIZE, "Requests worked on or waiting at once; more get 503 with Retry-After.",
@@ -276,6 +291,10 @@ _TABLE = _table(
     ),
     Setting(
         "request_timeout", float, DEFAULT_REQUEST_TIMEOUT, "Seconds one request may take (504 after).",
+        bounds=(1, None),
+    ),
+    Setting(
+        "body_timeout", float, DEFAULT_BODY_TIMEOUT, "Seconds a client may take to send a request body (408 after).",
         bounds=(1, None),
     ),
     Setting("request_format", str, DEFAULT_API_FORMAT, "Answer format, as the CLI's --format.", name="format", choices=ARTICLE_FORMATS, flags=()),

@@ -23,10 +23,13 @@ from translate_sum.cli.common import setting_option, user_errors
 )
 @setting_option("summary_model")
 @setting_option("api_keys")
+@setting_option("metrics_keys")
 @setting_option("cors_origins")
+@setting_option("allowed_hosts")
 @setting_option("max_bytes", help="Refuse request bodies larger than this (413).")
 @setting_option("queue_size")
 @setting_option("request_timeout")
+@setting_option("body_timeout")
 def serve(
     host: str,
     port: int,
@@ -36,10 +39,13 @@ def serve(
     summarizer: str,
     summary_model: str | None,
     api_keys: tuple[str, ...],
+    metrics_keys: tuple[str, ...],
     cors_origins: tuple[str, ...],
+    allowed_hosts: tuple[str, ...],
     max_bytes: int,
     queue_size: int,
     request_timeout: float,
+    body_timeout: float,
 ) -> None:
     """Serve the web page, the /v1 API and LibreTranslate's API over HTTP.
 
@@ -48,6 +54,7 @@ def serve(
     new ones are refused.
     """
     try:
+        from translate_sum.server.access import allowed_hosts_for
         from translate_sum.server.app import AppSettings, create_app
         from translate_sum.server.run import bind, is_loopback, serve as run_server, url_of
         from translate_sum.server.service import Service, ServiceLimits
@@ -65,7 +72,12 @@ def serve(
         limits = ServiceLimits(queue_size=queue_size, request_timeout=request_timeout, max_bytes=max_bytes)
         service = Service(briefer.translator, briefer, limits)
         keys = tuple(key for value in api_keys for key in value.split())
-        app = create_app(service, AppSettings(api_keys=keys, cors_origins=cors_origins))
+        hosts = allowed_hosts_for(host, allowed_hosts)
+        scraper_keys = tuple(key for value in metrics_keys for key in value.split()) or None
+        settings = AppSettings(
+            api_keys=keys, cors_origins=cors_origins, allowed_hosts=hosts, metrics_keys=scraper_keys, body_timeout=body_timeout
+        )
+        app = create_app(service, settings)
         if not keys and not is_loopback(host):
             click.echo(f"Warning: listening on {host} with no --api-key: anyone who reaches this machine can use it.", err=True)
         url = url_of(sock)

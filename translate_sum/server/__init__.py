@@ -4,7 +4,9 @@
   the loaded models, a bounded pool and the batch scheduler;
 - `scheduler`: gathers the segments of concurrent requests into shared engine calls;
 - `app`: the FastAPI application (web page, `/v1` API, health, metrics, offline docs);
-- `protocol`: request bodies, reading fields and keys, errors as `{"error": ...}`;
+- `protocol`: request bodies, reading fields, errors as `{"error": ...}`;
+- `access`: API keys (where they may be sent) and the Host check;
+- `jobs`: a request's work admitted or refused (503), cancelled when its client leaves;
 - `middleware`: the body limit and request counting; `metrics`: the `/metrics` page;
 - `libretranslate`: LibreTranslate-compatible routes;
 - `run`: binds the socket, prints the address, runs uvicorn, stops gracefully.

@@ -9,8 +9,10 @@ json` document, or md/txt/html), `ops` (`GET /health`, `/v1/info`, `/metrics`),
 error answers and the middleware.
 
 Every error is `{"error": "<one line>"}` (see `protocol.py`) with a 4xx status (5xx
-only for our own bugs or a refused load): bad input 400, wrong key 403, body too
-large 413, queue full 503 with `Retry-After`, time limit 504.
+only for our own bugs or a refused load): bad input 400, no key 401 (400 on
+LibreTranslate's routes, as LibreTranslate answers), wrong key 403, body too
+large 413, a body still coming after `body_timeout` 408, a Host header naming no allowed host 421, queue full 503 with
+`Retry-After`, time limit 504. Keys and the Host check: see `access.py`.
 
 Limits: CORS is off unless origins are named; the web page needs JavaScript (the
 `--format html` files do not).
@@ -28,9 +30,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from translate_sum.server.access import AccessGuard, Keys
 from translate_sum.server.libretranslate import add_libretranslate_routes
 from translate_sum.server.metrics import Metrics
 from translate_sum.server.middleware import BodyLimit, CountRequests
+from translate_sum.settings import DEFAULT_BODY_TIMEOUT
 from translate_sum.server.ops import add_ops_routes
 from translate_sum.server.page import add_page_routes
 from translate_sum.server.protocol import ApiError
@@ -46,10 +50,19 @@ DESCRIPTION = (
 
 @dataclass(frozen=True)
 class AppSettings:
-    """Who may call the server and from where."""
+    """Who may call the server, from where, and how long a client may take to send.
+
+    `allowed_hosts`: the names the Host header may carry (`access.allowed_hosts_for`
+    gives those for a listening address); () accepts any. `metrics_keys`: the keys
+    `/metrics` takes instead of the API keys (a scraper's own bearer token, which
+    cannot translate); () leaves `/metrics` open.
+    """
 
     api_keys: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
+    metrics_keys: tuple[str, ...] | None = None  # None: /metrics takes the API keys
+    body_timeout: float = DEFAULT_BODY_TIMEOUT  # seconds to send a whole request body (408 after)
 
 
 def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI:
@@ -82,9 +95,11 @@ def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI
     _answer_errors_as_json(app)
     # The order of these calls is the order of the paths in /openapi.json.
     add_page_routes(app)
-    add_ops_routes(app, service, settings.api_keys, metrics)
-    add_v1_routes(app, service, settings.api_keys)
-    add_libretranslate_routes(app, service, settings.api_keys)
+    api_keys = Keys(settings.api_keys)
+    metrics_keys = api_keys if settings.metrics_keys is None else Keys(settings.metrics_keys)
+    add_ops_routes(app, service, api_keys, metrics_keys, metrics)
+    add_v1_routes(app, service, api_keys)
+    add_libretranslate_routes(app, service, Keys(settings.api_keys, "libretranslate"))
     _add_middleware(app, service, settings, metrics)
     return app
 
@@ -107,12 +122,16 @@ def _answer_errors_as_json(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI, service: Service, settings: AppSettings, metrics: Metrics) -> None:
-    """Counting, CORS when asked, and the body limit; the last added runs first."""
+    """CORS when asked, the Host and key-in-address checks, the body limit, counting.
+
+    The last added runs first: every answer is counted, and the refusals by headers
+    go through the body limit, which drains what a refused client still sends.
+    """
     routes = {route.path for route in app.routes if hasattr(route, "path")}
-    app.add_middleware(CountRequests, metrics=metrics, routes=routes)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"], allow_headers=["*"])
-    # Outermost, so no other layer reads a body over the limit.
-    app.add_middleware(BodyLimit, limit=service.limits.max_bytes)
+    app.add_middleware(AccessGuard, allowed_hosts=settings.allowed_hosts)
+    app.add_middleware(BodyLimit, limit=service.limits.max_bytes, timeout=settings.body_timeout)
+    app.add_middleware(CountRequests, metrics=metrics, routes=routes)

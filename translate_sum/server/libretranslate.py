@@ -9,7 +9,9 @@ for a missing API key and 403 for a wrong one, 503 when the queue is full.
 
 Limits: only French to English; `alternatives` are accepted and answered empty (we
 decode one hypothesis); `format: html` translates each text node on its own, so a
-sentence split by inline tags (`<b>`) is translated in pieces, as in LibreTranslate;
+sentence split by inline tags (`<b>`) is translated in pieces, as in LibreTranslate,
+control characters that an HTML tree cannot hold (U+0001...) are refused (400), and
+so is markup nested more than 2,048 elements deep (the HTML parser's limit);
 file translation (`/translate_file`) and suggestions are not offered; each `q` is read as
 an article, so its paragraphs (blank-line separated) are kept but a hard-wrapped
 paragraph comes back as one line.
@@ -17,17 +19,23 @@ paragraph comes back as one line.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from translate_sum.server.protocol import ApiError, check_key, describe_failure, read_fields, request_key
+from translate_sum.server.access import Keys
+from translate_sum.server.jobs import run_job
+from translate_sum.server.protocol import ApiError, read_fields
 from translate_sum.server.service import Service
 
 LANGUAGES = {"fr": "French", "en": "English"}
 PAIRS = {"fr": ["en"], "en": []}
 """What LibreTranslate's /languages lists: each language and the targets it reaches."""
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters no XML or lxml tree may hold: C0 controls but tab and newlines, U+FFFE, U+FFFF."""
 
 SKIPPED_TAGS = frozenset({"script", "style", "code", "pre", "noscript", "template"})
 """Elements whose text is not prose: left as they are in `format: html`."""
@@ -35,6 +43,26 @@ SKIPPED_TAGS = frozenset({"script", "style", "code", "pre", "noscript", "templat
 
 def _missing(name: str) -> ApiError:
     return ApiError(400, f"Invalid request: missing {name} parameter")
+
+
+def _text_field(fields: dict[str, Any], name: str) -> str | None:
+    """A field that must be a string when given (`source`, `target`, `format`)."""
+    value = fields.get(name)
+    if value is not None and not isinstance(value, str):
+        raise ApiError(400, f"Invalid request: {name} must be a string")
+    return value
+
+
+def _check_markup(texts: list[str]) -> None:
+    """Refuse characters HTML's tree cannot hold (lxml would fail on them as a 500)."""
+    for text in texts:
+        unsafe = _NOT_IN_XML.search(text)
+        if unsafe:
+            raise ApiError(
+                400,
+                f"Invalid request: q holds U+{ord(unsafe.group()):04X}, a control character "
+                'that HTML text cannot carry; remove it or send "format": "text"',
+            )
 
 
 def _texts(q: Any) -> list[str]:
@@ -74,11 +102,34 @@ def judge(text: str) -> dict[str, Any]:
     return {"confidence": round(verdict.confidence * 100, 1), "language": verdict.code}
 
 
-def _plain_text(markup: str) -> str:
+HTML_MAX_DEPTH = 2048
+"""Deepest element nesting `format: html` reads: libxml2's limit with its huge-tree
+option (256 without it, where deeper text vanished and came back empty)."""
+
+
+def _parse_markup(markup: str, whole: bool) -> Any:
+    """The markup's tree, with its text at any depth up to HTML_MAX_DEPTH; deeper is a 400."""
     import lxml.html
 
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    if whole:
+        root = lxml.html.document_fromstring(markup, parser=parser)
+    else:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div", parser=parser)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise ApiError(
+            400,
+            f"Invalid request: q nests HTML elements more than {HTML_MAX_DEPTH:,} deep, "
+            "past what the HTML parser reads; flatten it or send the text alone",
+        )
+    return root
+
+
+def _plain_text(markup: str) -> str:
     try:
-        return lxml.html.fragment_fromstring(markup, create_parent="div").text_content()
+        return _parse_markup(markup, whole=False).text_content()
+    except ApiError:
+        raise
     except Exception:  # not parseable as HTML: judge the raw text
         return markup
 
@@ -88,7 +139,7 @@ def translate_html(service: Service, markup: str, cancel: Any = None) -> str:
     import lxml.html
 
     whole = markup.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
-    root = lxml.html.document_fromstring(markup) if whole else lxml.html.fragment_fromstring(markup, create_parent="div")
+    root = _parse_markup(markup, whole)
     slots: list[tuple[Any, str]] = []
     for element in root.iter():
         if not isinstance(element.tag, str):  # comments, processing instructions
@@ -104,7 +155,8 @@ def translate_html(service: Service, markup: str, cancel: Any = None) -> str:
     for (element, attr), original, english in zip(slots, originals, translated):
         lead = original[: len(original) - len(original.lstrip())]
         trail = original[len(original.rstrip()) :]
-        setattr(element, attr, f"{lead}{english}{trail}")
+        # A model's output is not the client's: a stray control character is dropped, not a 500.
+        setattr(element, attr, f"{lead}{_NOT_IN_XML.sub('', english)}{trail}")
     if whole:
         return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>" if "<!doctype" in markup[:20].lower() else None)
     inner = (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
@@ -147,13 +199,13 @@ TRANSLATE_DOC: dict[str, Any] = {
 """The request body of `POST /translate` as OpenAPI describes it; the handler reads the fields itself."""
 
 
-def _frontend_settings(service: Service, api_keys: tuple[str, ...]) -> dict[str, Any]:
+def _frontend_settings(service: Service, keys: Keys) -> dict[str, Any]:
     """What LibreTranslate's own web client asks before it shows its form."""
     return {
         "charLimit": service.limits.max_bytes,
         "frontendTimeout": 500,
-        "apiKeys": bool(api_keys),
-        "keyRequired": bool(api_keys),
+        "apiKeys": bool(keys.keys),
+        "keyRequired": bool(keys.keys),
         "suggestions": False,
         "filesTranslation": False,
         "supportedFilesFormat": [],
@@ -161,12 +213,13 @@ def _frontend_settings(service: Service, api_keys: tuple[str, ...]) -> dict[str,
     }
 
 
-def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> None:
-    """Add LibreTranslate's routes to `app`."""
+def add_libretranslate_routes(app: FastAPI, service: Service, keys: Keys) -> None:
+    """Add LibreTranslate's routes to `app`; `keys` refuse as LibreTranslate does."""
 
     async def fields_of(request: Request) -> dict[str, Any]:
+        keys.check_headers(request)  # a wrong header key is refused before the body is read
         fields, _ = await read_fields(request)
-        check_key(api_keys, request_key(request, fields))
+        keys.check(request, fields)  # LibreTranslate's own place: the body's api_key
         return fields
 
     @app.get("/languages", tags=["LibreTranslate"], summary="Supported languages (LibreTranslate)")
@@ -175,7 +228,7 @@ def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[st
 
     @app.get("/frontend/settings", tags=["LibreTranslate"], summary="Client settings (LibreTranslate)")
     async def frontend_settings() -> dict[str, Any]:
-        return _frontend_settings(service, api_keys)
+        return _frontend_settings(service, keys)
 
     @app.post("/detect", tags=["LibreTranslate"], summary="Detect the language of text (LibreTranslate)")
     async def detect_route(request: Request) -> JSONResponse:
@@ -193,7 +246,7 @@ def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[st
     )
     async def translate(request: Request) -> JSONResponse:
         fields = await fields_of(request)
-        q, source, target = fields.get("q"), fields.get("source"), fields.get("target")
+        q, source, target = fields.get("q"), _text_field(fields, "source"), _text_field(fields, "target")
         if not q:
             raise _missing("q")
         if not source:
@@ -207,9 +260,11 @@ def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[st
         texts = _texts(q)
         source, target = str(source).lower(), str(target).lower()
         _check_pair(source, target)
-        text_format = fields.get("format") or "text"
+        text_format = _text_field(fields, "format") or "text"
         if text_format not in ("text", "html"):
             raise ApiError(400, f"{text_format} format is not supported")
+        if text_format == "html":
+            _check_markup(texts)
         detected = None
         if source == "auto":
             plain = [_plain_text(text) if text_format == "html" else text for text in texts]
@@ -226,10 +281,7 @@ def add_libretranslate_routes(app: FastAPI, service: Service, api_keys: tuple[st
             def work(cancel: Any) -> list[str]:
                 return service.translate_texts(texts, cancel)
 
-        try:
-            outputs = await service.run(work)
-        except Exception as exc:
-            raise describe_failure(exc) from exc
+        outputs = await run_job(service, request, work)
         batch = isinstance(q, list)
         result: dict[str, Any] = {"translatedText": outputs if batch else outputs[0]}
         if detected is not None:

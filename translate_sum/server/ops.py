@@ -5,8 +5,11 @@ flight); `GET /v1/info` names the models, summarizers and limits; `GET /metrics`
 Prometheus text: request counts and durations by route (`Metrics`, fed by the
 `CountRequests` middleware) and the scheduler's queue and throughput gauges.
 
-Limits: `/metrics` asks for the API key when the server has one, `/health` and
-`/v1/info` never do (they reveal no text); counters start at zero with each process.
+Limits: `/v1/info` asks for the API key when the server has one (it names paths on
+this machine); `/metrics` asks for the metrics key when one is set (serve
+--metrics-key: give it to Prometheus as its bearer token, it cannot translate),
+else for the API key; keys come in a header; `/health` never asks (it reveals
+nothing); counters start at zero with each process.
 """
 
 from __future__ import annotations
@@ -17,20 +20,21 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 
 from translate_sum.server.metrics import Metrics
-from translate_sum.server.protocol import check_key, request_key
+from translate_sum.server.access import Keys
 from translate_sum.server.service import Service
 from translate_sum.version import __version__
 
 
-def add_ops_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...], metrics: Metrics) -> None:
-    """Add `/health`, `/v1/info` and `/metrics` to `app`."""
+def add_ops_routes(app: FastAPI, service: Service, keys: Keys, metrics_keys: Keys, metrics: Metrics) -> None:
+    """Add `/health`, `/v1/info` (needs an API key) and `/metrics` (needs one of `metrics_keys`)."""
 
     @app.get("/health", tags=["server"], summary="Liveness: answers while the engine works")
     async def health() -> dict[str, Any]:
         return {"status": "ok", "in_flight": service.in_flight}
 
     @app.get("/v1/info", tags=["server"], summary="Models, summarizers and limits of this server")
-    async def info() -> dict[str, Any]:
+    async def info(request: Request) -> dict[str, Any]:
+        keys.check(request)  # it names the models' paths on this machine
         summarizers = ["abstractive", "extractive"] if service.summarizer == "abstractive" else ["extractive"]
         return {
             "version": __version__,
@@ -38,12 +42,12 @@ def add_ops_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...], me
             "summarizers": summarizers,
             "summarizer": service.summarizer,
             "max_bytes": service.limits.max_bytes,
-            "api_key_required": bool(api_keys),
+            "api_key_required": bool(keys.keys),
         }
 
     @app.get("/metrics", tags=["server"], summary="Prometheus metrics", response_class=PlainTextResponse)
     async def metrics_page(request: Request) -> PlainTextResponse:
-        check_key(api_keys, request_key(request, dict(request.query_params)))
+        metrics_keys.check(request)
         return PlainTextResponse(metrics.render(_gauges(service)), media_type="text/plain; version=0.0.4")
 
 

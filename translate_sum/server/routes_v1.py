@@ -11,13 +11,15 @@ only in their table row: the body model, the service method and the renderers.
 Errors are raised as `ApiError` (see `protocol.py`); the app answers them.
 
 Limits: one article per request; a stream's progress counts segments, not seconds;
-the queue is checked before a stream starts, so a stream refused later (its time
-limit) ends with an `{"error": ...}` line under a 200.
+a stream is admitted to the queue before its 200 starts (a full queue is a 503), so
+only a failure after that (bad input, its time limit) ends with an `{"error": ...}`
+line under a 200. A request whose client leaves is cancelled (see `jobs.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -25,6 +27,7 @@ from typing import Any, Callable
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 
+from translate_sum.server.access import Keys
 from translate_sum.server.protocol import (
     ERROR_RESPONSES,
     ApiError,
@@ -33,13 +36,11 @@ from translate_sum.server.protocol import (
     TranslateBody,
     Upload,
     body_doc,
-    check_key,
-    describe_failure,
     read_fields,
-    request_key,
     validate,
 )
-from translate_sum.server.service import Busy, Progress, Service
+from translate_sum.server.jobs import admit, job_result, run_job
+from translate_sum.server.service import Progress, Service
 
 TEXT_TYPES = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8"}
 """The media type of each text format an article route answers in."""
@@ -70,10 +71,10 @@ class ArticleRoute:
         return f"/v1/{self.name}"
 
 
-def add_v1_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> None:
+def add_v1_routes(app: FastAPI, service: Service, keys: Keys) -> None:
     """Add `/v1/translate`, `/v1/brief` and `/v1/audit` to `app`."""
     for route in (_translate_route(), _brief_route()):
-        _add_article_route(app, service, api_keys, route)
+        _add_article_route(app, service, keys, route)
 
     @app.post(
         "/v1/audit",
@@ -83,8 +84,9 @@ def add_v1_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> 
         responses=ERROR_RESPONSES,
     )
     async def audit(request: Request) -> Response:
+        keys.check_headers(request)
         fields, uploads = await read_fields(request)
-        check_key(api_keys, request_key(request, fields))
+        keys.check(request, fields)
         body = validate(AuditBody, fields)
         texts = {}
         for name in ("source", "translation"):
@@ -92,7 +94,7 @@ def add_v1_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> 
             if (upload is None) == (text is None):
                 raise ApiError(400, f'send the {name} as "{name}" text or as a "{name}_file" upload (one of them)')
             texts[name] = (upload.data, upload.name) if upload is not None else (text, None)
-        result = await run_job(service, lambda cancel: _audit(service, texts))
+        result = await run_job(service, request, lambda cancel: _audit(service, texts))
         if body.format == "md":
             from translate_sum.audit import report_to_markdown
 
@@ -102,11 +104,11 @@ def add_v1_routes(app: FastAPI, service: Service, api_keys: tuple[str, ...]) -> 
         return JSONResponse(report_to_dict(result))
 
 
-def _add_article_route(app: FastAPI, service: Service, api_keys: tuple[str, ...], route: ArticleRoute) -> None:
+def _add_article_route(app: FastAPI, service: Service, keys: Keys, route: ArticleRoute) -> None:
     """The one handler shape: request → body and ArticleRequest → job → answer by format."""
 
     async def handle(request: Request) -> Response:
-        body, upload = await _article_fields(request, route.body, api_keys)
+        body, upload = await _article_fields(request, route.body, keys)
         options = body.article_request()
 
         def work(cancel: Any, progress: Progress | None = None) -> Any:
@@ -115,7 +117,7 @@ def _add_article_route(app: FastAPI, service: Service, api_keys: tuple[str, ...]
 
         if body.stream:
             return stream_job(service, lambda cancel, progress: _views(route, work(cancel, progress)))
-        return _answer(route, await run_job(service, work), body)
+        return _answer(route, await run_job(service, request, work), body)
 
     app.post(
         route.path,
@@ -127,31 +129,24 @@ def _add_article_route(app: FastAPI, service: Service, api_keys: tuple[str, ...]
     )(handle)
 
 
-async def run_job(service: Service, work: Callable[..., Any]) -> Any:
-    """`work(cancel)` run by the service; any failure raised as its `ApiError`."""
-    try:
-        return await service.run(work)
-    except BaseException as exc:
-        if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt)):
-            raise
-        raise describe_failure(exc) from exc
-
-
 def stream_job(service: Service, work: Callable[[Any, Progress], dict[str, Any]]) -> StreamingResponse:
-    """Run `work(cancel, progress)` and answer NDJSON: progress lines, then the result or the error."""
-    if service.in_flight >= service.limits.queue_size:
-        # Refused before the 200 starts, so clients see the 503 and its Retry-After.
-        raise describe_failure(Busy())
+    """Run `work(cancel, progress)` and answer NDJSON: progress lines, then the result or the error.
+
+    The work is admitted before the 200 starts, so a full queue is a 503 with
+    Retry-After, not an error line under a 200. A client that leaves ends the
+    stream (Starlette cancels it), and that cancels the work.
+    """
     loop = asyncio.get_running_loop()
     lines: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
 
     def progress(done: int, total: int) -> None:
         loop.call_soon_threadsafe(lines.put_nowait, {"progress": {"done": done, "total": total}})
 
+    admitted = admit(service, lambda cancel: work(cancel, progress))
+
     async def produce() -> None:
         try:
-            result = await run_job(service, lambda cancel: work(cancel, progress))
-            await lines.put(result)
+            await lines.put(await job_result(admitted))
         except ApiError as exc:
             await lines.put({"error": exc.message, "status": exc.status})
         finally:
@@ -163,15 +158,18 @@ def stream_job(service: Service, work: Callable[[Any, Progress], dict[str, Any]]
             while (line := await lines.get()) is not None:
                 yield json.dumps(line, ensure_ascii=False) + "\n"
         finally:
-            await task
+            task.cancel()  # done already, or its client left: then its work is dropped
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     return StreamingResponse(body(), media_type="application/x-ndjson")
 
 
-async def _article_fields(request: Request, model: type[TranslateBody], api_keys: tuple[str, ...]) -> tuple[Any, Upload | None]:
+async def _article_fields(request: Request, model: type[TranslateBody], keys: Keys) -> tuple[Any, Upload | None]:
     """The request's body model and its uploaded article; exactly one article must come."""
+    keys.check_headers(request)  # a wrong header key is refused before the body is read
     fields, uploads = await read_fields(request)
-    check_key(api_keys, request_key(request, fields))
+    keys.check(request, fields)
     body = validate(model, fields)
     upload = uploads.get("file")
     if upload is None and body.text is None:

@@ -5,11 +5,16 @@ The socket is bound before uvicorn starts, so the address printed is the one bou
 lets the requests in flight finish (up to `grace` seconds), then the application's
 shutdown stops the scheduler.
 
-Limits: one worker process; TLS is left to a reverse proxy in front.
+A request's head must arrive within `HEADER_TIMEOUT` seconds (uvicorn itself has no
+such limit), its body within the app's body timeout (`middleware.BodyLimit`).
+
+Limits: one worker process; TLS is left to a reverse proxy in front; the head timer
+relies on uvicorn's h11 protocol class (`on_response_complete`, `conn`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import logging
 import signal
@@ -18,6 +23,9 @@ import threading
 from typing import Any, Callable
 
 log = logging.getLogger(__name__)
+
+HEADER_TIMEOUT = 10.0
+"""Seconds a client has to send a request's head (its line and headers)."""
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -61,13 +69,7 @@ def serve(app: Any, sock: socket.socket, *, grace: float, on_ready: Callable[[],
             if on_ready is not None and not self.should_exit:
                 on_ready()
 
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=int(grace),
-        lifespan="on",
-    )
+    config = server_config(app, grace=grace)
     # uvicorn handles SIGINT/SIGTERM while it runs, then restores the handlers it
     # found and raises the signal again; with these quiet ones in place a stop
     # request ends in a normal return (exit 0), not a KeyboardInterrupt or a kill.
@@ -78,6 +80,61 @@ def serve(app: Any, sock: socket.socket, *, grace: float, on_ready: Callable[[],
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def server_config(app: Any, *, grace: float = 30.0, header_timeout: float = HEADER_TIMEOUT) -> Any:
+    """uvicorn's settings for `app`: quiet, one process, request heads timed."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        http=head_timed_protocol(header_timeout),
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=int(grace),
+        lifespan="on",
+    )
+
+
+def head_timed_protocol(seconds: float) -> type:
+    """uvicorn's HTTP/1.1 protocol (h11), closing a connection whose request head
+    (request line and headers) is not all in `seconds` after the connection opened
+    or the previous answer ended.
+
+    uvicorn bounds a head's size, not its time: a client sending a byte every 100 ms
+    held a connection as long as it liked. The body's time is `BodyLimit`'s.
+    """
+    import h11
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeadTimedProtocol(H11Protocol):
+        _head_timer: asyncio.TimerHandle | None = None
+
+        def connection_made(self, transport: Any) -> None:  # noqa: D102 - asyncio's interface
+            super().connection_made(transport)
+            self._time_the_head()
+
+        def on_response_complete(self) -> None:  # noqa: D102 - uvicorn's hook
+            super().on_response_complete()
+            self._time_the_head()
+
+        def connection_lost(self, exc: Exception | None) -> None:  # noqa: D102
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+            super().connection_lost(exc)
+
+        def _time_the_head(self) -> None:
+            if self._head_timer is not None:
+                self._head_timer.cancel()
+            self._head_timer = self.loop.call_later(seconds, self._head_late)
+
+        def _head_late(self) -> None:
+            # Still IDLE: no complete request head since the timer started.
+            if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+                log.info("closed a connection whose request head took over %g s", seconds)
+                self.transport.close()
+
+    return HeadTimedProtocol
 
 
 def _ignore(signum: int, frame: Any) -> None:

@@ -19,8 +19,9 @@ Limits:
   arrive during it (they are gathered into the next call, not pre-empted).
 - Progress within a shared call is each job's share of the inputs the engine reports
   done, so it moves in steps of whole engine batches.
-- A cancelled job (its request timed out) is dropped only if its call has not started;
-  a running call is never interrupted.
+- A cancelled job (its request timed out or its client left) is dropped if its call
+  has not started; a running call stops at its next engine batch only when every
+  job in it was cancelled (a batch under way finishes).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ DEFAULT_MAX_INPUTS = 512
 
 
 class JobCancelled(Exception):
-    """The job's request gave up (time limit) before its engine call started."""
+    """The job's request gave up (time limit, or its client left): its segments were dropped."""
 
 
 @dataclass(eq=False)
@@ -60,8 +61,13 @@ class _Job:
     texts: list[str]
     options: DecodeOptions
     progress: ProgressCallback | None
+    cancel: "CancelToken | None" = None
     future: Future = field(default_factory=Future)
     reported: int = 0
+
+    @property
+    def gave_up(self) -> bool:
+        return self.cancel is not None and self.cancel.cancelled.is_set()
 
     def advance(self, done: int) -> None:
         """Report progress up to `done` of this job's inputs (never backwards)."""
@@ -164,7 +170,7 @@ class BatchScheduler:
             return []
         if self._thread is None:
             raise RuntimeError("the scheduler is not running; call start() first")
-        job = _Job(engine, list(texts), options, progress)
+        job = _Job(engine, list(texts), options, progress, cancel)
         with self._cond:
             self._queue.append(job)
             self._arrivals += 1
@@ -239,6 +245,9 @@ class BatchScheduler:
 
         def progress(count: int) -> None:
             nonlocal done
+            if all(job.gave_up for job in jobs):
+                # Called between engine batches: nobody waits for the rest of this call.
+                raise JobCancelled(f"all {len(jobs)} requests of this call gave up")
             done += count
             for job in jobs:
                 job.advance(done * len(job.texts) // total)
@@ -248,6 +257,11 @@ class BatchScheduler:
             if len(outputs) != total:
                 raise RuntimeError(f"the engine returned {len(outputs)} outputs for {total} inputs")
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting requests
+            if isinstance(exc, JobCancelled):
+                log.info("stopped an engine call after %d of %d segments: %s", done, total, exc)
+                for job in jobs:
+                    job.future.set_exception(exc)
+                return
             if len(jobs) > 1:
                 log.warning("a shared engine call failed (%s); running its %d requests one by one", exc, len(jobs))
                 for job in jobs:
@@ -295,6 +309,10 @@ class SharedEngine:
         return getattr(self._engine, name)
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        # Segmenting a long article counts tokens again and again before any segment
+        # is queued: a request that gave up stops here too, not only at the engine.
+        if self._cancel is not None and self._cancel.cancelled.is_set():
+            raise JobCancelled("the request was cancelled while its article was being segmented")
         return self._scheduler.count_tokens(self._engine, texts)
 
     def default_options(self) -> DecodeOptions:

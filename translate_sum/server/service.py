@@ -5,7 +5,8 @@ gets its own light `Translator` (and `Briefer`) over the shared engines, with th
 request's options, so concurrent requests share the model's batches but never each
 other's settings or state. Work runs in a bounded thread pool, off the event loop:
 a full pool refuses new work at once (`Busy`) instead of queueing without end, and a
-request over its time limit is abandoned (`TooSlow`) and its queued segments dropped.
+request over its time limit (`TooSlow`) or whose client left (its task cancelled) is
+abandoned and its queued segments dropped.
 
 Limits:
 - The time limit cannot stop an engine call already running; it stops the request
@@ -23,9 +24,10 @@ import copy
 import dataclasses
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Generic, Sequence, TypeVar
 
 from translate_sum.errors import InputError
 from translate_sum.options import (
@@ -97,6 +99,27 @@ class ArticleRequest:
         )
 
 
+@dataclass(frozen=True)
+class Admitted(Generic[T]):
+    """Work admitted to the pool. Await `result()`; cancelling the task that awaits it
+    (the request's client left) cancels the work: its queued segments are dropped."""
+
+    future: concurrent.futures.Future
+    cancel: CancelToken
+    deadline: float  # time.monotonic() past which the request is TooSlow
+
+    async def result(self) -> T:
+        """The work's result; TooSlow past the time limit."""
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(self.future), max(0.0, self.deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            self.cancel.cancel()
+            raise TooSlow() from None
+        except asyncio.CancelledError:
+            self.cancel.cancel()
+            raise
+
+
 class Service:
     """The loaded models, the scheduler and the pool that runs requests.
 
@@ -138,8 +161,12 @@ class Service:
 
     # -- running work ------------------------------------------------------------------
 
-    async def run(self, work: Callable[[CancelToken], T]) -> T:
-        """Run `work(cancel)` in the pool; Busy when full, TooSlow past the time limit."""
+    def submit(self, work: Callable[[CancelToken], T]) -> "Admitted[T]":
+        """Admit `work(cancel)` and start it in the pool now; Busy when the queue is full.
+
+        For a caller that must know before it answers (a stream cannot turn its 200
+        into a 503); others call `run`.
+        """
         with self._admitted_lock:
             if self._admitted >= self.limits.queue_size:
                 raise Busy()
@@ -151,11 +178,11 @@ class Service:
             self._release()
             raise Busy() from None
         future.add_done_callback(lambda _: self._release())
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.limits.request_timeout)
-        except asyncio.TimeoutError:
-            cancel.cancel()
-            raise TooSlow() from None
+        return Admitted(future, cancel, time.monotonic() + self.limits.request_timeout)
+
+    async def run(self, work: Callable[[CancelToken], T]) -> T:
+        """Run `work(cancel)` in the pool; Busy when full, TooSlow past the time limit."""
+        return await self.submit(work).result()
 
     def _release(self) -> None:
         with self._admitted_lock:

@@ -5,16 +5,40 @@
 const $ = (id) => document.getElementById(id);
 let downloads = { markdown: "", json: "", name: "article" };
 
+const KEY_NEEDED = "This server needs an API key: enter it under Options.";
+const KEY_WRONG = "This API key is not accepted: check it under Options.";
+
+// The key goes in a header: the server checks it before reading the article.
+function keyHeaders() {
+  const key = $("api_key").value.trim();
+  return key ? { "X-API-Key": key } : {};
+}
+
+function askForKey(message) {
+  $("key-field").hidden = false;
+  $("options").open = true;
+  showError(message);
+  $("api_key").focus();
+  $("error").scrollIntoView({ block: "nearest" });
+}
+
 async function loadInfo() {
   try {
-    const info = await (await fetch("/v1/info")).json();
+    const response = await fetch("/v1/info", { headers: keyHeaders() });
+    if (response.status === 401 || response.status === 403) {
+      askForKey(response.status === 401 ? KEY_NEEDED : KEY_WRONG);
+      return;
+    }
+    const info = await response.json();
+    if ([KEY_NEEDED, KEY_WRONG].includes($("error").textContent)) showError("");
     const select = $("summarizer");
+    select.replaceChildren();
     for (const name of info.summarizers) {
       const option = new Option(name === "abstractive" ? "written by the summary model" : "best sentences of the translation", name);
       option.selected = name === info.summarizer;
       select.add(option);
     }
-    $("key-field").hidden = !info.api_key_required;
+    if (info.api_key_required) $("key-field").hidden = false;
   } catch (err) {
     showError("Cannot reach the server: " + err.message);
   }
@@ -52,7 +76,6 @@ function formData() {
   if ($("summarizer").value) data.append("summarizer", $("summarizer").value);
   data.append("keep_all", $("keep_all").checked ? "true" : "false");
   data.append("audit", $("audit").checked ? "true" : "false");
-  if ($("api_key").value) data.append("api_key", $("api_key").value);
   return data;
 }
 
@@ -90,7 +113,12 @@ async function submit(event) {
   showProgress(0, 0);
   $("status").textContent = "Sending the article…";
   try {
-    const response = await fetch("/v1/brief", { method: "POST", body: formData() });
+    const response = await fetch("/v1/brief", { method: "POST", body: formData(), headers: keyHeaders() });
+    if (response.status === 401 || response.status === 403) {
+      $("status").textContent = "";
+      askForKey(response.status === 401 ? KEY_NEEDED : KEY_WRONG);
+      return;
+    }
     if (!response.ok) {
       let message = `The server answered ${response.status}.`;
       try { message = (await response.json()).error || message; } catch (_) { /* not JSON */ }
@@ -141,6 +169,7 @@ function setUp() {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("article-form").requestSubmit();
   });
   $("file").addEventListener("change", showFile);
+  $("api_key").addEventListener("change", loadInfo);
   $("clear-file").addEventListener("click", () => { $("file").value = ""; showFile(); $("file").focus(); });
   const form = $("article-form");
   form.addEventListener("dragover", (event) => { event.preventDefault(); $("drop").classList.add("over"); });
