@@ -1,0 +1,220 @@
+"""Word, OpenDocument and PDF test documents, built here from text this project wrote.
+
+Each builder returns the file's bytes and, where useful, what it holds (counts of
+headings, list items, cells...), so tests compare structure before and after.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = "{%s}" % W_NS
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+# French written for these tests (long enough for the language check).
+TITLE = "Compte rendu du conseil municipal de Villeneuve"
+HEADING = "Ordre du jour de la séance"
+INTRO = (
+    "Le conseil municipal s'est réuni le mardi 4 mars à dix-huit heures dans la salle des fêtes. "
+    "Le maire a ouvert la séance et rappelé les règles du débat."
+)
+BUDGET = (
+    "Le budget primitif de la commune a été adopté à l'unanimité des membres présents. "
+    "Les dépenses de fonctionnement augmentent de trois pour cent par rapport à l'an dernier."
+)
+BULLETS = (
+    "La rénovation de l'école primaire du centre-ville",
+    "L'entretien des chemins communaux avant l'hiver",
+    "La création d'un marché de producteurs le samedi matin",
+)
+NUMBERED = ("Approbation du procès-verbal de la séance précédente", "Questions diverses posées par les habitants")
+CELLS = (
+    ("Poste de dépense", "Montant prévu", "Commentaire du trésorier"),
+    ("Travaux de voirie", "cent vingt mille euros", "En hausse à cause du prix du bitume"),
+)
+NESTED_CELL = "Détail des travaux prévus au printemps"
+HEADER_TEXT = "Mairie de Villeneuve, service des assemblées"
+FIRST_HEADER_TEXT = "Document de travail réservé aux élus"
+FOOTER_TEXT = "Procès-verbal approuvé lors de la séance suivante"
+FOOTNOTE_TEXT = "Le quorum était atteint avec vingt-deux conseillers présents sur vingt-sept."
+ENDNOTE_TEXT = "Les annexes sont consultables à l'accueil de la mairie aux heures d'ouverture."
+TEXTBOX_TEXT = "Prochaine réunion publique le jeudi 20 mars à la médiathèque."
+LINK_TEXT = "Le dossier complet est publié sur le site de la commune."
+LINK_URL = "https://www.villeneuve.example/conseil"
+PARTIAL_LINK_BEFORE = "Vous pouvez lire "
+PARTIAL_LINK_TEXT = "le règlement intérieur"
+PARTIAL_LINK_AFTER = " avant la prochaine séance du conseil."
+BOLD_WORD_BEFORE = "Le maire a rappelé que "
+BOLD_WORD = "la piscine"
+BOLD_WORD_AFTER = " restera fermée pendant tout le mois d'août pour travaux."
+BOLD_SENTENCE = "Le stationnement sera interdit place de la Mairie. "
+PLAIN_SENTENCE = "Les riverains recevront un courrier dans la semaine."
+DELETED_TEXT = "phrase supprimée par le secrétaire de séance"
+KEPT_AROUND_DELETION = ("La séance est levée à vingt heures ", "trente minutes.")
+COMMENT_TEXT = "Vérifier l'heure exacte avec le procès-verbal."
+FIELD_RESULT = "12"
+
+
+@dataclass
+class Built:
+    """A test document's bytes and what it holds."""
+
+    data: bytes
+    counts: dict[str, int] = field(default_factory=dict)
+    french: tuple[str, ...] = ()  # every French text that must be translated
+
+
+def french_docx() -> Built:
+    """A Word document with every kind of text-bearing element, in French."""
+    import docx
+    from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_heading(TITLE, level=0)
+    document.add_heading(HEADING, level=1)
+    intro = document.add_paragraph(INTRO)
+    intro.add_run().element.append(parse_xml(f'<w:footnoteReference xmlns:w="{W_NS}" w:id="1"/>'))
+    document.add_paragraph(BUDGET).add_run().element.append(parse_xml(f'<w:endnoteReference xmlns:w="{W_NS}" w:id="1"/>'))
+    for item in BULLETS:
+        document.add_paragraph(item, style="List Bullet")
+    for item in NUMBERED:
+        document.add_paragraph(item, style="List Number")
+    table = document.add_table(rows=len(CELLS), cols=3)
+    for r, row in enumerate(CELLS):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    nested = table.cell(1, 2).add_table(rows=1, cols=1)
+    nested.cell(0, 0).text = NESTED_CELL
+    _hyperlink_paragraph(document, [("", LINK_TEXT, LINK_URL)])
+    _hyperlink_paragraph(document, [(PARTIAL_LINK_BEFORE, "", None), ("", PARTIAL_LINK_TEXT, LINK_URL), (PARTIAL_LINK_AFTER, "", None)])
+    partial = document.add_paragraph(BOLD_WORD_BEFORE)
+    partial.add_run(BOLD_WORD).bold = True
+    partial.add_run(BOLD_WORD_AFTER)
+    sentences = document.add_paragraph()
+    sentences.add_run(BOLD_SENTENCE).bold = True
+    sentences.add_run(PLAIN_SENTENCE)
+    closing = document.add_paragraph(KEPT_AROUND_DELETION[0])
+    closing._p.append(
+        parse_xml(
+            f'<w:del xmlns:w="{W_NS}" w:id="90" w:author="Secrétaire" w:date="2025-03-04T20:00:00Z">'
+            f"<w:r><w:delText>{DELETED_TEXT} </w:delText></w:r></w:del>"
+        )
+    )
+    closing.add_run(KEPT_AROUND_DELETION[1])
+    document.add_comment(closing.runs[0], text=COMMENT_TEXT, author="Relecteur")
+    anchor = document.add_paragraph()
+    anchor._p.append(parse_xml(_textbox_run(TEXTBOX_TEXT)))
+    page = document.add_paragraph("Voir la page ")
+    page._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>{FIELD_RESULT}</w:t></w:r></w:fldSimple>'))
+    page.add_run(" pour le détail des votes de chaque conseiller.")
+
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    section.header.paragraphs[0].text = HEADER_TEXT
+    section.first_page_header.paragraphs[0].text = FIRST_HEADER_TEXT
+    footer = section.footer.paragraphs[0]
+    footer.text = FOOTER_TEXT
+    footer._p.append(parse_xml(f'<w:fldSimple xmlns:w="{W_NS}" w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+
+    for kind, text, content_type, reltype in (
+        ("footnote", FOOTNOTE_TEXT, CT.WML_FOOTNOTES, RT.FOOTNOTES),
+        ("endnote", ENDNOTE_TEXT, CT.WML_ENDNOTES, RT.ENDNOTES),
+    ):
+        part = Part(PackURI(f"/word/{kind}s.xml"), content_type, _notes_xml(kind, text), document.part.package)
+        document.part.relate_to(part, reltype)
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    french = (
+        TITLE, HEADING, INTRO, BUDGET, *BULLETS, *NUMBERED, *[t for row in CELLS for t in row], NESTED_CELL,
+        LINK_TEXT, PARTIAL_LINK_BEFORE + PARTIAL_LINK_TEXT + PARTIAL_LINK_AFTER,
+        BOLD_WORD_BEFORE + BOLD_WORD + BOLD_WORD_AFTER, BOLD_SENTENCE + PLAIN_SENTENCE,
+        "".join(KEPT_AROUND_DELETION), TEXTBOX_TEXT,
+        FOOTNOTE_TEXT, ENDNOTE_TEXT, HEADER_TEXT, FIRST_HEADER_TEXT, FOOTER_TEXT,
+    )
+    counts = {"heading": 1, "title": 1, "list-item": len(BULLETS) + len(NUMBERED), "table-cell": 7,
+              "header": 2, "footer": 1, "footnote": 1, "endnote": 1, "textbox": 1}
+    return Built(buffer.getvalue(), counts, french)
+
+
+def _hyperlink_paragraph(document, parts) -> None:  # type: ignore[no-untyped-def]
+    """A paragraph of plain runs and hyperlinked runs: (plain text, link text, url)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+
+    paragraph = document.add_paragraph()
+    for plain, linked, url in parts:
+        if plain:
+            paragraph.add_run(plain)
+        if linked:
+            rid = document.part.relate_to(url, RT.HYPERLINK, is_external=True)
+            paragraph._p.append(
+                parse_xml(
+                    f'<w:hyperlink xmlns:w="{W_NS}" xmlns:r="{R_NS}" r:id="{rid}">'
+                    f'<w:r><w:rPr><w:rStyle w:val="Hyperlink"/></w:rPr><w:t xml:space="preserve">{linked}</w:t></w:r>'
+                    "</w:hyperlink>"
+                )
+            )
+
+
+def _textbox_run(text: str) -> str:
+    """A run holding a text box as Word writes it: DrawingML with a VML copy for old readers."""
+    box = f'<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>'
+    return (
+        f'<w:r xmlns:w="{W_NS}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:v="urn:schemas-microsoft-com:vml">'
+        '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" '
+        'simplePos="0" relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        '<wp:extent cx="2000000" cy="500000"/><wp:wrapNone/><wp:docPr id="5" name="Zone de texte 5"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<wps:wsp><wps:spPr/><wps:txbx>{box}</wps:txbx><wps:bodyPr/></wps:wsp>'
+        '</a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict><v:shape id="box5" style="width:160pt;height:40pt"><v:textbox>{box}</v:textbox></v:shape></w:pict></mc:Fallback>'
+        '</mc:AlternateContent></w:r>'
+    )
+
+
+def _notes_xml(kind: str, text: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{kind}s xmlns:w="{W_NS}">'
+        f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+        f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{kind}>'
+        f'<w:{kind} w:id="1"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
+        f'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:{kind}Ref/></w:r>'
+        f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:{kind}>'
+        f"</w:{kind}s>"
+    ).encode()
+
+
+def docx_texts(data: bytes) -> list[str]:
+    """Every w:t text node of every part of a .docx, in part order (the output check's walk)."""
+    import zipfile
+
+    from lxml import etree
+
+    texts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith("word/") and name.endswith(".xml"):
+                root = etree.fromstring(archive.read(name))
+                texts.extend(node.text or "" for node in root.iter(W + "t"))
+    return texts
+
+
+def docx_deleted_texts(data: bytes) -> list[str]:
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    return [node.text or "" for node in root.iter(W + "delText")]
