@@ -218,3 +218,192 @@ def docx_deleted_texts(data: bytes) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         root = etree.fromstring(archive.read("word/document.xml"))
     return [node.text or "" for node in root.iter(W + "delText")]
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+PDF_HEADER = "Bulletin municipal de Villeneuve, mars 2025"
+PDF_TITLE = "Les finances de la commune en débat"
+PDF_PARAGRAPHS = (
+    "Le conseil municipal a examiné mardi soir les grandes orientations budgétaires pour l'année "
+    "en cours. Les élus ont longuement débattu des investissements prévus dans les écoles, "
+    "des travaux de voirie et du soutien apporté aux associations sportives de la commune.",
+    "Selon le rapport présenté par l'adjoint aux finances, les recettes fiscales progressent "
+    "légèrement grâce à l'arrivée de nouvelles familles dans les quartiers du nord. Les dotations "
+    "de l'État, en revanche, continuent de baisser pour la troisième année consécutive, ce qui "
+    "oblige la municipalité à reporter plusieurs projets pourtant attendus par les habitants.",
+    "L'opposition a dénoncé un manque de transparence dans la préparation du budget et demandé "
+    "la création d'une commission consultative ouverte aux citoyens. Le maire a répondu que les "
+    "documents étaient disponibles depuis trois semaines à l'accueil de la mairie et sur le site "
+    "internet de la ville, et qu'une réunion publique serait organisée au printemps.",
+    "Les associations sportives recevront une enveloppe globale en hausse de cinq pour cent, "
+    "répartie selon le nombre de licenciés et les résultats obtenus lors de la saison passée. "
+    "Le club de football, qui compte désormais plus de quatre cents adhérents, bénéficiera en outre "
+    "d'une aide exceptionnelle pour la rénovation de ses vestiaires, jugés vétustes par la commission "
+    "de sécurité lors de sa dernière visite.",
+    "Enfin, le conseil a adopté à l'unanimité une motion de soutien aux commerçants du centre-ville, "
+    "touchés par les travaux de la nouvelle ligne de tramway. Une exonération partielle de la taxe "
+    "sur les enseignes sera proposée lors de la prochaine séance, le 1er avril, ainsi qu'une campagne de "
+    "communication destinée à faire revenir la clientèle dans les rues commerçantes.",
+)
+PDF_PULL_QUOTE = "« Nous devons faire mieux avec moins »"
+
+
+@dataclass
+class PdfSpec:
+    """How to lay out a test PDF: columns, furniture, and the features to include."""
+
+    columns: int = 2
+    pages: int = 2
+    paragraphs: tuple[str, ...] = PDF_PARAGRAPHS
+    header: str | None = PDF_HEADER
+    page_numbers: bool = True
+    slug: bool = True
+    drop_cap: bool = False
+    pull_quote: bool = False
+    ligatures: bool = False
+    superscript: bool = False
+    encrypt: str | None = None
+    hyphenate: bool = True
+    size: float = 10.0
+
+
+def _fonts():  # type: ignore[no-untyped-def]
+    import os
+
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    for name, file in (("Vera", "Vera.ttf"), ("VeraBd", "VeraBd.ttf"), ("VeraIt", "VeraIt.ttf")):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, os.path.join(folder, file)))
+    return pdfmetrics.stringWidth
+
+
+def _wrap(text: str, width: float, size: float, hyphenate: bool, width_of, indent: float = 0) -> list[str]:  # type: ignore[no-untyped-def]
+    """Greedy line breaking (the first line `indent` narrower); a long word that does not
+    fit is hyphenated (3+ letters each side)."""
+    lines, line = [], ""
+    full = width
+    for word in text.split():
+        width = full - (indent if not lines else 0)
+        trial = f"{line} {word}".strip()
+        if width_of(trial, "Vera", size) <= width:
+            line = trial
+            continue
+        if hyphenate and len(word) >= 8 and word.isalpha():
+            for cut in range(len(word) - 3, 2, -1):
+                head = f"{line} {word[:cut]}-".strip()
+                if width_of(head, "Vera", size) <= width:
+                    lines.append(head)
+                    line = word[cut:]
+                    break
+            else:
+                lines.append(line)
+                line = word
+            continue
+        lines.append(line)
+        line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def french_pdf(spec: PdfSpec | None = None) -> Built:
+    """A bulletin in columns with running headers, page numbers and a slug, in French.
+
+    The paragraphs flow from column to column and page to page, cut wherever the column
+    ends (so a paragraph goes on in the next column or page); words that do not fit are
+    hyphenated. `french` holds the paragraphs as written, in reading order.
+    """
+    from reportlab.pdfgen import canvas
+
+    spec = spec or PdfSpec()
+    width_of = _fonts()
+    buffer = io.BytesIO()
+    page_w, page_h, margin, gutter = 595.0, 842.0, 56.0, 22.0
+    pdf = canvas.Canvas(buffer, pagesize=(page_w, page_h), encrypt=spec.encrypt, invariant=1)
+    column_w = (page_w - 2 * margin - (spec.columns - 1) * gutter) / spec.columns
+    leading = spec.size * 1.25
+    paragraphs = list(spec.paragraphs)
+    if spec.ligatures:
+        paragraphs = [p.replace("fi", "ﬁ").replace("fl", "ﬂ") for p in paragraphs]
+    lines: list[tuple[str, bool]] = []  # (text, first line of a paragraph)
+    for number, paragraph in enumerate(paragraphs):
+        wrapped = _wrap(paragraph, column_w, spec.size, spec.hyphenate, width_of, indent=12 if number else 0)
+        lines.extend((text, i == 0) for i, text in enumerate(wrapped))
+    hyphenated = sum(1 for text, _ in lines if text.endswith("-") and text[-2:-1].isalpha())
+    top_of_text = page_h - margin - 60
+    bottom_of_text = margin + 30
+    per_column = max(4, -(-len(lines) // (spec.columns * spec.pages)))
+    cursor = 0
+    for page in range(spec.pages):
+        _furniture(pdf, spec, page, page_w, page_h, margin, width_of)
+        y_start = top_of_text
+        if page == 0:
+            pdf.setFont("VeraBd", spec.size * 2)
+            pdf.drawString(margin, page_h - margin - 40, PDF_TITLE)
+            y_start = top_of_text - 20
+        for column in range(spec.columns):
+            x = margin + column * (column_w + gutter)
+            y = y_start
+            chunk = lines[cursor : cursor + per_column]
+            cursor += len(chunk)
+            for position, (text, first) in enumerate(chunk):
+                if spec.pull_quote and page == spec.pages - 1 and column == spec.columns - 1 and position == 3:
+                    pdf.setFont("VeraIt", spec.size * 1.4)
+                    pdf.drawString(x + 10, y - 6, PDF_PULL_QUOTE)
+                    y -= 3 * leading
+                indent = 12 if first and cursor - len(chunk) + position > 0 else 0
+                _draw_line(pdf, x + indent, y, text, spec, first and cursor - len(chunk) + position == 0)
+                y -= leading
+        pdf.showPage()
+    assert cursor >= len(lines), "the test PDF's text did not fit"
+    pdf.save()
+    counts = {"paragraph": len(paragraphs), "hyphenated": hyphenated, "pages": spec.pages}
+    return Built(buffer.getvalue(), counts, tuple(spec.paragraphs))
+
+
+def _draw_line(pdf, x: float, y: float, text: str, spec: PdfSpec, very_first: bool) -> None:  # type: ignore[no-untyped-def]
+    if very_first and spec.drop_cap:
+        pdf.setFont("VeraBd", spec.size * 3)
+        pdf.drawString(x - 2.2 * spec.size, y - spec.size * 1.6, text[0])
+        text = text[1:]
+    if spec.superscript and "1er" in text:
+        head, tail = text.split("1er", 1)
+        pdf.setFont("Vera", spec.size)
+        pdf.drawString(x, y, head + "1")
+        x += pdf.stringWidth(head + "1", "Vera", spec.size)
+        pdf.setFont("Vera", spec.size * 0.6)
+        pdf.drawString(x, y + spec.size * 0.4, "er")
+        x += pdf.stringWidth("er", "Vera", spec.size * 0.6)
+        text = tail
+    pdf.setFont("Vera", spec.size)
+    pdf.drawString(x, y, text)
+
+
+def _furniture(pdf, spec: PdfSpec, page: int, page_w: float, page_h: float, margin: float, width_of) -> None:  # type: ignore[no-untyped-def]
+    pdf.setFont("Vera", 8)
+    if spec.header:
+        pdf.drawString(margin, page_h - 30, spec.header)
+    if spec.page_numbers:
+        pdf.drawCentredString(page_w / 2, 30, str(page + 1))
+    if spec.slug:
+        pdf.setFont("Vera", 6)
+        pdf.drawString(margin, 12, f"bulletin-mars.indd {page + 1} 04/03/25 10:12")
+
+
+def scanned_pdf() -> bytes:
+    """A PDF whose pages are only drawings (as a scan is only an image): no text layer."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842), invariant=1)
+    for page in range(2):
+        for row in range(40):
+            pdf.rect(56, 780 - row * 18, 480 - (row % 5) * 40, 8, fill=1, stroke=0)
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

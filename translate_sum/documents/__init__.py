@@ -151,7 +151,8 @@ def document_article(document: SourceDocument) -> Article:
         )
         for i, element in enumerate(elements, start=1)
     )
-    title = paragraphs[0].source if paragraphs and paragraphs[0].is_title else document.title
+    titles = [e.text for e in elements if e.kind == "title"]
+    title = titles[0] if titles else document.title
     source = SourceInfo(path=document.path, encoding="utf-8", format=document.format, title=title, author=document.author)
     return Article(source=source, paragraphs=paragraphs)
 
