@@ -407,3 +407,127 @@ def scanned_pdf() -> bytes:
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+# --- OpenDocument --------------------------------------------------------------------
+
+ODT_FOOTER_FIELD = "1"
+
+
+def french_odt() -> Built:
+    """An OpenDocument text with every kind of text-bearing element, in French (built with odfdo)."""
+    from odfdo import Cell, Document, Element, Header, List, ListItem, Note, Paragraph, Row, Style, Table
+
+    document = Document("text")
+    body = document.body
+    body.clear()
+    document.insert_style(Style("text", name="Gras", bold=True), automatic=True)
+    document.insert_style(Style("paragraph", name="PTitre", parent_style="Title"), automatic=True)
+    body.append(Paragraph(TITLE, style="PTitre"))
+    body.append(Header(1, HEADING))
+    intro = Paragraph(INTRO)
+    intro.append(Note(note_class="footnote", note_id="ftn1", citation="1", body=FOOTNOTE_TEXT))
+    body.append(intro)
+    budget = Paragraph(BUDGET)
+    budget.append(Note(note_class="endnote", note_id="edn1", citation="i", body=ENDNOTE_TEXT))
+    body.append(budget)
+    bullets = List([BULLETS[0], BULLETS[1]])
+    inner = ListItem(BULLETS[2])
+    inner.append(List([NUMBERED[0], NUMBERED[1]]))
+    bullets.append(inner)
+    body.append(bullets)
+    table = Table("Budget", width=3, height=2)
+    for r, row in enumerate(CELLS):
+        for c, text in enumerate(row):
+            table.set_value((c, r), text)
+    nested = Table("Détail", width=1, height=1)
+    nested.set_value((0, 0), NESTED_CELL)
+    cell = table.get_cell((2, 1))
+    cell.append(nested)
+    table.set_cell((2, 1), cell)
+    body.append(table)
+    body.append(_odf(f'<text:p><text:a xlink:href="{LINK_URL}" xlink:type="simple">{LINK_TEXT}</text:a></text:p>'))
+    body.append(_odf(f'<text:p>{PARTIAL_LINK_BEFORE.rstrip()}<text:s/><text:a xlink:href="{LINK_URL}" xlink:type="simple">{PARTIAL_LINK_TEXT}</text:a>{PARTIAL_LINK_AFTER}</text:p>'))
+    body.append(_odf(f'<text:p>{BOLD_WORD_BEFORE.rstrip()}<text:s/><text:span text:style-name="Gras">{BOLD_WORD}</text:span>{BOLD_WORD_AFTER}</text:p>'))
+    body.append(_odf(f'<text:p><text:span text:style-name="Gras">{BOLD_SENTENCE.rstrip()}</text:span><text:s/>{PLAIN_SENTENCE}</text:p>'))
+    body.insert(
+        _odf(
+            '<text:tracked-changes><text:changed-region text:id="ct1"><text:deletion>'
+            '<office:change-info><dc:creator>Secrétaire</dc:creator><dc:date>2025-03-04T20:00:00</dc:date></office:change-info>'
+            f"<text:p>{DELETED_TEXT}</text:p></text:deletion></text:changed-region></text:tracked-changes>"
+        ),
+        position=0,
+    )
+    body.append(
+        _odf(
+            f'<text:p><office:annotation><dc:creator>Relecteur</dc:creator><text:p>{COMMENT_TEXT}</text:p></office:annotation>'
+            f'{KEPT_AROUND_DELETION[0].rstrip()}<text:s/><text:change text:change-id="ct1"/>{KEPT_AROUND_DELETION[1]}</text:p>'
+        )
+    )
+    body.append(
+        _odf(
+            '<text:p><draw:frame draw:name="Cadre1" text:anchor-type="paragraph" svg:width="6cm" svg:height="2cm">'
+            f"<draw:text-box><text:p>{TEXTBOX_TEXT}</text:p></draw:text-box></draw:frame></text:p>"
+        )
+    )
+    body.append(_odf(f'<text:p>Voir la page <text:page-number text:select-page="current">{FIELD_RESULT}</text:page-number> pour le détail des votes de chaque conseiller.</text:p>'))
+    master = document.get_style("master-page", "Standard")
+    master.set_page_header(HEADER_TEXT)
+    master.set_page_footer(_odf(f'<style:footer><text:p>{FOOTER_TEXT} <text:page-number text:select-page="current">{ODT_FOOTER_FIELD}</text:page-number></text:p></style:footer>'))
+    master.append(_odf(f"<style:header-first><text:p>{FIRST_HEADER_TEXT}</text:p></style:header-first>"))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    french = (
+        TITLE, HEADING, INTRO, BUDGET, *BULLETS, *NUMBERED, *[t for row in CELLS for t in row], NESTED_CELL,
+        LINK_TEXT, PARTIAL_LINK_BEFORE + PARTIAL_LINK_TEXT + PARTIAL_LINK_AFTER,
+        BOLD_WORD_BEFORE + BOLD_WORD + BOLD_WORD_AFTER, BOLD_SENTENCE + PLAIN_SENTENCE,
+        "".join(KEPT_AROUND_DELETION), TEXTBOX_TEXT,
+        FOOTNOTE_TEXT, ENDNOTE_TEXT, HEADER_TEXT, FIRST_HEADER_TEXT, FOOTER_TEXT,
+    )
+    counts = {"heading": 1, "title": 1, "list-item": len(BULLETS) + len(NUMBERED), "table-cell": 7,
+              "header": 2, "footer": 1, "footnote": 1, "endnote": 1, "textbox": 1}
+    return Built(buffer.getvalue(), counts, french)
+
+
+def _odf(xml: str):  # type: ignore[no-untyped-def]
+    from odfdo import Element
+
+    return Element.from_tag(xml)
+
+
+def odt_texts(data: bytes) -> list[str]:
+    """Every text node inside the paragraphs and headings of content.xml and styles.xml.
+
+    Text under tracked changes and comments is left out: it is not the document's text.
+    A node under nested paragraphs (notes, text boxes) may be listed more than once.
+    """
+    import zipfile
+
+    from lxml import etree
+
+    text_ns = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+    excluded = (text_ns + "tracked-changes", "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}annotation")
+    texts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in ("content.xml", "styles.xml"):
+            root = etree.fromstring(archive.read(name))
+            for paragraph in root.iter(text_ns + "p", text_ns + "h"):
+                if any(a.tag in excluded for a in paragraph.iterancestors()):
+                    continue
+                texts.append(paragraph.text or "")
+                for node in paragraph.iterdescendants():
+                    if any(a.tag in excluded for a in node.iterancestors()) or node.tag in excluded:
+                        continue
+                    texts.extend([node.text or "", node.tail or ""])
+    return texts
+
+
+def odt_deleted_texts(data: bytes) -> list[str]:
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("content.xml"))
+    changes = root.iter("{urn:oasis:names:tc:opendocument:xmlns:text:1.0}tracked-changes")
+    return ["".join(node.itertext()) for node in changes]
