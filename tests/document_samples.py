@@ -254,7 +254,7 @@ class PdfSpec:
     """How to lay out a test PDF: columns, furniture, and the features to include."""
 
     columns: int = 2
-    pages: int = 2
+    pages: int = 2  # 0: as many as the text needs
     paragraphs: tuple[str, ...] = PDF_PARAGRAPHS
     header: str | None = PDF_HEADER
     page_numbers: bool = True
@@ -337,9 +337,12 @@ def french_pdf(spec: PdfSpec | None = None) -> Built:
     hyphenated = sum(1 for text, _ in lines if text.endswith("-") and text[-2:-1].isalpha())
     top_of_text = page_h - margin - 60
     bottom_of_text = margin + 30
-    per_column = max(4, -(-len(lines) // (spec.columns * spec.pages)))
+    room = int((top_of_text - bottom_of_text - 20) // leading)
+    pages = spec.pages or -(-len(lines) // (spec.columns * room))
+    per_column = max(4, -(-len(lines) // (spec.columns * pages)))
+    assert per_column <= room, "the test PDF's text does not fit its pages"
     cursor = 0
-    for page in range(spec.pages):
+    for page in range(pages):
         _furniture(pdf, spec, page, page_w, page_h, margin, width_of)
         y_start = top_of_text
         if page == 0:
@@ -352,7 +355,7 @@ def french_pdf(spec: PdfSpec | None = None) -> Built:
             chunk = lines[cursor : cursor + per_column]
             cursor += len(chunk)
             for position, (text, first) in enumerate(chunk):
-                if spec.pull_quote and page == spec.pages - 1 and column == spec.columns - 1 and position == 3:
+                if spec.pull_quote and page == pages - 1 and column == spec.columns - 1 and position == 3:
                     pdf.setFont("VeraIt", spec.size * 1.4)
                     pdf.drawString(x + 10, y - 6, PDF_PULL_QUOTE)
                     y -= 3 * leading
@@ -362,7 +365,7 @@ def french_pdf(spec: PdfSpec | None = None) -> Built:
         pdf.showPage()
     assert cursor >= len(lines), "the test PDF's text did not fit"
     pdf.save()
-    counts = {"paragraph": len(paragraphs), "hyphenated": hyphenated, "pages": spec.pages}
+    counts = {"paragraph": len(paragraphs), "hyphenated": hyphenated, "pages": pages}
     return Built(buffer.getvalue(), counts, tuple(spec.paragraphs))
 
 

@@ -15,6 +15,7 @@ import io
 
 from translate_sum.document import TranslatedArticle
 from translate_sum.documents.model import Element, SourceDocument
+from translate_sum.documents.placement import xml_safe
 
 
 def translation_docx(translated: TranslatedArticle, document: SourceDocument | None = None) -> bytes:
@@ -24,22 +25,23 @@ def translation_docx(translated: TranslatedArticle, document: SourceDocument | N
     out = docx.Document()
     elements: tuple[Element | None, ...] = document.elements if document is not None else (None,) * len(translated.paragraphs)
     if translated.title:
-        out.core_properties.title = translated.title
+        out.core_properties.title = xml_safe(translated.title)
     for paragraph, element in zip(translated.paragraphs, elements):
         if paragraph.skipped or not paragraph.translation.strip():
             continue
+        text = xml_safe(paragraph.translation)
         kind = element.kind if element is not None else paragraph.kind
         level = element.level if element is not None else 0
         if paragraph.is_title or kind == "title":
-            out.add_heading(paragraph.translation, level=0)
+            out.add_heading(text, level=0)
         elif kind == "heading":
-            out.add_heading(paragraph.translation, level=min(max(level, 1), 9))
+            out.add_heading(text, level=min(max(level, 1), 9))
         elif kind == "list-item":
-            out.add_paragraph(paragraph.translation, style="List Bullet")
+            out.add_paragraph(text, style="List Bullet")
         elif kind == "pull-quote":
-            out.add_paragraph(paragraph.translation, style="Intense Quote")
+            out.add_paragraph(text, style="Intense Quote")
         else:
-            out.add_paragraph(paragraph.translation)
+            out.add_paragraph(text)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()

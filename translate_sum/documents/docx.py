@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from translate_sum.documents.model import Element, SourceDocument
-from translate_sum.documents.placement import Piece, Placement, Signature, Text, partial_formatting, place
+from translate_sum.documents.placement import Piece, Placement, Signature, Text, partial_formatting, place, xml_safe
 from translate_sum.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -434,7 +434,7 @@ def _text_nodes(run: Any, text: str) -> list[Any]:
     from lxml import etree
 
     nodes = []
-    for i, part in enumerate(re.split(r"(\t|\n)", text)):
+    for part in re.split(r"(\t|\n)", xml_safe(text)):
         if part == "\t":
             nodes.append(etree.Element(W + "tab"))
         elif part == "\n":

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from translate_sum.documents.model import Element, SourceDocument
-from translate_sum.documents.placement import Piece, Placement, Signature, Text, partial_formatting, place
+from translate_sum.documents.placement import Piece, Placement, Signature, Text, partial_formatting, place, xml_safe
 from translate_sum.errors import InputError
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -360,7 +360,7 @@ def _write_piece(chunk: tuple[Any, str], old: str, text: str) -> None:
         if text != old:
             _remove_keeping_tail(node)
         return
-    first, *rest = re.split(r"(\t|\n| {2,})", text)
+    first, *rest = re.split(r"(\t|\n| {2,})", xml_safe(text))
     if where == "text":
         node.text = first
         parent, position = node, 0

@@ -35,6 +35,7 @@ OCR_HINT = Hint("OCR it first (e.g. `ocrmypdf scan.pdf text.pdf`) and give the r
 
 _PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 _GAP_SIZES = 1.5
+_LONE_GAP_SIZES = 4.0
 _BOLD = ("Bold", "Black", "Heavy", "Semibold", "SemiBold", "Demi")
 _ITALIC = ("Italic", "Oblique")
 
@@ -133,17 +134,59 @@ def _lines(text_page: Any, raw: Any, height: float, number: int) -> list[Line]:
 
 
 def _breaks(current: list[_Glyph], glyph: _Glyph) -> bool:
-    """Whether `glyph` starts a new line: a wide gap, a jump back, or another baseline."""
+    """Whether `glyph` starts a new line: a jump back, or another baseline (gaps: `_pieces`)."""
     last = next((g for g in reversed(current) if g.char != " "), current[-1])
     size = max(last.size, glyph.size, 1.0)
-    if glyph.x0 - last.x1 > _GAP_SIZES * size or glyph.x1 < last.x0 - 0.5 * size:
+    if glyph.x1 < last.x0 - 0.5 * size:
         return True
     similar = glyph.size >= 0.8 * last.size and last.size >= 0.8 * glyph.size
     return similar and abs(glyph.bottom - last.bottom) > 0.6 * size
 
 
+def _pieces(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
+    """The line cut at gaps far wider than its own word spaces: columns drawn on one baseline.
+
+    Justified text stretches every space of a line alike, so a gap counts as a gutter
+    when it is `_GAP_SIZES` font sizes wide and over three times the line's other word
+    spaces (their median); the one gap of a two-word line must be `_LONE_GAP_SIZES` wide.
+    """
+    visible = [g for g in glyphs if g.char.strip()]
+    gaps = [(b.x0 - a.x1, i) for i, (a, b) in enumerate(zip(visible, visible[1:]), start=1)]
+    size = statistics.median(g.size for g in visible) if visible else 1.0
+    spaces = [(gap, i) for gap, i in gaps if gap > 0.15 * size]
+    cuts = []
+    for gap, i in spaces:
+        others = sorted(other for other, j in spaces if j != i)
+        typical = others[len(others) // 2] if others else _LONE_GAP_SIZES * size / 3
+        if gap > _GAP_SIZES * size and gap > 3 * typical:
+            cuts.append(i)
+    if not cuts:
+        return [glyphs]
+    pieces, start = [], 0
+    for cut in cuts:
+        pieces.append(visible[start:cut])
+        start = cut
+    pieces.append(visible[start:])
+    return [_with_spaces(piece) for piece in pieces]
+
+
+def _with_spaces(glyphs: list[_Glyph]) -> list[_Glyph]:
+    """Visible glyphs with a space wherever two are a word space apart."""
+    out: list[_Glyph] = []
+    for glyph in glyphs:
+        if out and glyph.x0 - out[-1].x1 > 0.2 * glyph.size:
+            out.append(out[-1]._replace(char=" "))
+        out.append(glyph)
+    return out
+
+
 def _close(glyphs: list[_Glyph], lines: list[Line], handle: Any, raw: Any, number: int) -> None:
-    """Make a `Line` of `glyphs` (if any is visible) and append it to `lines`."""
+    """Make `Line`s of `glyphs` (cut at gutters; only what is visible) and append them to `lines`."""
+    for piece in _pieces(glyphs):
+        _close_one(piece, lines, handle, raw, number)
+
+
+def _close_one(glyphs: list[_Glyph], lines: list[Line], handle: Any, raw: Any, number: int) -> None:
     real = [g for g in glyphs if g.char.strip()]
     if not real:
         return

@@ -43,16 +43,23 @@ FURNITURE_BAND = 0.1
 HEADING_RATIO = 1.15
 """A block this much larger than body text (or bold and short) is a heading."""
 DROP_CAP_RATIO = 2.0
+COMMON_WORD = 1000
+_HYPHEN_PREFIXES = frozenset({"mi", "ex", "demi", "semi", "non", "quasi", "vice"})  # written with a hyphen; "anti", "auto"... are not
+"""A word seen this often in pyspellchecker's French counts is common (see `_drop_hyphen`)."""
 GUTTER_EM = 0.8
 """The narrowest gap between columns, in body font sizes."""
 
 LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
-SOFT_HYPHENS = "\u00ad\ufffe\u0002"
-_HARD_HYPHENS = "-\u2010"
+SOFT_HYPHENS = "\u00ad"
+# PDFium marks every hyphen it finds at a line end (U+FFFE, or U+0002 for some fonts),
+# compound or not ("Lui-même"), so those are judged like a typed hyphen.
+_HARD_HYPHENS = "-\u2010\ufffe\u0002"
 _BULLETS = "•◦▪▫‣⁃●○■□–—*"
-_TERMINAL = tuple(".!?…:;»\"”)]")
+_TERMINAL = tuple(".!?…:;»\"”")
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page|p\.)?\s*(\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|sur|of)\s*\d{1,4})?[-–—\s]*", re.IGNORECASE)
 _SLUG = re.compile(r"\.(?:indd|qxd|qxp|pdf)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}[:h]\d{2}", re.IGNORECASE)
+# Soft-hyphen marks left inside a line, control characters, non-characters.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\ufffe\uffff]")
 _NUMBER_AT_EDGE = re.compile(r"^\s*(\d{1,4})\b|\b(\d{1,4})\s*$")
 
 
@@ -118,6 +125,8 @@ class _Para:
     body: bool = True
     level: int = 0
     extra: list["_Para"] = field(default_factory=list)
+    right: float = 0.0  # the block's measure: where a full line ends
+    indented: bool = False  # the first line starts right of the block's left edge
 
 
 def layout_elements(pages: Sequence[PageLines]) -> list[Element]:
@@ -162,6 +171,7 @@ def _furniture(pages: Sequence[PageLines]) -> dict[int, str]:
     for number, line in banded:
         shapes[_shape(line.text)].add(number)
     offset = _page_number_offset(banded)
+    body = _body_size(pages)
     reasons = {}
     for number, line in banded:
         text = line.text.strip()
@@ -173,7 +183,20 @@ def _furniture(pages: Sequence[PageLines]) -> dict[int, str]:
             reasons[id(line)] = f"running {'header' if line.top < pages[number].height / 2 else 'footer'} (on {len(shapes[_shape(text)])} pages)"
         elif offset is not None and _edge_number(text) == number + offset:
             reasons[id(line)] = f"running {'header' if line.top < pages[number].height / 2 else 'footer'} (with the page number)"
+        elif _apart_at_top(line, pages[number], body):
+            reasons[id(line)] = "running header (above the text, apart from it)"
     return reasons
+
+
+def _apart_at_top(line: Line, page: PageLines, body: float) -> bool:
+    """A short line in body type or smaller at the top of the page, two lines' height above any text.
+
+    The top only: at the bottom, footnotes sit apart from the text in the same way.
+    """
+    if line.bottom > page.height * FURNITURE_BAND or line.size > 1.05 * body or len(line.text.split()) > 12:
+        return False
+    below = [other.top - line.bottom for other in page.lines if other.top > line.bottom and other is not line]
+    return bool(below) and min(below) >= 2 * line.size
 
 
 def _shape(text: str) -> str:
@@ -227,9 +250,11 @@ def _join_drop_caps(lines: list[Line], body: float) -> list[Line]:
 
 def _blocks(lines: list[Line], body: float) -> list[_Block]:
     blocks: list[_Block] = []
+    active: list[_Block] = []  # blocks whose last line may still take the next one
     for line in sorted(lines, key=lambda line: (line.top, line.x0)):
         best = None
-        for block in blocks:
+        active = [b for b in active if line.top - b.lines[-1].bottom <= 0.8 * line.size + 1]
+        for block in active:
             last = block.lines[-1]
             gap = line.top - last.bottom
             overlap = min(line.x1, last.x1) - max(line.x0, last.x0)
@@ -239,6 +264,7 @@ def _blocks(lines: list[Line], body: float) -> list[_Block]:
                     best = (gap, block)
         if best is None:
             blocks.append(_Block([line]))
+            active.append(blocks[-1])
         else:
             best[1].lines.append(line)
     return blocks
@@ -256,15 +282,18 @@ def _order(blocks: list[_Block], body: float) -> list[_Block]:
     gutter = _gutter(narrow, body)
     if gutter is None:
         return sorted(blocks, key=lambda b: (b.top, b.x0))
-    spanning = [b for b in blocks if b.x0 < gutter[0] and b.x1 > gutter[1]]
+    # Spanning: across the gutter and a good way into both columns (a title), not
+    # just overhanging it.
+    spanning = [b for b in blocks if b.x0 < gutter[0] - 2 * body and b.x1 > gutter[1] + 2 * body]
     if not spanning:
-        west = [b for b in blocks if b.x1 <= gutter[0]]
-        east = [b for b in blocks if b.x0 >= gutter[1]]
+        middle = (gutter[0] + gutter[1]) / 2
+        west = [b for b in blocks if (b.x0 + b.x1) / 2 < middle]
+        east = [b for b in blocks if (b.x0 + b.x1) / 2 >= middle]
         return _order(west, body) + _order(east, body)
     ordered: list[_Block] = []
     rest = [b for b in blocks if b not in spanning]
     for cut in sorted(spanning, key=lambda b: b.top):
-        above = [b for b in rest if b.top < cut.top]
+        above = [b for b in rest if b.bottom <= cut.top + 0.5 * body]
         rest = [b for b in rest if b not in above]
         ordered.extend(_order(above, body))
         ordered.append(cut)
@@ -272,17 +301,33 @@ def _order(blocks: list[_Block], body: float) -> list[_Block]:
 
 
 def _gutter(blocks: list[_Block], body: float) -> tuple[float, float] | None:
-    """The widest vertical gap between blocks (x0, x1), if any is wider than GUTTER_EM."""
-    spans = sorted((b.x0, b.x1) for b in blocks)
+    """The widest vertical strip (x0, x1) that almost no line crosses, with text on both sides.
+
+    Counted over lines, not blocks, so that a title overhanging a column does not hide
+    the gutter: a strip counts when at most 3% of the lines (one at least) cross it
+    and it is `GUTTER_EM` body sizes wide or more.
+    """
+    lines = [line for block in blocks for line in block.lines]
+    left, right = int(min(line.x0 for line in lines)), int(max(line.x1 for line in lines)) + 1
+    steps = [0] * (right - left + 2)
+    for line in lines:
+        steps[int(line.x0) - left] += 1
+        steps[int(line.x1) - left + 1] -= 1
+    allowed = max(1, len(lines) * 3 // 100)
     best = None
-    reach = spans[0][1]
-    for x0, x1 in spans[1:]:
-        if x0 - reach >= GUTTER_EM * body and (best is None or x0 - reach > best[1] - best[0]):
-            best = (reach, x0)
-        reach = max(reach, x1)
+    covered = 0
+    start = None
+    for x in range(right - left + 1):
+        covered += steps[x]
+        if covered <= allowed and start is None:
+            start = x
+        elif covered > allowed and start is not None:
+            if x - start >= GUTTER_EM * body and start > 0 and (best is None or x - start > best[1] - best[0]):
+                best = (start + left, x + left)
+            start = None
     if best is None:
         return None
-    heights = [sum(b.bottom - b.top for b in blocks if side(b)) for side in (lambda b: b.x1 <= best[0], lambda b: b.x0 >= best[1])]
+    heights = [sum(b.bottom - b.top for b in blocks if side(b)) for side in (lambda b: b.x1 <= best[0] + body, lambda b: b.x0 >= best[1] - body)]
     return best if min(heights) >= 2 * body else None
 
 
@@ -292,24 +337,41 @@ def _gutter(blocks: list[_Block], body: float) -> tuple[float, float] | None:
 def _paragraphs(block: _Block, body: float) -> list[_Para]:
     if not _is_body(block.lines, body):
         return [_Para(list(block.lines), "paragraph", body=False)]
-    left, right = block.x0, block.x1
+    left, right = block.x0, _measure(block)
     kind = "paragraph"
     paragraphs: list[_Para] = []
     current: list[Line] = []
+
+    def close() -> None:
+        indented = current[0].x0 - left > 0.8 * current[0].size
+        paragraphs.append(_Para(current, kind, first_in_block=not paragraphs, body=True, right=right, indented=indented))
+
     for line in block.lines:
         bullet = line.text.lstrip()[:1] in _BULLETS and line.text.lstrip()[1:2] == " "
         if current:
             previous = current[-1]
-            indented = line.x0 - left > 0.8 * line.size and previous.x0 - left <= 0.8 * line.size
-            fits = previous.x1 + line.first_word + 0.3 * line.size < right - 0.5 * line.size
-            if bullet or indented or fits:
-                paragraphs.append(_Para(current, kind, first_in_block=not paragraphs, body=_is_body(current, body)))
+            indented = line.x0 - left > 0.8 * line.size and kind != "list-item"
+            starts = indented and (previous.x0 - left <= 0.8 * line.size or len(current) == 1)
+            if bullet or starts or _would_fit(previous, line, right):
+                close()
                 current = []
-        kind = "list-item" if bullet else ("paragraph" if current else kind)
+        kind = "list-item" if bullet else ("paragraph" if not current else kind)
         current.append(replace(line, text=line.text.lstrip()[2:]) if bullet else line)
     if current:
-        paragraphs.append(_Para(current, kind, first_in_block=not paragraphs, body=_is_body(current, body)))
+        close()
     return paragraphs
+
+
+def _would_fit(previous: Line, line: Line, right: float) -> bool:
+    """Whether `line`'s first word would have fitted at the end of `previous`: a line break by choice."""
+    return previous.x1 + line.first_word + 0.3 * line.size < right - 0.5 * line.size
+
+
+def _measure(block: _Block) -> float:
+    """The block's right edge, ignoring a line that overflows it (a long address)."""
+    ends = sorted(line.x1 for line in block.lines)
+    median = ends[len(ends) // 2]
+    return max(end for end in ends if end <= median + 3 * block.size)
 
 
 def _is_body(lines: Sequence[Line], body: float) -> bool:
@@ -321,7 +383,15 @@ def _is_body(lines: Sequence[Line], body: float) -> bool:
 
 
 def _carry_on(stream: list[_Para]) -> list[_Para]:
-    """Join body paragraphs cut by a column, a page or an interrupting block."""
+    """Join body paragraphs cut by a column, a page or an interrupting block.
+
+    A paragraph may go on when it stopped mid-sentence or on a full line; the next
+    body paragraph that starts a column or block continues it when it starts in lower
+    case after a sentence left open, or, not indented, after a full line, in a
+    document whose paragraphs start indented (or after a sentence left open).
+    """
+    starts = [p for p in stream if p.kind != "furniture" and p.body and not p.first_in_block]
+    indents = bool(starts) and sum(p.indented for p in starts) > len(starts) / 2
     out: list[_Para] = []
     open_: _Para | None = None
     held: list[_Para] = []  # blocks met while a paragraph was open
@@ -329,7 +399,7 @@ def _carry_on(stream: list[_Para]) -> list[_Para]:
         if para.kind == "furniture":
             (held if open_ is not None else out).append(para)
             continue
-        if open_ is not None and para.body and para.first_in_block and _continues(open_, para):
+        if open_ is not None and para.body and para.first_in_block and _continues(open_, para, indents):
             open_.lines.extend(para.lines)
             for interrupting in held:
                 if interrupting.kind != "furniture":
@@ -344,7 +414,7 @@ def _carry_on(stream: list[_Para]) -> list[_Para]:
         if open_ is not None:
             out.extend([open_, *open_.extra, *held])
             open_, held = None, []
-        if para.body and not _ends(para):
+        if para.body and para.kind == "paragraph" and (not _ends(para) or _full(para.lines[-1], para.right)):
             open_ = para
         else:
             out.append(para)
@@ -358,9 +428,20 @@ def _ends(para: _Para) -> bool:
     return text.endswith(_TERMINAL) and not text.endswith(tuple(_HARD_HYPHENS + SOFT_HYPHENS))
 
 
-def _continues(open_: _Para, para: _Para) -> bool:
-    first = para.lines[0].text.lstrip()[:1]
-    return bool(first) and (first.islower() or first in ",;)") and abs(para.lines[0].size - open_.lines[-1].size) <= 0.1 * open_.lines[-1].size
+def _full(line: Line, right: float) -> bool:
+    return line.x1 >= right - 2.5 * line.size
+
+
+def _continues(open_: _Para, para: _Para, indents: bool) -> bool:
+    last, first_line = open_.lines[-1], para.lines[0]
+    first = first_line.text.lstrip()[:1]
+    if not first or abs(first_line.size - last.size) > 0.1 * last.size or para.kind != "paragraph":
+        return False
+    sentence_open = not _ends(open_)
+    if sentence_open and (first.islower() or first in ",;)"):
+        return True
+    full = not _would_fit(last, first_line, open_.right)
+    return full and not para.indented and (indents or sentence_open)
 
 
 # --- Kinds and text ------------------------------------------------------------------
@@ -408,10 +489,10 @@ def join_lines(lines: Sequence[str]) -> str:
         elif text[-1] in SOFT_HYPHENS:
             text = text[:-1] + line
         elif text[-1] in _HARD_HYPHENS and len(text) > 1 and text[-2].isalpha() and line[:1].isalpha():
-            text = text[:-1] + line if _drop_hyphen(text, line) else text + line
+            text = text[:-1] + line if _drop_hyphen(text, line) else text[:-1] + "-" + line
         else:
             text = text + " " + line
-    return " ".join(text.replace("\ufffe", "").replace("\u00ad", "").split())
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def normalize(text: str) -> str:
@@ -423,23 +504,36 @@ def normalize(text: str) -> str:
 
 
 def _drop_hyphen(text: str, line: str) -> bool:
-    """Whether a hard hyphen at a line end was hyphenation (joined word) or part of the word."""
+    """Whether a hyphen at a line end was hyphenation (drop it) or part of the word (keep it).
+
+    Kept: a hyphenated word French has ("lui-même", "porte-parole"); then dropped: a
+    joined word French has ("dispo-sitions"); kept: a compound going on with another
+    hyphen ("constitue-t-il"), a capital after it ("États-Unis"), a prefix written with
+    a hyphen ("mi-novembre", "ex-ingénieur"); dropped: a capitalized word cut before a
+    lower-case part (a name: "Des-champs"); kept: a common French word
+    of three letters or more and a French word ("eux-mêmes", "sud-est"); dropped
+    otherwise ("pré-formation", "Du-mont": a word cut anywhere).
+    """
     left = re.findall(r"[\w’']+$", text[:-1])
     right = re.findall(r"^[\w’']+", line)
     if not left or not right:
         return True
-    if line[:1].isupper():
-        return False
     words = _french_words()
-    joined = (left[0] + right[0]).lower()
-    if joined in words:
+    head, tail = left[0].lower(), right[0].lower()
+    if f"{head}-{tail}" in words:
+        return False
+    if head + tail in words:
         return True
-    return not (left[0].lower() in words and right[0].lower() in words)
+    if line[len(right[0]) : len(right[0]) + 1] == "-" or line[:1].isupper() or head in _HYPHEN_PREFIXES:
+        return False  # "États-Unis", "constitue-t-il", "Rivière-des-Prairies", "mi-novembre"
+    if left[0][:1].isupper():
+        return True  # a name cut in two ("Des-champs"): compound names are capitalized on both sides
+    return not (len(head) > 2 and words.get(head, 0) >= COMMON_WORD and len(tail) > 1 and tail in words)
 
 
 @functools.lru_cache(maxsize=1)
-def _french_words() -> frozenset[str]:
-    """French words (pyspellchecker's list), to tell hyphenation from a hyphenated word."""
+def _french_words() -> dict[str, int]:
+    """French words and their counts (pyspellchecker's list), to tell hyphenation from a hyphenated word."""
     from spellchecker import SpellChecker
 
-    return frozenset(SpellChecker(language="fr", distance=1).word_frequency.dictionary)
+    return dict(SpellChecker(language="fr", distance=1).word_frequency.dictionary)

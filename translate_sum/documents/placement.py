@@ -23,6 +23,7 @@ sentence count that differs between source and translation falls back to rule 3.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -86,6 +87,14 @@ def place(
         return Placement(tuple(texts), whitespace)
     texts[significant[0]] = translation
     return Placement(tuple(texts), _differing(pieces, significant) + whitespace)
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold (control characters, lone surrogates)."""
+    return _NOT_XML.sub("", text)
 
 
 def partial_formatting(pieces: Sequence[Piece]) -> tuple[str, ...]:
