@@ -76,6 +76,7 @@ def test_a_pull_quote_is_kept_apart_from_the_paragraph_it_interrupts() -> None:
         (["aux États-", "Unis depuis"], "aux États-Unis depuis"),
         (["la Constitution constitue-", "t-il un progrès"], "la Constitution constitue-t-il un progrès"),
         (["à la mi-", "novembre"], "à la mi-novembre"),
+        (["termine-t-", "elle"], "termine-t-elle"),
         (["ils sont venus eux-", "mêmes"], "ils sont venus eux-mêmes"),
         (["le centre de pré-", "formation"], "le centre de préformation"),
         (["Didier Des-", "champs"], "Didier Deschamps"),

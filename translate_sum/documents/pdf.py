@@ -154,11 +154,16 @@ def _pieces(glyphs: list[_Glyph]) -> list[list[_Glyph]]:
     gaps = [(b.x0 - a.x1, i) for i, (a, b) in enumerate(zip(visible, visible[1:]), start=1)]
     size = statistics.median(g.size for g in visible) if visible else 1.0
     spaces = [(gap, i) for gap, i in gaps if gap > 0.15 * size]
+    ordered = sorted(gap for gap, _ in spaces)
     cuts = []
     for gap, i in spaces:
-        others = sorted(other for other, j in spaces if j != i)
-        typical = others[len(others) // 2] if others else _LONE_GAP_SIZES * size / 3
-        if gap > _GAP_SIZES * size and gap > 3 * typical:
+        if gap <= _GAP_SIZES * size:
+            continue
+        if len(ordered) >= 3:
+            typical = ordered[len(ordered) // 2]
+        else:  # the other gap, if any
+            typical = ordered[0] if len(ordered) == 2 and ordered[1] == gap else ordered[-1] if len(ordered) == 2 else _LONE_GAP_SIZES * size / 3
+        if gap > 3 * typical:
             cuts.append(i)
     if not cuts:
         return [glyphs]

@@ -10,7 +10,8 @@
 4. Orders blocks: a gutter that runs down the page splits columns, read left to right;
    blocks that span the gutter (a title over two columns) cut the page into bands read
    top to bottom (`_order`, a recursive XY cut).
-5. Splits blocks into paragraphs: an indented first line, or a line that ended
+5. Splits blocks into paragraphs: an indented first line, a line further below the
+   previous than the block's usual leading (spaced paragraphs), or a line that ended
    although the next line's first word would have fitted, starts a new one; bullets too.
 6. Carries a paragraph on across a column or page break, and across a block that
    interrupts it (a pull quote, a caption), when it stopped mid-sentence and the next
@@ -88,28 +89,30 @@ class PageLines:
     lines: tuple[Line, ...]
 
 
-@dataclass
+@dataclass(eq=False)
 class _Block:
+    """Lines that read as one block; its bounds are read once it is complete."""
+
     lines: list[Line]
     kind: str = "paragraph"
 
-    @property
+    @functools.cached_property
     def x0(self) -> float:
         return min(line.x0 for line in self.lines)
 
-    @property
+    @functools.cached_property
     def x1(self) -> float:
         return max(line.x1 for line in self.lines)
 
-    @property
+    @functools.cached_property
     def top(self) -> float:
         return min(line.top for line in self.lines)
 
-    @property
+    @functools.cached_property
     def bottom(self) -> float:
         return max(line.bottom for line in self.lines)
 
-    @property
+    @functools.cached_property
     def size(self) -> float:
         return statistics.median(line.size for line in self.lines)
 
@@ -230,7 +233,8 @@ def _join_drop_caps(lines: list[Line], body: float) -> list[Line]:
     caps = [line for line in lines if len(line.text.strip()) <= 2 and line.text.strip().isalpha() and line.size >= DROP_CAP_RATIO * body]
     if not caps:
         return lines
-    kept = [line for line in lines if line not in caps]
+    capped = {id(cap) for cap in caps}
+    kept = [line for line in lines if id(line) not in capped]
     for cap in caps:
         beside = [
             line
@@ -241,7 +245,8 @@ def _join_drop_caps(lines: list[Line], body: float) -> list[Line]:
             kept.append(replace(cap, size=body))  # a lone big letter: keep it as text
             continue
         first = min(beside, key=lambda line: line.top)
-        kept[kept.index(first)] = replace(first, text=cap.text.strip() + first.text.lstrip())
+        position = next(i for i, line in enumerate(kept) if line is first)
+        kept[position] = replace(first, text=cap.text.strip() + first.text.lstrip())
     return kept
 
 
@@ -291,10 +296,11 @@ def _order(blocks: list[_Block], body: float) -> list[_Block]:
         east = [b for b in blocks if (b.x0 + b.x1) / 2 >= middle]
         return _order(west, body) + _order(east, body)
     ordered: list[_Block] = []
-    rest = [b for b in blocks if b not in spanning]
+    cuts = {id(b) for b in spanning}
+    rest = [b for b in blocks if id(b) not in cuts]
     for cut in sorted(spanning, key=lambda b: b.top):
         above = [b for b in rest if b.bottom <= cut.top + 0.5 * body]
-        rest = [b for b in rest if b not in above]
+        rest = [b for b in rest if not b.bottom <= cut.top + 0.5 * body]
         ordered.extend(_order(above, body))
         ordered.append(cut)
     return ordered + _order(rest, body)
@@ -338,6 +344,8 @@ def _paragraphs(block: _Block, body: float) -> list[_Para]:
     if not _is_body(block.lines, body):
         return [_Para(list(block.lines), "paragraph", body=False)]
     left, right = block.x0, _measure(block)
+    steps = [b.top - a.top for a, b in zip(block.lines, block.lines[1:])]
+    leading = statistics.median(steps) if steps else 0.0
     kind = "paragraph"
     paragraphs: list[_Para] = []
     current: list[Line] = []
@@ -352,7 +360,8 @@ def _paragraphs(block: _Block, body: float) -> list[_Para]:
             previous = current[-1]
             indented = line.x0 - left > 0.8 * line.size and kind != "list-item"
             starts = indented and (previous.x0 - left <= 0.8 * line.size or len(current) == 1)
-            if bullet or starts or _would_fit(previous, line, right):
+            spaced = line.top - previous.top > leading + 0.25 * line.size
+            if bullet or starts or spaced or _would_fit(previous, line, right):
                 close()
                 current = []
         kind = "list-item" if bullet else ("paragraph" if not current else kind)
@@ -520,6 +529,8 @@ def _drop_hyphen(text: str, line: str) -> bool:
         return True
     words = _french_words()
     head, tail = left[0].lower(), right[0].lower()
+    if text[:-1].endswith("-t") and tail in ("il", "ils", "elle", "elles", "on"):
+        return False  # "termine-t-elle" cut after the euphonic t
     if f"{head}-{tail}" in words:
         return False
     if head + tail in words:
