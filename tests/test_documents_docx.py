@@ -262,3 +262,13 @@ def test_a_document_over_the_paragraph_limit_is_refused(built) -> None:  # type:
 
     with pytest.raises(InputError, match="max_paragraphs"):
         parse_document(built.data, "conseil.docx", limits=DocumentLimits(max_paragraphs=5))
+
+
+def test_parse_article_reads_word_bytes_by_name_or_by_content(built) -> None:  # type: ignore[no-untyped-def]
+    from translate_sum.reader import parse_article
+
+    by_name = parse_article(built.data, path="conseil.docx")
+    by_content = parse_article(built.data, path="-")
+    assert by_name.source.format == by_content.source.format == "docx"
+    assert [p.source for p in by_name.paragraphs] == [p.source for p in by_content.paragraphs]
+    assert by_name.paragraphs[0].kind == "title"

@@ -11,14 +11,16 @@ since the output would take the wrong format); a name without a known extension
 
 Encrypted and scanned PDFs are refused later, by `pdf.py`, which opens them.
 
-Limits: zip entries are not decompressed here (sizes come from the zip directory,
-which a hostile file can understate; the XML parser's own limits still apply).
+Limits: the unpacked size comes from the zip directory, which a hostile file can
+understate (every entry is then read once to check it: the XML parser's own limits
+still apply).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import PurePath
 
 from translate_sum.documents.model import DEFAULT_MAX_UNPACKED_BYTES
@@ -97,6 +99,12 @@ def _zip_format(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], name: 
             f"{name}: its parts unpack to {unpacked:,} bytes, over the {max_unpacked_bytes:,}-byte limit",
             Hint("split the document or raise {option}", "max_unpacked_bytes"),
         )
+    try:
+        broken = archive.testzip()  # every entry read once: a damaged one fails here, not mid-write
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise InputError(f"{name}: the file is damaged ({exc}); {_SAVE_AS} again") from exc
+    if broken is not None:
+        raise InputError(f"{name}: the file is damaged ({broken} fails its checksum); {_SAVE_AS} again")
     if "mimetype" in names:
         media_type = _read(archive, "mimetype", name).strip()
         if media_type in _OTHER_ODF:
@@ -126,5 +134,5 @@ def _read(archive: zipfile.ZipFile, member: str, name: str, missing: bytes | Non
         if missing is not None:
             return missing
         raise InputError(f"{name}: the file is damaged (no {member}); save it again") from None
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError) as exc:
         raise InputError(f"{name}: the file is damaged ({exc}); save it again") from exc

@@ -30,6 +30,7 @@ import dataclasses
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,7 +147,7 @@ def _parse(data: bytes, path: str) -> _Parts:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             content = etree.fromstring(archive.read("content.xml"), parser)
             styles = etree.fromstring(archive.read("styles.xml"), parser) if "styles.xml" in archive.namelist() else etree.Element(OFFICE + "document-styles")
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError, EOFError, RuntimeError) as exc:
+    except (KeyError, zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, OSError, EOFError, RuntimeError) as exc:
         raise InputError(f"{path}: the OpenDocument file cannot be read ({exc}); open it in LibreOffice and save it again") from exc
     return _Parts(content, styles)
 

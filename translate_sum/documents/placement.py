@@ -79,11 +79,9 @@ def place(
         texts[significant[0]] = translation
         return Placement(tuple(texts), whitespace)
     anchors = _sentence_anchors(pieces, source_spans)
-    if anchors is not None and len(anchors) == len(translation_spans) > 1:
+    if anchors is not None and len(anchors) == len(translation_spans) > 1 and _covers(translation_spans, len(translation)):
         for anchor, (start, end) in zip(anchors, translation_spans):
             texts[anchor] += translation[start:end]
-        # Text of the translation outside every span (should be none) stays with the last.
-        texts[anchors[-1]] += translation[translation_spans[-1][1] :]
         return Placement(tuple(texts), whitespace)
     texts[significant[0]] = translation
     return Placement(tuple(texts), _differing(pieces, significant) + whitespace)
@@ -100,6 +98,16 @@ def xml_safe(text: str) -> str:
 def partial_formatting(pieces: Sequence[Piece]) -> tuple[str, ...]:
     """Names of the formatting that covers some of the paragraph's text but not all of it."""
     return _differing(pieces, [i for i, piece in enumerate(pieces) if piece.text.strip()])
+
+
+def _covers(spans: Sequence[Span], length: int) -> bool:
+    """Whether the spans follow one another from 0 to `length` (every character placed once)."""
+    position = 0
+    for start, end in spans:
+        if start != position or end < start:
+            return False
+        position = end
+    return position == length
 
 
 def _sentence_anchors(pieces: Sequence[Piece], spans: Sequence[Span]) -> list[int] | None:
