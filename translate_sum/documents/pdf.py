@@ -56,7 +56,12 @@ def read_pdf(data: bytes, path: str, *, max_pages: int = DEFAULT_MAX_PAGES) -> S
             raise InputError(f"{path}: {count:,} pages, over the {max_pages:,}-page limit", Hint("split the PDF or raise {option}", "max_pages"))
         if count == 0:
             raise InputError(f"{path}: the PDF has no pages; give a PDF with text")
-        pages = [_page_lines(pdf, number) for number in range(count)]
+        pages = []
+        for number in range(count):
+            try:
+                pages.append(_page_lines(pdf, number))
+            except pdfium.PdfiumError as exc:
+                raise InputError(f"{path}: page {number + 1} of the PDF is damaged ({exc}); save or print it to a new PDF") from exc
         metadata = _metadata(pdf)
     finally:
         pdf.close()
