@@ -419,7 +419,7 @@ ODT_FOOTER_FIELD = "1"
 
 def french_odt() -> Built:
     """An OpenDocument text with every kind of text-bearing element, in French (built with odfdo)."""
-    from odfdo import Cell, Document, Element, Header, List, ListItem, Note, Paragraph, Row, Style, Table
+    from odfdo import Document, Header, List, ListItem, Note, Paragraph, Style, Table
 
     document = Document("text")
     body = document.body

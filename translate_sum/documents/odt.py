@@ -31,8 +31,8 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from translate_sum.documents.model import Element, SourceDocument
@@ -88,7 +88,6 @@ class _Parts:
 
     content: Any
     styles: Any
-    entries: list[zipfile.ZipInfo] = field(default_factory=list)
 
 
 def read_odt(data: bytes, path: str) -> SourceDocument:
