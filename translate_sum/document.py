@@ -65,6 +65,10 @@ class Paragraph:
     reason: str = ""
     sentences: tuple[Span, ...] = ()
     translation_sentences: tuple[Span, ...] = ()
+    # What the paragraph was in a Word, OpenDocument or PDF file (heading, list-item,
+    # table-cell, header, footer, footnote, textbox... see `documents.model.KINDS`);
+    # "" for a paragraph of a text or web article.
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ class SourceInfo:
 
     path: str  # "-" for standard input
     encoding: str = "utf-8"
-    format: str = "text"  # text, markdown, html
+    format: str = "text"  # text, markdown, html, docx, odt, pdf
     title: str | None = None
     date: str | None = None
     author: str | None = None

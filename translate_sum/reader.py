@@ -5,6 +5,8 @@ one, legacy single-byte encodings (cp1252, ISO-8859-1/15) through charset-normal
 CRLF and CR line ends, `.txt`, `.md` and saved web pages (`.html`/`.htm`, or any file
 that starts like HTML: the article is extracted with trafilatura, see `html.py`), and
 pages given by an http(s) address (fetched by `fetch.py`, then read the same way).
+Word (.docx), OpenDocument (.odt) and PDF files, by extension or by their first bytes,
+are read by `documents` (one paragraph per text-bearing element, in reading order).
 Paragraphs are blocks separated by blank lines; inside a block, `layout.py` tells
 hard-wrapped lines (joined with one space) from one-paragraph-per-line pasted text
 (`text.split_paragraphs`, the one paragraph splitter).
@@ -133,6 +135,8 @@ def parse_article(
     digest = None
     if isinstance(data, str):
         text, encoding = data, _canonical_encoding(encoding) if encoding else "utf-8"
+    elif _is_document(path, data):
+        return _article_from_document(data, path)
     else:
         text, encoding = decode(data, path)
         digest = hashlib.sha256(data).hexdigest()
@@ -160,6 +164,24 @@ def parse_article(
         sha256=digest,
     )
     return Article(source=source, paragraphs=paragraphs)
+
+
+def _is_document(path: str, data: bytes) -> bool:
+    from translate_sum.documents import is_document
+
+    return is_document(path, data)
+
+
+def _article_from_document(data: bytes, path: str) -> Article:
+    """A Word, OpenDocument or PDF file's text-bearing elements as paragraphs (`documents`).
+
+    The caller has bounded the size already; the document's own limits (pages,
+    paragraphs, unpacked size) still apply.
+    """
+    from translate_sum.documents import DocumentLimits, document_article, parse_document
+
+    limits = DocumentLimits(max_bytes=max(len(data), DEFAULT_MAX_BYTES))
+    return document_article(parse_document(data, where(path), limits=limits))
 
 
 def _article_from_html(text: str, path: str, encoding: str, digest: str | None = None) -> Article:
