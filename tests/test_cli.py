@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -189,6 +191,51 @@ def test_batch_translates_a_folder_and_reports_failures(tmp_path: Path, tiny_mar
     assert (out / "sub" / "festival.en.md").is_file() and (out / "sub" / "festival.brief.md").is_file()
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert {a["input"]: a["status"] for a in report["articles"]} == {"empty.txt": "failed", "sub/festival.txt": "done"}
+
+
+def test_batch_names_each_failed_file_and_its_reason_on_stderr_even_when_quiet(tmp_path: Path, tiny_marian_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "festival.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    result = run("batch", str(folder), "-o", str(tmp_path / "out"), "--translation-model", str(tiny_marian_dir),
+                 "--engine", "transformers", "--summarizer", "extractive", "-q")
+    assert result.exit_code == 1, result.output
+    failures = result.stderr.split("Failed (1):\n", 1)[1].splitlines()
+    assert failures[0].strip().startswith("empty.txt: empty")  # the name once, then the reason
+    assert "festival.txt" not in result.stderr
+
+
+class FakeTerminal(io.StringIO):
+    """stderr as a terminal: the progress bar draws itself into this buffer."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_warning_logged_under_the_progress_bar_gets_a_clean_line_and_the_bar_is_redrawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from translate_sum.cli.progress import ProgressDisplay
+
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    handler = logging.StreamHandler(terminal)  # what the CLI's logging.basicConfig installs
+    logging.getLogger().addHandler(handler)
+    try:
+        with ProgressDisplay("Articles", quiet=False) as update:
+            assert update is not None
+            update(0, 3, "a.txt")
+            logging.getLogger("translate_sum.batch.test").warning("b.txt: cannot read the file")
+            after_warning = terminal.getvalue()
+            update(1, 3, "b.txt")
+        assert logging.getLogger().handlers[-1] is handler  # put back when the bar ends
+    finally:
+        logging.getLogger().removeHandler(handler)
+    before, after = after_warning.split("b.txt: cannot read the file\n")
+    bar_line = before.rstrip("\r").rsplit("\r", 1)[-1]
+    assert before.endswith("\r") and bar_line.strip() == ""  # the bar's line blanked first
+    assert "Articles" in after  # and drawn again below the warning
 
 
 def test_models_convert_caches_a_conversion_once(tiny_marian_dir: Path) -> None:

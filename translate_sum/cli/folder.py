@@ -98,6 +98,8 @@ def batch(
         click.echo(f"No articles matching {' '.join(options.patterns)} in {input_dir}.", err=True)
     elif not run.quiet:
         click.echo(report.summary_line(), err=True)
+    for line in report.failure_lines():  # even with -q: which files need a look
+        click.echo(line, err=True)
     if report.interrupted:
         click.echo("Interrupted: finished articles are kept; run the same command again to do the rest.", err=True)
     sys.exit(exit_status(report))
