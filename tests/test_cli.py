@@ -206,6 +206,15 @@ def test_batch_names_each_failed_file_and_its_reason_on_stderr_even_when_quiet(t
     assert "festival.txt" not in result.stderr
 
 
+def test_batch_says_when_ray_took_the_input_folder_as_its_address(tmp_path: Path) -> None:
+    folder = tmp_path / "small"
+    folder.mkdir()
+    result = run("batch", "--ray", str(folder), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert f"--ray took '{folder}' as its address; write --ray=ADDRESS or put --ray last" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 class FakeTerminal(io.StringIO):
     """stderr as a terminal: the progress bar draws itself into this buffer."""
 
