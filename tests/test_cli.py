@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -172,6 +173,23 @@ def test_audit_of_a_missing_file_exits_2_with_one_line(tmp_path: Path) -> None:
     result = run("audit", str(tmp_path / "absent.txt"), str(tmp_path / "absent.txt"))
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_translate_help_lists_expert_options_such_as_engine_after_the_everyday_ones() -> None:
+    result = run("translate", "--help")
+    everyday, expert = result.output.split("\nExpert options:\n", 1)
+    assert "--engine" in expert and "--device" in expert and "--segment-tokens" in expert
+    assert "--engine" not in everyday
+    assert "--output" in everyday.split("\nOptions:\n", 1)[1] and "--show-skipped" in everyday
+
+
+@pytest.mark.parametrize("command", ["translate", "brief", "batch", "audit", "serve"])
+def test_help_never_says_furniture_without_saying_what_it_is(command: str) -> None:
+    # The trade's word "page furniture" means nothing to most readers: the help
+    # either avoids it or names examples right after it.
+    text = " ".join(run(command, "--help").output.split())
+    for found in re.finditer(r"furniture", text, re.I):
+        assert "credits" in text[found.end() : found.end() + 40], text[found.start() - 40 : found.end() + 40]
 
 
 def test_batch_help_states_the_exit_statuses() -> None:

@@ -15,6 +15,7 @@ import click
 from translate_sum.cli.common import (
     FLAGS,
     RunSettings,
+    SettingsCommand,
     SummarySettings,
     describe,
     run_options,
@@ -39,7 +40,7 @@ def _address_not_a_path(ctx: click.Context, param: click.Parameter, address: str
     return address
 
 
-@click.command()
+@click.command(cls=SettingsCommand)
 @click.argument("input_dir", metavar="INPUT", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
 @setting_option("output_dir", required=True)
 @setting_option("patterns")
