@@ -255,6 +255,8 @@ def test_rays_token_authentication_notice_is_dropped_when_on_and_one_plain_line_
     catch = logging.Handler()
     catch.emit = shown.append  # type: ignore[method-assign]
     assert ray_auth.logger.name == RAY_AUTH_LOGGER
+    level = ray_auth.logger.level
+    ray_auth.logger.setLevel(logging.WARNING)  # as at a start; ray.init(logging_level=ERROR) above raised it
     ray_auth.logger.addHandler(catch)
     try:
         reword_auth_notice()
@@ -263,6 +265,7 @@ def test_rays_token_authentication_notice_is_dropped_when_on_and_one_plain_line_
             ray_auth._warn_token_auth_disabled()
     finally:
         ray_auth.logger.removeHandler(catch)
+        ray_auth.logger.setLevel(level)
     assert shown == []  # Ray's own lines (timestamp, file:line, link) are not printed
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("translate_sum")]
     assert len(ours) == 1 and "RAY_AUTH_MODE=token" in ours[0]
