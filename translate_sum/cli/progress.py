@@ -99,7 +99,7 @@ class ProgressDisplay:
         """Wrap every handler that writes to the bar's stream, until the bar ends."""
         stream = self.bar.file
         loggers = [logging.getLogger()] + [
-            logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
+            logger for logger in list(logging.Logger.manager.loggerDict.values()) if isinstance(logger, logging.Logger)
         ]
         for logger in loggers:
             for place, handler in enumerate(logger.handlers):
