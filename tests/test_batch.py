@@ -20,6 +20,7 @@ import pytest
 
 from prerequisites import missing
 from translate_sum.batch import (
+    ArticleResult,
     DEFAULT_PATTERNS,
     BatchOptions,
     STATE_NAME,
@@ -514,6 +515,16 @@ def test_an_interrupt_while_writing_takes_back_the_articles_half_written_outputs
 # ---------------------------------------------------------------------------
 # Exit status
 # ---------------------------------------------------------------------------
+
+
+def test_the_failure_list_names_ten_files_then_counts_the_rest_and_points_to_the_report() -> None:
+    failed = [ArticleResult(f"f{n:02}.txt", "failed", f"f{n:02}.txt: empty\nsecond line") for n in range(13)]
+    report = BatchReport("in", "out", {}, [ArticleResult("ok.txt", "done"), *failed], total=14)
+    lines = report.failure_lines()
+    assert lines[0] == "Failed (13):"
+    assert [line.strip() for line in lines[1:11]] == [f"f{n:02}.txt: empty second line" for n in range(10)]
+    assert lines[11].strip() == f"and 3 more, see {os.path.join('out', 'report.json')}"
+    assert BatchReport("in", "out", {}, [ArticleResult("ok.txt", "done")], total=1).failure_lines() == []
 
 
 @pytest.mark.parametrize(

@@ -210,3 +210,62 @@ def test_an_address_where_nothing_answers_is_refused_at_once_and_makes_no_output
         run_on_ray(make_many(tmp_path, 2), output, BatchOptions(translate_only=True), spec, RayOptions(address=f"127.0.0.1:{port}"))
     assert time.monotonic() - started < 10
     assert not output.exists()
+
+
+def test_a_ray_client_address_without_rays_client_names_the_extra_and_makes_no_output(
+    tmp_path: Path, spec: ModelSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from translate_sum.errors import EngineUnavailable
+
+    monkeypatch.setitem(sys.modules, "ray.util.client.worker", None)  # as without grpcio: the import fails
+    output = tmp_path / "out"
+    with pytest.raises(EngineUnavailable, match=r"ray:// address needs Ray's client.*translate-sum\[ray\]"):
+        run_on_ray(make_many(tmp_path, 2), output, BatchOptions(translate_only=True), spec, RayOptions(address="ray://127.0.0.1:10001"))
+    assert not output.exists()
+
+
+def test_a_named_cluster_that_cannot_be_joined_fails_before_the_output_folder_is_made(
+    tmp_path: Path, spec: ModelSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from translate_sum.batch import cluster
+    from translate_sum.errors import EngineUnavailable
+
+    def no_cluster(address: str | None) -> bool:  # what `ray.init(address="auto")` meets with no cluster running
+        raise EngineUnavailable(f"cannot join the Ray cluster at {address} (Could not find any running Ray instance)")
+
+    monkeypatch.setattr(cluster, "connect", no_cluster)
+    output = tmp_path / "out"
+    with pytest.raises(EngineUnavailable, match="cannot join the Ray cluster at auto"):
+        run_on_ray(make_many(tmp_path, 2), output, BatchOptions(translate_only=True), spec, RayOptions(address="auto"))
+    assert not output.exists()
+
+
+def test_rays_token_authentication_notice_is_dropped_when_on_and_one_plain_line_when_off(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    from ray._private.authentication import authentication_token_setup as ray_auth
+
+    from translate_sum.batch.ray_join import RAY_AUTH_LOGGER, reword_auth_notice
+
+    shown: list[logging.LogRecord] = []
+    catch = logging.Handler()
+    catch.emit = shown.append  # type: ignore[method-assign]
+    assert ray_auth.logger.name == RAY_AUTH_LOGGER
+    level = ray_auth.logger.level
+    ray_auth.logger.setLevel(logging.WARNING)  # as at a start; ray.init(logging_level=ERROR) above raised it
+    ray_auth.logger.addHandler(catch)
+    try:
+        reword_auth_notice()
+        with caplog.at_level(logging.WARNING, logger="translate_sum"):
+            ray_auth._warn_token_auth_enabled()  # what Ray logs as a local instance starts
+            ray_auth._warn_token_auth_disabled()
+    finally:
+        ray_auth.logger.removeHandler(catch)
+        ray_auth.logger.setLevel(level)
+    assert shown == []  # Ray's own lines (timestamp, file:line, link) are not printed
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("translate_sum")]
+    assert len(ours) == 1 and "RAY_AUTH_MODE=token" in ours[0]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
+import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -172,6 +175,23 @@ def test_audit_of_a_missing_file_exits_2_with_one_line(tmp_path: Path) -> None:
     assert len(result.output.strip().splitlines()) == 1
 
 
+def test_translate_help_lists_expert_options_such_as_engine_after_the_everyday_ones() -> None:
+    result = run("translate", "--help")
+    everyday, expert = result.output.split("\nExpert options:\n", 1)
+    assert "--engine" in expert and "--device" in expert and "--segment-tokens" in expert
+    assert "--engine" not in everyday
+    assert "--output" in everyday.split("\nOptions:\n", 1)[1] and "--show-skipped" in everyday
+
+
+@pytest.mark.parametrize("command", ["translate", "brief", "batch", "audit", "serve"])
+def test_help_never_says_furniture_without_saying_what_it_is(command: str) -> None:
+    # The trade's word "page furniture" means nothing to most readers: the help
+    # either avoids it or names examples right after it.
+    text = " ".join(run(command, "--help").output.split())
+    for found in re.finditer(r"furniture", text, re.I):
+        assert "credits" in text[found.end() : found.end() + 40], text[found.start() - 40 : found.end() + 40]
+
+
 def test_batch_help_states_the_exit_statuses() -> None:
     result = run("batch", "--help")
     assert "1 any article failed" in result.output
@@ -189,6 +209,60 @@ def test_batch_translates_a_folder_and_reports_failures(tmp_path: Path, tiny_mar
     assert (out / "sub" / "festival.en.md").is_file() and (out / "sub" / "festival.brief.md").is_file()
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert {a["input"]: a["status"] for a in report["articles"]} == {"empty.txt": "failed", "sub/festival.txt": "done"}
+
+
+def test_batch_names_each_failed_file_and_its_reason_on_stderr_even_when_quiet(tmp_path: Path, tiny_marian_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "festival.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    result = run("batch", str(folder), "-o", str(tmp_path / "out"), "--translation-model", str(tiny_marian_dir),
+                 "--engine", "transformers", "--summarizer", "extractive", "-q")
+    assert result.exit_code == 1, result.output
+    failures = result.stderr.split("Failed (1):\n", 1)[1].splitlines()
+    assert failures[0].strip().startswith("empty.txt: empty")  # the name once, then the reason
+    assert "festival.txt" not in result.stderr
+
+
+def test_batch_says_when_ray_took_the_input_folder_as_its_address(tmp_path: Path) -> None:
+    folder = tmp_path / "small"
+    folder.mkdir()
+    result = run("batch", "--ray", str(folder), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert f"--ray took '{folder}' as its address; write --ray=ADDRESS or put --ray last" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+class FakeTerminal(io.StringIO):
+    """stderr as a terminal: the progress bar draws itself into this buffer."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_warning_logged_under_the_progress_bar_gets_a_clean_line_and_the_bar_is_redrawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from translate_sum.cli.progress import ProgressDisplay
+
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    handler = logging.StreamHandler(terminal)  # what the CLI's logging.basicConfig installs
+    logging.getLogger().addHandler(handler)
+    try:
+        with ProgressDisplay("Articles", quiet=False) as update:
+            assert update is not None
+            update(0, 3, "a.txt")
+            logging.getLogger("translate_sum.batch.test").warning("b.txt: cannot read the file")
+            after_warning = terminal.getvalue()
+            update(1, 3, "b.txt")
+        assert logging.getLogger().handlers[-1] is handler  # put back when the bar ends
+    finally:
+        logging.getLogger().removeHandler(handler)
+    before, after = after_warning.split("b.txt: cannot read the file\n")
+    bar_line = before.rstrip("\r").rsplit("\r", 1)[-1]
+    assert before.endswith("\r") and bar_line.strip() == ""  # the bar's line blanked first
+    assert "Articles" in after  # and drawn again below the warning
 
 
 def test_models_convert_caches_a_conversion_once(tiny_marian_dir: Path) -> None:

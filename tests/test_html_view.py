@@ -126,13 +126,13 @@ def test_index_links_every_article_and_lists_failures_last() -> None:
     page = index_page(
         [
             IndexEntry("a.txt", "a.brief.html", "First title", "A summary.", flagged=2),
-            IndexEntry("broken.txt", error="broken.txt: empty, or only whitespace"),
+            IndexEntry("broken.txt", error="empty, or only whitespace"),
             IndexEntry("b.txt", "sub/b.brief.html", "Second title"),
         ]
     )
     collected = _parse(page)
     assert collected.hrefs == ["a.brief.html", "sub/b.brief.html"]
-    assert page.index("Second title") < page.index("broken.txt: empty")
+    assert page.index("Second title") < page.index("broken.txt") < page.index("empty, or only whitespace")
     assert "2 to check" in page
 
 
@@ -180,3 +180,22 @@ def test_batch_html_writes_a_page_per_article_and_an_index_linking_them(tmp_path
     assert set(_parse(index).hrefs) == {"festival.brief.html", "sub/agence.brief.html"}
     assert "empty.txt" in index.split("Failed", 1)[1]
     assert '<tr id="p-1"' in (output / "festival.en.html").read_text(encoding="utf-8")
+
+
+def test_batch_index_html_names_a_failed_file_once_and_notes_english_passed_through(tmp_path: Path) -> None:
+    from translate_sum.batch import ENGLISH_NOTE, BatchOptions, run_batch
+
+    source, output = tmp_path / "in", tmp_path / "out"
+    source.mkdir()
+    (source / "festival.txt").write_text(ARTICLE, encoding="utf-8")
+    (source / "english.txt").write_text(
+        "The council approved the budget\n\nThe mayor said the new tram line would open next spring.\n", encoding="utf-8"
+    )
+    (source / "empty.txt").write_text("", encoding="utf-8")
+    translator = Translator(RecordingEngine())
+    run_batch(source, output, BatchOptions(fmt="html"), translator, Briefer(translator))
+    index = (output / "index.html").read_text(encoding="utf-8")
+    done, failed = index.split("<h2>Failed</h2>", 1)
+    assert failed.count("empty.txt") == 1 and "empty, or only whitespace" in failed
+    english = done.split("english.txt", 1)[1].split("</li>", 1)[0]  # the English article's entry
+    assert ENGLISH_NOTE in english and ENGLISH_NOTE not in done.split("festival.txt", 1)[1].split("</li>", 1)[0]

@@ -184,7 +184,9 @@ class IndexEntry:
     """One article of a folder run, as the index lists it.
 
     `href` is the article's page relative to the index; `error` says why an article
-    failed (then `href` may be empty); `flagged` counts paragraphs to double-check.
+    failed (then `href` may be empty), without its name, which the index shows beside
+    it; `flagged` counts paragraphs to double-check; `note` is what a reader should
+    know about a finished article (English passed through untranslated).
     """
 
     name: str
@@ -193,6 +195,7 @@ class IndexEntry:
     summary: str = ""
     flagged: int = 0
     error: str = ""
+    note: str = ""
 
 
 def index_page(entries: Sequence[IndexEntry], heading: str = "Articles") -> str:
@@ -207,7 +210,8 @@ def index_page(entries: Sequence[IndexEntry], heading: str = "Articles") -> str:
             f' <span class="badge">{entry.flagged} to check</span>' if entry.flagged else ""
         )
         summary = f'<p class="summary">{_e(entry.summary)}</p>' if entry.summary else ""
-        items.append(f'<li><h2>{link}{check}</h2><p class="meta">{_e(entry.name)}</p>{summary}</li>')
+        note = f'<p class="note">{_e(entry.note)}</p>' if entry.note else ""
+        items.append(f'<li><h2>{link}{check}</h2><p class="meta">{_e(entry.name)}</p>{summary}{note}</li>')
     body = f'<h1>{_e(heading)}</h1><p class="meta">{len(done)} article{"s" if len(done) != 1 else ""}'
     body += f", {len(failed)} failed" if failed else ""
     body += f'</p><ol class="index">{"".join(items)}</ol>'

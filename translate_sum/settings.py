@@ -89,6 +89,9 @@ class Setting:
     setting no command-line flag sets (a request field, an environment variable). `bounds` is (smallest, largest) for numbers, either None for no bound.
     `path` is "file" or "folder" when the value names one. `multiple`, `count` and
     `flag_value` are click's meanings (repeatable; -vv counts; `--ray` alone).
+    `expert` marks a setting most users never need (models, engines, limits, tuning):
+    `--help` lists it apart, under "Expert options". `help` is for a reader who knows
+    news, not machine translation: plain words, any term of the trade explained.
     """
 
     key: str
@@ -105,6 +108,7 @@ class Setting:
     multiple: bool = False
     count: bool = False
     flag_value: str | None = None
+    expert: bool = False
 
     def __post_init__(self) -> None:
         if not self.name:
@@ -135,57 +139,86 @@ def _table(*settings: Setting) -> dict[str, Setting]:
 
 _TABLE = _table(
     # Logging (the `translate-sum` group).
-    Setting("verbose", int, 0, "More log output on stderr (-vv for debug).", flags=("-v", "--verbose"), count=True),
+    Setting(
+        "verbose", int, 0, "Say more about what is going on, on stderr (-vv: every detail, for a bug report).",
+        flags=("-v", "--verbose"), count=True,
+    ),
     # The models and where they run.
     Setting(
         "translation_model",
         str,
         None,
-        "Translation model: a Hugging Face Hub id or a local directory. "
+        "The translation model: its name on the Hugging Face Hub, or a folder holding one. "
         "Default: the first translation model of models.txt (Helsinki-NLP/opus-mt-fr-en).",
         envvar=_env("TRANSLATION_MODEL"),
         metavar="ID|DIR",
+        expert=True,
     ),
     Setting(
         "summary_model",
         str,
         None,
-        "Summary model: a Hub id or a local directory. Default: the first summary "
-        "model of models.txt (sshleifer/distilbart-cnn-12-6).",
+        "The model that writes summaries: its name on the Hugging Face Hub, or a folder holding one. "
+        "Default: the first summary model of models.txt (sshleifer/distilbart-cnn-12-6).",
         envvar=_env("SUMMARY_MODEL"),
         metavar="ID|DIR",
+        expert=True,
     ),
     Setting(
-        "engine", str, DEFAULT_ENGINE, "Inference engine; auto picks CTranslate2 when it is installed.",
-        choices=ENGINES, envvar=_env("ENGINE"),
+        "engine", str, DEFAULT_ENGINE,
+        "The software that runs the models: ctranslate2 is faster and lighter, transformers runs "
+        "any model as published; auto: ctranslate2 when it is installed.",
+        choices=ENGINES, envvar=_env("ENGINE"), expert=True,
     ),
     Setting(
-        "device", str, DEFAULT_DEVICE, "Where the models run; auto uses a CUDA GPU when one is present.",
-        choices=DEVICES, envvar=_env("DEVICE"),
+        "device", str, DEFAULT_DEVICE,
+        "Which chip runs the models: cpu (the processor), or cuda (an NVIDIA graphics card, much "
+        "faster); auto: the graphics card when there is one.",
+        choices=DEVICES, envvar=_env("DEVICE"), expert=True,
     ),
-    Setting("quantization", str, None, "Override the device's default quantization.", choices=QUANTIZATIONS),
+    Setting(
+        "quantization", str, None,
+        "How finely the model's numbers are stored: int8 is smaller and faster, float32 the most exact. "
+        "Default: int8 on a processor, float16 on a graphics card.",
+        choices=QUANTIZATIONS, expert=True,
+    ),
     # How an article is read and translated (`TranslateOptions` and the reader).
     Setting(
         "max_segment_tokens", int, DEFAULT_SEGMENT_TOKENS,
-        "Most model tokens per segment (capped by the model's input limit).",
-        flags=("--segment-tokens",), bounds=SEGMENT_TOKENS_RANGE,
+        "Long paragraphs are cut into pieces of at most this many tokens (word pieces: a short "
+        "word is one, a long word two or three) before translation. Larger pieces can make the "
+        "model leave sentences out. The model's own limit caps it.",
+        flags=("--segment-tokens",), bounds=SEGMENT_TOKENS_RANGE, expert=True,
     ),
     Setting(
-        "max_bytes", int, DEFAULT_MAX_BYTES, "Refuse input files larger than this.",
-        envvar=_env("MAX_BYTES"), bounds=(1, None),
+        "max_bytes", int, DEFAULT_MAX_BYTES,
+        "Refuse an input larger than this many bytes, before reading it (the default is far more than any article).",
+        envvar=_env("MAX_BYTES"), bounds=(1, None), expert=True,
     ),
-    Setting("keep_all", bool, False, "Translate every paragraph: no page-furniture or duplicate detection."),
     Setting(
-        "strict_language", bool, False, "Fail on English input instead of passing it through untranslated.",
-        flags=("--strict",),
+        "keep_all", bool, False,
+        "Translate every paragraph, even those normally left out as not part of the story "
+        "(bylines, photo credits, \"Lire aussi\" links, share prompts) and repeated paragraphs.",
+        expert=True,
+    ),
+    Setting(
+        "strict_language", bool, False,
+        "Stop with an error when the text is already in English, instead of passing it through "
+        "untranslated with a note (for scripts that must not publish English as a translation).",
+        flags=("--strict",), expert=True,
     ),
     Setting(
         "audit", bool, True,
-        "Flag paragraphs whose translation may not be faithful (numbers, names, "
-        "loops, length, French left) and retry loops with stricter decoding.",
+        "Check each translated paragraph against the French: numbers, names, words repeated in "
+        "a loop, a length out of line, French left untranslated. Doubtful paragraphs are listed "
+        "to check, and one stuck in a loop is translated again more carefully.",
         flags=("--audit/--no-audit",),
     ),
-    Setting("show_skipped", bool, False, "Show skipped paragraphs (furniture, duplicates) and their reason in txt/md output."),
+    Setting(
+        "show_skipped", bool, False,
+        "Also show, in txt and md output, the paragraphs left untranslated as not part of the story "
+        "(bylines, photo credits, \"Lire aussi\" links, repeats), each with the reason.",
+    ),
     Setting(
         "quiet", bool, False,
         "No progress bar, no summary line and no download/conversion notices on stderr (warnings still show).",
@@ -194,8 +227,8 @@ _TABLE = _table(
     # Briefs.
     Setting(
         "summarizer", str, DEFAULT_SUMMARIZER,
-        "abstractive: a summary model writes the summary; extractive: the best "
-        "sentences of the translation, no model needed.",
+        "How the summary is made. abstractive: a summary model writes it in its own words; "
+        "extractive: the translation's most telling sentences, quoted as they are (no summary model needed).",
         choices=SUMMARIZERS,
     ),
     Setting(
@@ -205,7 +238,7 @@ _TABLE = _table(
         choices=LENGTHS,
     ),
     # What is written, and where.
-    Setting("output", str, None, "Write here instead of stdout.", flags=("-o", "--output"), path="file"),
+    Setting("output", str, None, "Write to this file instead of the screen (stdout).", flags=("-o", "--output"), path="file"),
     Setting(
         "translate_format", str, None,
         "Output format; html: one self-contained page, French and English side by side. "
@@ -245,20 +278,22 @@ _TABLE = _table(
     ),
     Setting(
         "ray_address", str, None,
-        "Run on Ray workers. Alone: join the Ray started on this machine with `ray start`, "
-        "else start one; auto or ray://HOST:PORT: join that cluster. Every node must see INPUT "
+        "Spread the work over several machines with Ray (a tool that runs one job on a group "
+        "of machines, a cluster). Alone: join the Ray started on this machine with `ray start`, "
+        "else start one; auto or ray://HOST:PORT: join that cluster. Every machine must see INPUT "
         "and the output folder at the same paths. Put it last, or write --ray=ADDRESS.",
-        flags=("--ray",), metavar="[ADDRESS]", flag_value="local",
+        flags=("--ray",), metavar="[ADDRESS]", flag_value="local", expert=True,
     ),
     Setting(
         "workers", int, None,
-        "With --ray: at most this many workers. Default: as many as the cluster's CPUs (or GPUs) allow.",
-        bounds=(1, None),
+        "With --ray: at most this many workers (each a copy of the models at work). Default: "
+        "as many as the cluster's processors (or graphics cards) allow.",
+        bounds=(1, None), expert=True,
     ),
     Setting(
         "cpus_per_worker", int, 1,
-        "With --ray: CPUs reserved for each worker, and its engine's threads (more: fewer workers, less memory).",
-        bounds=(1, None),
+        "With --ray: processor cores given to each worker (more: fewer workers, less memory).",
+        bounds=(1, None), expert=True,
     ),
     # The server (`serve`) and what a request may ask for.
     Setting("host", str, "127.0.0.1", "Address to listen on; 0.0.0.0 opens it to the network."),
@@ -273,29 +308,31 @@ _TABLE = _table(
         "metrics_keys", str, (),
         "/metrics takes this key instead of the API keys: give it to Prometheus as its bearer "
         "token; it cannot translate (repeatable; the variable takes several, space-separated).",
-        flags=("--metrics-key",), envvar=_env("METRICS_KEYS"), multiple=True,
+        flags=("--metrics-key",), envvar=_env("METRICS_KEYS"), multiple=True, expert=True,
     ),
     Setting(
-        "cors_origins", str, (), "Let web pages from ORIGIN call the API (repeatable). Default: none.",
-        flags=("--cors",), metavar="ORIGIN", multiple=True,
+        "cors_origins", str, (),
+        "Let web pages served from ORIGIN (https://site.example) call the API from a browser (repeatable). Default: none.",
+        flags=("--cors",), metavar="ORIGIN", multiple=True, expert=True,
     ),
     Setting(
         "allowed_hosts", str, (),
         "A host name clients may use (the Host header), e.g. a proxy's public name (repeatable; * for any). "
         "Default: localhost, 127.0.0.1 and [::1] when listening on loopback, any name otherwise.",
-        flags=("--allowed-host",), metavar="NAME", multiple=True,
+        flags=("--allowed-host",), metavar="NAME", multiple=True, expert=True,
     ),
     Setting(
-        "queue_size", int, DEFAULT_QUEUE_SIZE, "Requests worked on or waiting at once; more get 503 with Retry-After.",
-        bounds=(1, None),
+        "queue_size", int, DEFAULT_QUEUE_SIZE,
+        "Requests worked on or waiting at once; more are refused (503, try again later).",
+        bounds=(1, None), expert=True,
     ),
     Setting(
         "request_timeout", float, DEFAULT_REQUEST_TIMEOUT, "Seconds one request may take (504 after).",
-        bounds=(1, None),
+        bounds=(1, None), expert=True,
     ),
     Setting(
         "body_timeout", float, DEFAULT_BODY_TIMEOUT, "Seconds a client may take to send a request body (408 after).",
-        bounds=(1, None),
+        bounds=(1, None), expert=True,
     ),
     Setting("request_format", str, DEFAULT_API_FORMAT, "Answer format, as the CLI's --format.", name="format", choices=ARTICLE_FORMATS, flags=()),
     Setting("request_audit_format", str, DEFAULT_API_FORMAT, "Report format.", name="format", choices=AUDIT_FORMATS, flags=()),

@@ -8,6 +8,7 @@ The package splits a run by responsibility, data flowing one way:
 - `work`: one group of articles read, translated, briefed and written;
 - `run`: the bookkeeping every driver shares (`Driver`) and the local run (`run_batch`);
 - `cluster`: the same run on Ray workers (`run_on_ray`), imported only when used;
+- `ray_join`: joining (or starting) Ray, with the checks that fail before any output;
 - `report`: the results, `report.json`'s rows and the exit status;
 - `digest`: `index.md` (and `index.html`) rendered from a report.
 

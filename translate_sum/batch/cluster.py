@@ -29,7 +29,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import socket
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -37,11 +36,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from translate_sum.batch.options import BatchOptions, Models, ModelSpec
+from translate_sum.batch.ray_join import check_client, check_reachable, connect, import_ray
 from translate_sum.batch.report import ArticleResult, BatchReport
 from translate_sum.batch.run import BatchProgress, Driver
 from translate_sum.batch.state import options_fingerprint
 from translate_sum.batch.work import WorkItem, Workplace, describe, process_group
-from translate_sum.errors import EngineUnavailable, Hint, TranslateSumError
+from translate_sum.errors import Hint, TranslateSumError
 
 log = logging.getLogger(__name__)
 
@@ -236,61 +236,6 @@ def plan_workers(resources: dict[str, float], ray_options: RayOptions, device: s
     return max(1, count), cpus, per_gpu
 
 
-REACH_SECONDS = 5.0
-"""How long a cluster address may take to answer before the run is refused."""
-
-
-def check_reachable(address: str | None) -> None:
-    """Refuse at once a cluster address where nothing answers.
-
-    Ray itself retries a wrong address for minutes before it gives up; one TCP
-    connection tells in seconds, before the output folder is made. Only "host:port"
-    and "ray://host:port" are tried; "auto" and other forms are left to Ray.
-    """
-    if not address or address == "auto":
-        return
-    host, _, port = address.removeprefix("ray://").rpartition(":")
-    if not host or not port.isdigit():
-        return
-    try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=REACH_SECONDS):
-            pass
-    except OSError as exc:
-        reason = exc.strerror or str(exc) or type(exc).__name__
-        raise EngineUnavailable(
-            f"cannot reach the Ray cluster at {address} ({reason})",
-            Hint("start one with `ray start --head`, or check the address given to {option}", "ray"),
-        ) from exc
-
-
-def connect(address: str | None) -> bool:
-    """Join (or start) Ray; True when this call started it, so the run shuts it down."""
-    ray = import_ray()
-    if ray.is_initialized():
-        return False
-    # None: Ray joins a cluster started on this machine with `ray start`, else starts one.
-    try:
-        ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
-    except Exception as exc:  # Ray raises ConnectionError, RuntimeError, ValueError... for the same cause
-        where = f"the Ray cluster at {address}" if address else "a local Ray instance"
-        reason = " ".join(str(exc).split())[:300] or type(exc).__name__
-        raise EngineUnavailable(
-            f"cannot join {where} ({reason})", Hint("start one with `ray start --head`, or check the address given to {option}", "ray")
-        ) from exc
-    return True
-
-
-def import_ray() -> Any:
-    """The ray module, or an error saying how to install it."""
-    try:
-        import ray
-    except ImportError as exc:
-        raise EngineUnavailable(
-            "Ray is not installed", Hint('install it with pip install "translate-sum[ray]", or leave out {option}', "ray")
-        ) from exc
-    return ray
-
-
 def run_on_ray(
     input_dir: str | Path,
     output_dir: str | Path,
@@ -310,9 +255,17 @@ def run_on_ray(
     ray_options = ray_options or RayOptions()
     options = dataclasses.replace(options, models=spec.names(), translate_options=spec.options)
     ray = import_ray()
+    check_client(ray_options.address)
     check_reachable(ray_options.address)
-    driver = Driver(Path(input_dir), Path(output_dir), options, options_fingerprint(options), spec.options, progress)
-    started_here = False
+    # A named cluster is joined now, so a wrong one fails before the output folder is
+    # made; a local instance is started only once there is work (a rerun may have none).
+    started_here = connect(ray_options.address) if ray_options.address else False
+    try:
+        driver = Driver(Path(input_dir), Path(output_dir), options, options_fingerprint(options), spec.options, progress)
+    except BaseException:
+        if started_here:
+            ray.shutdown()
+        raise
     pool: _Pool | None = None
     in_flight: dict[Any, _Task] = {}
     interrupted = False
@@ -322,7 +275,8 @@ def run_on_ray(
         first = next(groups, None)
         if first is not None:
             driver.tell("(starting Ray workers)")
-            started_here = connect(ray_options.address)
+            if not ray_options.address:
+                started_here = connect(None)
             pool = _pool_for(ray, spec, ray_options)
             pool.start()
             _Scheduler(ray, driver, pool, first, groups, in_flight, ray_options.max_attempts).run()

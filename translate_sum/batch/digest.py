@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from translate_sum.batch.report import ArticleResult, BatchReport
+from translate_sum.batch.report import BatchReport, one_line
 from translate_sum.html_view import IndexEntry, index_page
 
 
@@ -37,10 +37,10 @@ def render_index_md(report: BatchReport) -> str:
     lines += [f"{counts}. Models: {used}." if used else f"{counts}.", ""]
     for number, article in enumerate(succeeded, start=1):
         title = article.title or PurePosixPath(article.input).stem
-        lines.append(f"## {number}. {_one_line(title)}")
+        lines.append(f"## {number}. {one_line(title)}")
         lines.append("")
         if article.summary:
-            lines += [_one_line(article.summary), ""]
+            lines += [one_line(article.summary), ""]
         if article.note:
             lines += [f"_{article.note}_", ""]
         if article.flags:
@@ -49,7 +49,7 @@ def render_index_md(report: BatchReport) -> str:
         lines += [f"{' · '.join(links)} · source: {_name(article.input)}", ""]
     if failed:
         lines += [f"## Failed ({len(failed)})", ""]
-        lines += [f"- {_name(a.input)}: {_reason(a)}" for a in failed]
+        lines += [f"- {_name(a.input)}: {a.reason}" for a in failed]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -70,7 +70,8 @@ def render_index_html(report: BatchReport) -> str:
                 title=article.title or PurePosixPath(article.input).stem,
                 summary=article.summary or "",
                 flagged=len({flag.get("paragraph") for flag in article.flags}),
-                error=(article.error or "unknown error") if article.status == "failed" else "",
+                error=article.reason if article.status == "failed" else "",
+                note=article.note or "",
             )
         )
     return index_page(entries, heading="Press review")
@@ -101,17 +102,6 @@ def _ranges(numbers: list[int]) -> str:
 
 def _label(output: str) -> str:
     return "brief" if ".brief." in PurePosixPath(output).name else "translation"
-
-
-def _reason(article: ArticleResult) -> str:
-    # Reader errors start with the file name, which the list item already shows.
-    error = _one_line(article.error or "unknown error")
-    prefix = f"{_one_line(article.input)}: "
-    return error[len(prefix):] if error.startswith(prefix) else error
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _name(name: str) -> str:

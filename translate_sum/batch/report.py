@@ -9,10 +9,17 @@ the summary): about 1 GB for a million articles.
 
 from __future__ import annotations
 
+import os
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from translate_sum.batch.discover import REPORT_NAME
+
 Status = Literal["done", "skipped", "failed"]
+
+FAILURES_SHOWN = 10
+"""Failed inputs listed at the end of a run; the rest are counted and left to report.json."""
 
 
 @dataclass
@@ -31,6 +38,17 @@ class ArticleResult:
     flags: list[dict[str, Any]] = field(default_factory=list)
     # Something the reader should know about a finished article (English passed through).
     note: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why the input failed, on one line, without the input's name in front.
+
+        Reader errors start with the file name, which every list of failures already
+        shows beside the reason.
+        """
+        error = one_line(self.error or "unknown error")
+        prefix = f"{one_line(self.input)}: "
+        return error[len(prefix):] if error.startswith(prefix) else error
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,6 +119,34 @@ class BatchReport:
         if self.interrupted:
             parts.append(f"{self.pending} not reached (interrupted)")
         return f"{self.total} articles: {', '.join(parts)} in {self.seconds:.1f} s; report in {self.output_dir}"
+
+    def failure_lines(self, limit: int = FAILURES_SHOWN) -> list[str]:
+        """The failed inputs for the end of a run, one line each (name: reason).
+
+        At most `limit` are named; a last line counts the others and points to
+        report.json, which has them all. Empty when nothing failed.
+        """
+        failed = [a for a in self.articles if a.status == "failed"]
+        if not failed:
+            return []
+        lines = [f"Failed ({len(failed)}):"]
+        lines += [f"  {printable(a.input)}: {a.reason}" for a in failed[:limit]]
+        if len(failed) > limit:
+            lines.append(f"  and {len(failed) - limit} more, see {os.path.join(self.output_dir, REPORT_NAME)}")
+        return lines
+
+
+def one_line(text: str) -> str:
+    """`text` with every run of whitespace (newlines included) made one space."""
+    return " ".join(text.split())
+
+
+def printable(name: str) -> str:
+    """A file name that stays on its line: control characters shown escaped (``\\n``).
+
+    Any byte but "/" may be in a file name; a newline in one would break a list.
+    """
+    return "".join(repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in name)
 
 
 def exit_status(report: BatchReport) -> int:

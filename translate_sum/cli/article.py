@@ -11,6 +11,7 @@ import click
 from translate_sum.cli.common import (
     FLAGS,
     RunSettings,
+    SettingsCommand,
     SummarySettings,
     check_output,
     emit,
@@ -26,7 +27,7 @@ from translate_sum.summary_line import summary_line
 INPUT = click.argument("input_path", metavar="INPUT", type=click.Path(dir_okay=True, allow_dash=True))
 
 
-@click.command()
+@click.command(cls=SettingsCommand)
 @INPUT
 @setting_option("output")
 @setting_option("translate_format")
@@ -41,11 +42,11 @@ def translate(
 ) -> None:
     """Translate a French article (.txt, .md, .html, - for stdin, or an http(s):// address) into English.
 
-    Paragraphs come out in the same order and shape; nothing is dropped. Long
-    paragraphs are cut into segments the model can take, never truncated. Page
-    furniture (photo credits, "Lire aussi", share prompts...) and duplicate
-    paragraphs are not translated; paragraphs the audit flags are listed at the
-    end under "Check these".
+    Paragraphs come out in the same order and shape; nothing is dropped. A long
+    paragraph is cut into pieces the model can take, never cut short. What is not
+    part of the story (bylines, photo credits, "Lire aussi" links, share prompts)
+    and repeated paragraphs are left untranslated (--show-skipped lists them);
+    paragraphs the audit doubts are listed at the end under "Check these".
     """
     from translate_sum.pipeline import load_translator, prepare_article
     from translate_sum.reader import read_article
@@ -66,7 +67,7 @@ def translate(
             click.echo(line, err=True)
 
 
-@click.command()
+@click.command(cls=SettingsCommand)
 @INPUT
 @setting_option("output")
 @setting_option("brief_format")

@@ -2,7 +2,8 @@
 
 `setting_option(key)` makes a click option from `translate_sum.settings.SETTINGS`
 (flag, type, default, choices, environment variable, help), so no command declares
-a default or a list of choices of its own. `run_options` and `summary_options` group
+a default or a list of choices of its own; commands made with `SettingsCommand` list
+the settings marked expert apart in their --help. `run_options` and `summary_options` group
 the options every translating or briefing command takes. `user_errors` turns the
 library's typed errors into one line and an exit status; `emit` writes a result to
 a file (atomically) or stdout.
@@ -40,6 +41,34 @@ class SettingOption(click.Option):
     def __init__(self, *args: Any, setting: Setting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setting = setting
+
+
+EXPERT_NOTE = "Most runs never need these; the defaults suit most uses."
+"""The line under "Expert options" in a command's --help."""
+
+
+class SettingsCommand(click.Command):
+    """A command whose --help lists the everyday options, then "Expert options".
+
+    An option is expert when its setting says so (`Setting.expert`); a reader finds
+    what most runs need first, and the rest after, under their own heading.
+    """
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        everyday: list[tuple[str, str]] = []
+        expert: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None and isinstance(param, click.Option):  # arguments are in the usage line
+                is_expert = isinstance(param, SettingOption) and param.setting.expert
+                (expert if is_expert else everyday).append(record)
+        if everyday:
+            with formatter.section("Options"):
+                formatter.write_dl(everyday)
+        if expert:
+            with formatter.section("Expert options"):
+                formatter.write_text(EXPERT_NOTE)
+                formatter.write_dl(expert)
 
 
 def _click_type(entry: Setting) -> click.ParamType | type:

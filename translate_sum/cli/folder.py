@@ -15,6 +15,7 @@ import click
 from translate_sum.cli.common import (
     FLAGS,
     RunSettings,
+    SettingsCommand,
     SummarySettings,
     describe,
     run_options,
@@ -28,7 +29,18 @@ if TYPE_CHECKING:  # imported in the command body, so --help stays instant
     from translate_sum.batch import BatchOptions, ModelSpec
 
 
-@click.command()
+def _address_not_a_path(ctx: click.Context, param: click.Parameter, address: str | None) -> str | None:
+    """Refuse a --ray address that is a file or folder: `--ray small/ -o x` took INPUT.
+
+    --ray takes a value only when one follows it, so a folder written after it is
+    read as the address; click would then say only that INPUT is missing.
+    """
+    if address and address not in ("auto", "local") and "://" not in address and Path(address).exists():
+        raise click.UsageError(f"--ray took {address!r} as its address; write --ray=ADDRESS or put --ray last", ctx)
+    return address
+
+
+@click.command(cls=SettingsCommand)
 @click.argument("input_dir", metavar="INPUT", type=click.Path(exists=True, file_okay=True, dir_okay=True, path_type=Path))
 @setting_option("output_dir", required=True)
 @setting_option("patterns")
@@ -36,7 +48,7 @@ if TYPE_CHECKING:  # imported in the command body, so --help stays instant
 @setting_option("translate_only")
 @setting_option("force")
 @setting_option("batch_format")
-@setting_option("ray_address")
+@setting_option("ray_address", callback=_address_not_a_path)
 @setting_option("workers")
 @setting_option("cpus_per_worker")
 @summary_options
@@ -98,6 +110,8 @@ def batch(
         click.echo(f"No articles matching {' '.join(options.patterns)} in {input_dir}.", err=True)
     elif not run.quiet:
         click.echo(report.summary_line(), err=True)
+    for line in report.failure_lines():  # even with -q: which files need a look
+        click.echo(line, err=True)
     if report.interrupted:
         click.echo("Interrupted: finished articles are kept; run the same command again to do the rest.", err=True)
     sys.exit(exit_status(report))

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from translate_sum.cli.common import check_output, describe, emit, setting_option
+from translate_sum.cli.common import SettingsCommand, check_output, describe, emit, setting_option
 from translate_sum.errors import TranslateSumError
 
 
@@ -20,7 +20,7 @@ class AuditFailed(click.ClickException):
     exit_code = 2
 
 
-@click.command()
+@click.command(cls=SettingsCommand)
 @click.argument("source", type=click.Path(dir_okay=True, allow_dash=True))
 @click.argument("translation", type=click.Path(dir_okay=True, allow_dash=True))
 @setting_option("audit_format")
@@ -29,8 +29,9 @@ class AuditFailed(click.ClickException):
 def audit(source: str, translation: str, fmt: str | None, output: str | None, max_bytes: int) -> None:
     """Audit any English TRANSLATION of a French SOURCE, paragraph by paragraph.
 
-    Flags numbers, dates and names that are missing or changed, loops, implausible
-    length, French left untranslated, and a paragraph count that does not match.
+    Flags numbers, dates and names missing or changed, words repeated in a loop,
+    a length out of line, French left untranslated, and paragraphs that do not
+    pair up one for one.
     Both files are read like `translate` reads its input (encodings, paragraphs).
     Needs no model.
 

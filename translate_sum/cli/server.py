@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import click
 
-from translate_sum.cli.common import setting_option, user_errors
+from translate_sum.cli.common import SettingsCommand, setting_option, user_errors
 
 
-@click.command()
+@click.command(cls=SettingsCommand)
 @setting_option("host")
 @setting_option("port")
 @setting_option("translation_model")
