@@ -68,7 +68,7 @@ def test_a_hash_collision_is_a_miss_never_another_sentences_translation(tmp_path
     memory = TranslationMemory(path)
     memory.store_many(CONTEXT, [("Phrase B.", "Sentence B.")])
     with sqlite3.connect(path) as db:  # pretend "Phrase A." hashed to B's row
-        db.execute("UPDATE entries SET id = ?", (entry_key(CONTEXT.digest, "Phrase A."),))
+        db.execute("UPDATE entries SET key = ?", (entry_key(CONTEXT.digest, "Phrase A."),))
 
     assert memory.recall(CONTEXT, ["Phrase A."]) == [None]
 
@@ -95,6 +95,9 @@ def test_the_file_stays_under_its_bound_and_recently_used_entries_survive(tmp_pa
         memory.store_many(CONTEXT, [(f"Phrase {batch}-{i} " + "x" * 200, "y" * 200) for i in range(50)])
 
     assert memory.used_bytes() <= 256 * 1024
+    with sqlite3.connect(tmp_path / "m.sqlite3") as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert (tmp_path / "m.sqlite3").stat().st_size <= 256 * 1024 * 1.25  # freed pages are reused
     kept, forgotten = memory.recall(CONTEXT, ["Ancienne phrase gardée.", "Ancienne phrase oubliée."])
     assert kept is not None and forgotten is None
     assert memory.report().entries < 40 * 50

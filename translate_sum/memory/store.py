@@ -1,9 +1,10 @@
 """The translation memory itself: one SQLite file of (context, source) → translation.
 
 Each entry is found by a 64-bit hash of its context's digest and its exact source text
-(the table's integer primary key, so a lookup is one B-tree search: microseconds at a
-million entries); the stored context and source are compared too, so a hash collision
-is a miss, never a wrong answer. Imported human translations live under their own
+(a unique index: a lookup is two B-tree searches, microseconds at a million entries);
+the stored context and source are compared too, so a hash collision is a miss, never a
+wrong answer. Rows are stored in insertion order, so the least recently used ones
+mostly share pages and evicting them frees whole pages. Imported human translations live under their own
 context (`context.HUMAN_CONTEXT`), keyed by the source without surrounding
 whitespace, and are looked up first: they take precedence over the machine's.
 
@@ -15,7 +16,8 @@ the call being stored, never the file. `synchronous=NORMAL` keeps it so across p
 loss, losing at most the last transactions.
 
 The size is bounded: after a write that takes the used pages over `max_bytes`, the
-least recently used machine entries are deleted down to 90% of it (human ones go last).
+least recently used machine entries are deleted down to 90% of it (human ones go last);
+freed pages are reused, so the file stops growing at about `max_bytes`.
 Last-use times are written at most once per `touch_seconds` per entry, in one
 statement per lookup call, so a warm run does not rewrite its whole memory.
 
@@ -68,7 +70,8 @@ CREATE TABLE IF NOT EXISTS contexts (
     description TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS entries (
-    id INTEGER PRIMARY KEY,      -- entry_key(context digest, source)
+    id INTEGER PRIMARY KEY,      -- insertion order: old entries share pages, evicted together
+    key INTEGER NOT NULL UNIQUE, -- entry_key(context digest, source)
     context INTEGER NOT NULL,    -- contexts.id
     source TEXT NOT NULL,
     translation TEXT NOT NULL,   -- what the engine returned (or the human translation)
@@ -99,7 +102,7 @@ _ABANDONED: list[sqlite3.Connection] = []
 
 
 def entry_key(digest: str, source: str) -> int:
-    """The entry id of `source` under the context `digest`: a signed 64-bit hash."""
+    """The key of `source` under the context `digest`: a signed 64-bit hash."""
     data = digest.encode("ascii") + b"\0" + source.encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big", signed=True)
 
@@ -269,7 +272,7 @@ class TranslationMemory:
                             touch.append(row_id)
             if touch:
                 with _transaction(db):
-                    _in_chunks(db, "UPDATE entries SET used = ? WHERE id IN ({})", touch, int(self.clock()))
+                    _in_chunks(db, "UPDATE entries SET used = ? WHERE key IN ({})", touch, int(self.clock()))
         return found
 
     def _rows(self, db: sqlite3.Connection, ids: list[int]) -> Iterator[tuple]:
@@ -277,7 +280,7 @@ class TranslationMemory:
             chunk = ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
             yield from db.execute(
-                f"SELECT id, context, source, translation, human, used FROM entries WHERE id IN ({marks})", chunk
+                f"SELECT key, context, source, translation, human, used FROM entries WHERE key IN ({marks})", chunk
             )
 
     def _context_id(self, db: sqlite3.Connection, digest: str) -> int | None:
@@ -316,8 +319,8 @@ class TranslationMemory:
             with _transaction(db):
                 context_id = self._ensure_context(db, context.digest, context.description())
                 db.executemany(
-                    "INSERT INTO entries (id, context, source, translation, given, human, used) "
-                    "VALUES (?, ?, ?, ?, NULL, 0, ?) ON CONFLICT (id) DO UPDATE SET context = excluded.context, "
+                    "INSERT INTO entries (key, context, source, translation, given, human, used) "
+                    "VALUES (?, ?, ?, ?, NULL, 0, ?) ON CONFLICT (key) DO UPDATE SET context = excluded.context, "
                     "source = excluded.source, translation = excluded.translation, given = NULL, human = 0, "
                     "used = excluded.used",
                     [(entry_key(context.digest, s), context_id, s, t, now) for s, t in rows],
@@ -343,7 +346,7 @@ class TranslationMemory:
             with _transaction(db):
                 db.executemany(
                     "UPDATE entries SET given = NULLIF(?3, translation) "
-                    "WHERE id = ?1 AND source = ?2 AND human = 0 AND given IS NOT NULLIF(?3, translation)",
+                    "WHERE key = ?1 AND source = ?2 AND human = 0 AND given IS NOT NULLIF(?3, translation)",
                     rows,
                 )
 
@@ -378,7 +381,11 @@ class TranslationMemory:
                     context_id = self._ensure_context(db, digest, description)
                     key = entry_key(digest, source)
                     rows.append((key, context_id, source, entry.translation, entry.given, int(entry.human), entry.used))
-                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                db.executemany(
+                    "INSERT OR REPLACE INTO entries (key, context, source, translation, given, human, used) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    rows,
+                )
             self._evict_if_over(db)
             return len(rows)
         if self.problem:
@@ -480,7 +487,7 @@ class TranslationMemory:
 
     def entries(self, page: int = 1000) -> Iterator[Entry]:
         """Every entry, in key order, read a page at a time (no long read transaction)."""
-        last, first = -(2**63), True  # ids are signed 64-bit: the first page includes the least
+        last = 0
         descriptions: dict[int, tuple[str, dict[str, Any]]] = {}
         while True:
             with self._guarded("reading entries") as usable:
@@ -489,7 +496,7 @@ class TranslationMemory:
                 db = self._db()
                 rows = db.execute(
                     "SELECT id, context, source, translation, given, human, used FROM entries "
-                    f"WHERE id {'>=' if first else '>'} ? ORDER BY id LIMIT ?",
+                    "WHERE id > ? ORDER BY id LIMIT ?",
                     (last, page),
                 ).fetchall()
                 for digest_id, digest, description in db.execute("SELECT id, digest, description FROM contexts"):
@@ -502,7 +509,7 @@ class TranslationMemory:
                 if context_id in descriptions:  # else written under a context cleared meanwhile
                     digest, description = descriptions[context_id]
                     yield Entry(source, translation, bool(human), digest, description, used, given)
-            last, first = rows[-1][0], False
+            last = rows[-1][0]
 
     def clear(self) -> int:
         """Delete every entry, context and run, and give the space back; how many entries went."""
