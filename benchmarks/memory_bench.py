@@ -193,7 +193,7 @@ def bench_folder(args: argparse.Namespace) -> list[dict[str, Any]]:
     print(f"folder {folder}: {len(paths)} articles, {share['paragraphs']} paragraphs, "
           f"{share['repeated']} repeats ({share['share']:.0%}); model {args.model}, engine {args.engine}", flush=True)
     base, path = load(args.model, args.work, [p for a in articles for p in a], args.engine)
-    folder_run(base, paths, args.group, None)  # warm-up, not timed: first-call costs of every stage
+    folder_run(base, paths[: args.group], args.group, "short")  # warm-up, not timed: first-call costs
     memory_file = args.work / f"memory-{args.model}-{os.getpid()}.sqlite3"
     rows = []
 
@@ -395,16 +395,17 @@ def bench_bounds(args: argparse.Namespace) -> list[dict[str, Any]]:
                 row[f"{device} batches"] = len(batches)
                 row[f"{device} model, stops"] = natural
                 row[f"{device} model, loops"] = looping
-            ct2_engine.decoding_batches = plan
-            for kind, engine in (("echo", echo), ("loop", loop)):
-                times = []
-                for _ in range(args.repeats):
+            rows.append(row)
+        # Decoded for real, the plans in turn at every repeat (a shared machine's load
+        # drifts), the best time of each kept.
+        for _ in range(args.repeats):
+            for row, (plan, limit) in zip(rows, bound_plans().values()):
+                DecodeOptions.output_limit, ct2_engine.decoding_batches = limit, plan
+                for kind, engine in (("echo", echo), ("loop", loop)):
                     begun = time.perf_counter()
                     engine.generate(segments, engine.default_options())
-                    times.append(time.perf_counter() - begun)
-                row[f"tiny {kind} s"] = round(min(times), 2)
-            rows.append(row)
-            ct2_engine.decoding_batches = original_batches
+                    seconds = time.perf_counter() - begun
+                    row[f"tiny {kind} s"] = round(min(seconds, row.get(f"tiny {kind} s", seconds)), 2)
     finally:
         DecodeOptions.output_limit, ct2_engine.decoding_batches = original_limit, original_batches
     for key in [k for k in rows[0] if "model" in k]:

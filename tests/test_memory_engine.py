@@ -200,3 +200,14 @@ def test_the_ctranslate2_key_names_its_conversion_and_weight_type(marian_ct2, ti
     assert (identity.engine, identity.compute_type, identity.device) == ("ctranslate2", "float32", "cpu")
     assert identity.runtime.startswith("ctranslate2 ")
     assert identity.model != source_only.model  # the converted files are hashed too
+
+
+def test_around_puts_the_same_memory_outside_another_wrapper(echo, tiny_marian_echo_dir, tmp_path):
+    memory = TranslationMemory(tmp_path / "m.sqlite3")
+    engine = with_memory(echo, tiny_marian_echo_dir, memory)
+    generate(engine, ["Un texte."], echo.default_options())
+    inner = Counting(echo)
+
+    again = generate(engine.around(inner), ["Un texte."], echo.default_options())
+
+    assert again.origins == (REMEMBERED,) and inner.decoded == []

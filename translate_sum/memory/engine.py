@@ -78,6 +78,15 @@ class MemoryEngine:
     def default_options(self) -> DecodeOptions:
         return self.engine.default_options()
 
+    def around(self, engine: Seq2SeqEngine) -> "MemoryEngine":
+        """The same memory and identity around another engine over the same model.
+
+        The server wraps its engine per request (its batch scheduler, with the
+        request's cancel token); putting the memory outside that wrapper answers hits
+        at once, without waiting for the scheduler's next shared call.
+        """
+        return MemoryEngine(engine, self.memory, self.identity)
+
     def context(self, options: DecodeOptions) -> MemoryContext:
         """The key prefix of a call decoded with `options`."""
         return MemoryContext(self.identity, options)

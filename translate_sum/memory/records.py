@@ -74,6 +74,8 @@ class Memory(Protocol):
 
     def recall(self, context: MemoryContext, sources: Sequence[str]) -> list[Recalled | None]: ...
 
+    def store(self, context: MemoryContext, source: str, translation: str) -> int: ...
+
     def store_many(self, context: MemoryContext, pairs: Iterable[tuple[str, str]]) -> int: ...
 
     def record_given(self, context: MemoryContext, pairs: Iterable[tuple[str, str]]) -> None: ...
@@ -95,6 +97,9 @@ class NoMemory:
 
     def recall(self, context: MemoryContext, sources: Sequence[str]) -> list[Recalled | None]:
         return [None] * len(sources)
+
+    def store(self, context: MemoryContext, source: str, translation: str) -> int:
+        return 0
 
     def store_many(self, context: MemoryContext, pairs: Iterable[tuple[str, str]]) -> int:
         return 0
