@@ -61,10 +61,12 @@ def test_two_workers_get_batches_of_equal_size() -> None:
     assert [len(batch) for batch in batches] == [10, 10]
 
 
-def test_a_large_step_overhead_fills_batches_up_to_the_budget() -> None:
+def test_a_large_step_overhead_fills_each_bounds_batch_up_to_the_budget() -> None:
+    # One batch per output bound (a batch decodes to one bound), each as full as it can be.
     lengths = [120, 8, 118, 10, 119, 9, 121, 7]
     options = DecodeOptions(num_beams=4)
-    assert len(decoding_batches(lengths, options, budget=65536, overhead=step_overhead("cuda"))) == 1
+    batches = decoding_batches(lengths, options, budget=65536, overhead=step_overhead("cuda"))
+    assert sorted(sorted(batch) for batch in batches) == [[0, 2, 4, 6], [1, 3, 5, 7]]
 
 
 def test_a_cpu_batch_holds_a_layer_cache_of_at_most_32_mib() -> None:

@@ -89,13 +89,15 @@ def decoding_batches(
 ) -> list[list[int]]:
     """Group input indexes into length-sorted batches that decode in the least time.
 
-    A batch runs for as many steps as its longest input may produce
-    (`options.output_limit`), every input in it included: a 20-token segment batched
-    with a 120-token one decodes for the long one's 190 steps when its output does
-    not stop sooner (a loop, random weights). Larger batches share each step's fixed
-    cost (`overhead`, in inputs: `STEP_OVERHEAD_INPUTS` on CPU), so the split that
-    takes least time, batches of similar lengths neither too small nor too mixed, is
-    found exactly over the length-sorted inputs.
+    Every batch holds inputs of one output bound (`options.output_limit`): engines
+    decode a batch up to its longest input's bound, so a 20-token segment batched with
+    a 120-token one would decode for the long one's 190 steps when its output does not
+    stop sooner (a loop, random weights), and its words would depend on what else was
+    in the batch. With one bound per batch, a segment gets the same words alone, in
+    any batch, resumed or remembered (the translation memory relies on it). Larger
+    batches share each step's fixed cost (`overhead`, in inputs: `STEP_OVERHEAD_INPUTS`
+    on CPU), so the split that takes least time, batches of equal bounds neither too
+    small nor too large, is found exactly over the length-sorted inputs.
 
     A batch costs its longest input's `options.decoding_cost` (beams × (input +
     output bound) tokens: the beams' key/value caches) times its size, at most
@@ -128,8 +130,9 @@ def _least_time_cuts(
 ) -> list[tuple[int, int]]:
     """(start, end) of each batch of the length-sorted inputs, least total time within `budget`.
 
-    Between splits of equal time the more even one wins (the smaller sum of squared
-    batch times), so parallel workers get batches of like sizes.
+    A batch never spans two output bounds (`steps`). Between splits of equal time the
+    more even one wins (the smaller sum of squared batch times), so parallel workers
+    get batches of like sizes.
     """
     count = len(costs)
     # least[j]: (time, sum of squared batch times) of the first j inputs' best split;
@@ -138,7 +141,7 @@ def _least_time_cuts(
     cut = [0] * (count + 1)
     for start in range(count):
         for end in range(start + 1, min(count, start + _LONGEST_BATCH) + 1):
-            if end - start > 1 and costs[start] * (end - start) > budget:
+            if end - start > 1 and (costs[start] * (end - start) > budget or steps[end - 1] != steps[start]):
                 break
             time = _batch_time(start, end, steps, overhead)
             candidate = (least[start][0] + time, least[start][1] + time * time)
