@@ -127,7 +127,7 @@ def describe_clear(result: ClearResult) -> str:
 
 def export_memory(options: MemoryOptions, target: Path) -> ExportResult:
     """Write every entry of the memory to `target` as TMX 1.4."""
-    from translate_sum import __version__
+    from translate_sum.version import __version__
 
     memory = open_for_command(options)
     try:
