@@ -1,6 +1,7 @@
 """A folder run on a Ray cluster: the same work as `run_batch`, spread over workers.
 
-The driver (this process) discovers the inputs, skips finished ones and owns the state
+The driver (this process) discovers the inputs (or collects a feed run's new
+articles, already read: see `follow`), skips finished ones and owns the state
 database, `report.json` and `index.md`, exactly as the local run does (`run.Driver`).
 Workers are Ray actors, each loading the models once, then taking groups of articles
 (the same groups the local run makes, `work.plan_groups`) and running the same code on
@@ -311,7 +312,7 @@ def run_on_ray(
     options = dataclasses.replace(options, models=spec.names(), translate_options=spec.options)
     ray = import_ray()
     check_reachable(ray_options.address)
-    driver = Driver(Path(input_dir), Path(output_dir), options, options_fingerprint(options), spec.options, progress)
+    driver = Driver(input_dir, Path(output_dir), options, options_fingerprint(options), spec.options, progress)
     started_here = False
     pool: _Pool | None = None
     in_flight: dict[Any, _Task] = {}
