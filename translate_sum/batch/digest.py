@@ -143,15 +143,16 @@ def _name(name: str) -> str:
 
 
 EARLIER_HEADING = "Earlier"
-NOTHING_NEW = "Nothing new since the last run."
+NOTHING_NEW = "Nothing new since the last run"
 
 
 def render_feed_index_md(report: BatchReport, items: Sequence[DigestItem], earlier: Sequence[DigestItem] = ()) -> str:
     """index.md of a feed run: the new items by story and feed, the sources, what was
     left out and why, earlier runs' last items, failures last."""
     sources = report.feeds or []
-    lines = ["# Press review", "", _counts_line(report, f" from {len(sources)} source{'s' if len(sources) != 1 else ''}"), ""]
-    lines += [render_markdown(build_digest(items))] if items else [_nothing_line(report), ""]
+    lines = ["# Press review", "", _feed_counts_line(report), ""]
+    if items:
+        lines.append(render_markdown(build_digest(items)))
     lines += ["## Sources", ""]
     lines += [f"- {_source_md(feed)}" for feed in sources]
     lines.append("")
@@ -174,7 +175,9 @@ def render_feed_index_md(report: BatchReport, items: Sequence[DigestItem], earli
 
 def render_feed_index_html(report: BatchReport, items: Sequence[DigestItem], earlier: Sequence[DigestItem] = ()) -> str:
     """index.html of a feed run (`--format html`): the same parts as index.md."""
-    parts = [render_html(build_digest(items))] if items else [f"<p>{_nothing_line(report)}</p>"]
+    parts = [f'<p class="meta">{html.escape(_feed_counts_line(report))}</p>']
+    if items:
+        parts.append(render_html(build_digest(items)))
     parts.append('<section><h2>Sources</h2><ul class="meta">')
     parts += [f"<li>{html.escape(_source_text(feed))}</li>" for feed in report.feeds or []]
     parts.append("</ul></section>")
@@ -190,8 +193,13 @@ def render_feed_index_html(report: BatchReport, items: Sequence[DigestItem], ear
     return index_page(entries, heading="Press review", digest_html="".join(parts))
 
 
-def _nothing_line(report: BatchReport) -> str:
-    return NOTHING_NEW if report.total == 0 else "No new item was translated (see below)."
+def _feed_counts_line(report: BatchReport) -> str:
+    """'3 of 4 new articles translated from 2 sources...', or that nothing is new."""
+    count = len(report.feeds or [])
+    sources = f"{count} source{'s' if count != 1 else ''}"
+    if report.total == 0 and not report.interrupted:
+        return f"{NOTHING_NEW} ({sources} read)."
+    return _counts_line(report, f" from {sources}")
 
 
 def _feed_failures(report: BatchReport) -> list[tuple[str, str]]:
