@@ -258,7 +258,7 @@ def test_a_second_run_translates_nothing_fetches_no_article_and_gets_a_304(site:
     assert report["articles"] == [] and report["totals"]["requests"] == 3  # the OPML list and its two feeds
     assert {f["title"]: f["status"] for f in report["feeds"] if f["title"]} == {"La Gazette": "not modified", "Le Courrier": "read"}
     index = (tmp_path / "out" / "index.md").read_text(encoding="utf-8")
-    assert "Nothing new since the last run (3 sources read)." in index and "## Earlier" in index and ARTICLES["tram"][0] in index
+    assert "No new article from 3 sources." in index and "## Earlier" in index and ARTICLES["tram"][0] in index
     assert translation.stat().st_mtime_ns == written
     assert len(feedparser.parse(io.BytesIO((tmp_path / "out" / "feed.xml").read_bytes())).entries) == 3
 

@@ -143,7 +143,7 @@ def _name(name: str) -> str:
 
 
 EARLIER_HEADING = "Earlier"
-NOTHING_NEW = "Nothing new since the last run"
+NOTHING_NEW = "No new article"
 
 
 def render_feed_index_md(report: BatchReport, items: Sequence[DigestItem], earlier: Sequence[DigestItem] = ()) -> str:
@@ -198,7 +198,8 @@ def _feed_counts_line(report: BatchReport) -> str:
     count = len(report.feeds or [])
     sources = f"{count} source{'s' if count != 1 else ''}"
     if report.total == 0 and not report.interrupted:
-        return f"{NOTHING_NEW} ({sources} read)."
+        failed = sum(1 for feed in report.feeds or [] if feed.get("status") == "failed")
+        return f"{NOTHING_NEW} from {sources}{f' ({failed} failed)' if failed else ''}."
     return _counts_line(report, f" from {sources}")
 
 
