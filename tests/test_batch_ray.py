@@ -269,3 +269,28 @@ def test_rays_token_authentication_notice_is_dropped_when_on_and_one_plain_line_
     assert shown == []  # Ray's own lines (timestamp, file:line, link) are not printed
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("translate_sum")]
     assert len(ours) == 1 and "RAY_AUTH_MODE=token" in ours[0]
+
+
+SAVED_FEED = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>La Gazette</title>
+<link>https://gazette.invalid/</link><description>Actualités</description>
+<item><guid>tram</guid><title>Le tramway circulera dès lundi</title><pubDate>Tue, 02 Jul 2024 08:00:00 GMT</pubDate>
+<description>Après trois ans de travaux, la première ligne du tramway sera mise en service lundi matin. Les rames
+circuleront toutes les six minutes entre la gare et le campus.</description></item>
+<item><guid>piscine</guid><title>La piscine ferme pour l'été</title><pubDate>Tue, 02 Jul 2024 10:00:00 GMT</pubDate>
+<description>La piscine municipale fermera du 15 juillet au 31 août pour des travaux d'isolation. Les nageurs iront
+au centre aquatique de la commune voisine.</description></item>
+</channel></rss>
+"""
+
+
+def test_a_feed_run_on_ray_writes_the_same_files_as_a_local_run(tmp_path: Path, local_ray: None, spec: ModelSpec) -> None:
+    saved = tmp_path / "gazette.xml"  # items without links: their feed text is translated, nothing is fetched
+    saved.write_text(SAVED_FEED, encoding="utf-8")
+    local = run_batch(saved, tmp_path / "local", local_options(spec), load=spec.load)
+    report = run_on_ray(saved, tmp_path / "ray", BatchOptions(), spec)
+    assert exit_status(report) == exit_status(local) == 0 and report.count("done") == 2
+    ray_files, local_files = outputs_of(tmp_path / "ray"), outputs_of(tmp_path / "local")
+    for files in (ray_files, local_files):
+        files.pop("feed.xml")  # stamped with the time it was written
+    assert ray_files == local_files and len(ray_files) == 5  # two items, two outputs each, and index.md
+    assert report_without_clock(tmp_path / "ray") == report_without_clock(tmp_path / "local")

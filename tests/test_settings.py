@@ -181,6 +181,7 @@ def dataclass_defaults(cls: type) -> dict[str, Any]:
 
 def test_option_dataclasses_take_the_table_s_defaults() -> None:
     from translate_sum.batch.options import BatchOptions, ModelSpec
+    from translate_sum.feeds import FeedOptions
     from translate_sum.options import TranslateOptions
     from translate_sum.server.service import ArticleRequest, ServiceLimits
 
@@ -191,6 +192,7 @@ def test_option_dataclasses_take_the_table_s_defaults() -> None:
             "length": "length", "show_skipped": "show_skipped", "summarizer": "summarizer", "max_bytes": "max_bytes",
         },
         ModelSpec: {"summarizer": "summarizer", "translate_only": "translate_only", "engine": "engine", "device": "device"},
+        FeedOptions: {"since": "since", "max_bytes": "max_bytes", "force": "force"},
         ServiceLimits: {"queue_size": "queue_size", "request_timeout": "request_timeout", "max_bytes": "max_bytes"},
         ArticleRequest: {"segment_tokens": "max_segment_tokens", "keep_all": "keep_all", "strict": "strict_language", "audit": "audit", "length": "length"},
     }

@@ -198,8 +198,12 @@ class IndexEntry:
     note: str = ""
 
 
-def index_page(entries: Sequence[IndexEntry], heading: str = "Articles") -> str:
-    """An HTML index linking every article's page (`batch --format html`), failures last."""
+def index_page(entries: Sequence[IndexEntry], heading: str = "Articles", *, digest_html: str = "") -> str:
+    """An HTML index linking every article's page (`batch --format html`), failures last.
+
+    `digest_html`, an HTML fragment whose text is escaped already (a feed run's digest),
+    is shown in place of the list of the entries that did not fail.
+    """
     done = [e for e in entries if not e.error]
     failed = [e for e in entries if e.error]
     items = []
@@ -214,7 +218,7 @@ def index_page(entries: Sequence[IndexEntry], heading: str = "Articles") -> str:
         items.append(f'<li><h2>{link}{check}</h2><p class="meta">{_e(entry.name)}</p>{summary}{note}</li>')
     body = f'<h1>{_e(heading)}</h1><p class="meta">{len(done)} article{"s" if len(done) != 1 else ""}'
     body += f", {len(failed)} failed" if failed else ""
-    body += f'</p><ol class="index">{"".join(items)}</ol>'
+    body += f'</p>{digest_html}' if digest_html else f'</p><ol class="index">{"".join(items)}</ol>'
     if failed:
         rows = "".join(f"<li><strong>{_e(e.name)}</strong>: {_e(e.error)}</li>" for e in failed)
         body += f'<section class="check"><h2>Failed</h2><ul>{rows}</ul></section>'

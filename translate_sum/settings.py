@@ -271,6 +271,12 @@ _TABLE = _table(
     Setting("translate_only", bool, False, "Write only the translations; no summary model is loaded."),
     Setting("force", bool, False, "Redo every article, even those already done with the same input and options."),
     Setting(
+        "since", str, None,
+        "Feeds only: leave out items published before DATE (2024-05-01, 2024-05-01T08:00+02:00; UTC when "
+        "no zone is given) or more than AGE ago (90m, 24h, 7d, 2w). Items left out are not marked seen.",
+        metavar="DATE|AGE",
+    ),
+    Setting(
         "batch_format", str, DEFAULT_BATCH_FORMAT,
         "md: name.en.md and name.brief.md; json: name.en.json and name.brief.json; "
         "html: name.en.html and name.brief.html (side-by-side pages) and index.html linking them.",

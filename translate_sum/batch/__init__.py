@@ -6,11 +6,13 @@ The package splits a run by responsibility, data flowing one way:
 - `options`: the run's settings and the models it names (`ModelSpec`);
 - `state`: what each input has become, in SQLite (hashes, options, outputs), for resuming;
 - `work`: one group of articles read, translated, briefed and written;
+- `follow`: when INPUT follows feeds, their new articles as the run's work, the
+  feed state kept, the feed digest and feed.xml (`translate_sum.feeds` does the rest);
 - `run`: the bookkeeping every driver shares (`Driver`) and the local run (`run_batch`);
 - `cluster`: the same run on Ray workers (`run_on_ray`), imported only when used;
 - `ray_join`: joining (or starting) Ray, with the checks that fail before any output;
 - `report`: the results, `report.json`'s rows and the exit status;
-- `digest`: `index.md` (and `index.html`) rendered from a report.
+- `digest`: `index.md` (and `index.html`) rendered from a report (a feed run's too).
 
 Limits: see `run` (one machine), `cluster` (a shared filesystem) and `state` (how
 resume decides, what a crash forgets).

@@ -1,6 +1,7 @@
 """A folder run on a Ray cluster: the same work as `run_batch`, spread over workers.
 
-The driver (this process) discovers the inputs, skips finished ones and owns the state
+The driver (this process) discovers the inputs (or collects a feed run's new
+articles, already read: see `follow`), skips finished ones and owns the state
 database, `report.json` and `index.md`, exactly as the local run does (`run.Driver`).
 Workers are Ray actors, each loading the models once, then taking groups of articles
 (the same groups the local run makes, `work.plan_groups`) and running the same code on
@@ -261,7 +262,7 @@ def run_on_ray(
     # made; a local instance is started only once there is work (a rerun may have none).
     started_here = connect(ray_options.address) if ray_options.address else False
     try:
-        driver = Driver(Path(input_dir), Path(output_dir), options, options_fingerprint(options), spec.options, progress)
+        driver = Driver(input_dir, Path(output_dir), options, options_fingerprint(options), spec.options, progress)
     except BaseException:
         if started_here:
             ray.shutdown()

@@ -93,18 +93,25 @@ def listed_addresses(list_file: Path, options: OutputChoice) -> dict[str, list[P
     """
     from translate_sum.fetch import read_url_list, url_input_path
 
-    paths: dict[str, Path] = {}
+    urls = read_url_list(list_file)
+    paths = dict(zip(urls, distinct_names([Path(url_input_path(url)) for url in urls])))
+    outputs = output_paths(list(paths.values()), options)
+    return {url: outputs[path] for url, path in paths.items()}
+
+
+def distinct_names(paths: Sequence[Path]) -> list[Path]:
+    """`paths` in order, a later one that would share an earlier one's outputs renamed
+    `-2`, `-3` (`a/x.html`, `a/x.htm` give `a/x.html`, `a/x-2.htm`)."""
     taken: set[str] = set()
-    for url in read_url_list(list_file):
-        path = Path(url_input_path(url))
+    distinct: list[Path] = []
+    for path in paths:
         stem, number = path.stem, 1
         while (path.parent / path.stem).as_posix().lower() in taken:
             number += 1
             path = path.with_name(f"{stem}-{number}{path.suffix}")
         taken.add((path.parent / path.stem).as_posix().lower())
-        paths[url] = path
-    outputs = output_paths(list(paths.values()), options)
-    return {url: outputs[path] for url, path in paths.items()}
+        distinct.append(path)
+    return distinct
 
 
 def _matches(relative: Path, patterns: Sequence[str]) -> bool:

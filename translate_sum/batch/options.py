@@ -14,6 +14,7 @@ from typing import Callable, Protocol
 
 from translate_sum.batch.discover import DEFAULT_PATTERNS
 from translate_sum.document import Brief, TranslatedArticle
+from translate_sum.feeds.items import FeedOptions
 from translate_sum.options import (
     DEFAULT_BATCH_FORMAT,
     DEFAULT_DEVICE,
@@ -72,6 +73,9 @@ class BatchOptions:
     # How the report spells a setting that an error's hint names: the CLI gives its
     # flags (field -> flag) so report.json says `--max-bytes`; None: the field names.
     flag_names: dict[str, str] | None = None
+    # When INPUT follows feeds: `since` and politeness (None: FeedOptions' defaults).
+    # The run's own `max_bytes` and `force` win over the ones given here.
+    feeds: FeedOptions | None = None
 
 
 @dataclass(frozen=True)

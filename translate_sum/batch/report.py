@@ -1,7 +1,9 @@
 """What a folder run did: one result per input, the totals, and the exit status.
 
 These are the rows of `report.json`; `digest.render_index_md` turns a report into the
-`index.md` digest.
+`index.md` digest. A run that follows feeds adds what each feed gave (`feeds`) and the
+items it did not translate, with why (`notes`); a feed or an item that failed there
+counts as a failure in the exit status too.
 
 Limits: a report holds every reached input in memory (a few hundred bytes each, plus
 the summary): about 1 GB for a million articles.
@@ -80,6 +82,11 @@ class BatchReport:
     pending_inputs: list[str] = field(default_factory=list)
     # On Ray: one entry per worker (its node, articles, peak memory).
     workers: list[dict[str, Any]] = field(default_factory=list)
+    # A feed run (None otherwise): one entry per source (`feeds.FeedReport`), the
+    # items not translated and why (`feeds.ItemNote`), and the requests it sent.
+    feeds: list[dict[str, Any]] | None = None
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    requests: int = 0
 
     def count(self, status: Status) -> int:
         return sum(1 for a in self.articles if a.status == status)
@@ -90,8 +97,14 @@ class BatchReport:
         return self.total - len(self.articles)
 
     @property
+    def feed_failures(self) -> int:
+        """Feeds that failed, and feed items that could not be read at all (not in `articles`)."""
+        failed_feeds = sum(1 for f in self.feeds or () if f.get("status") == "failed")
+        return failed_feeds + sum(1 for n in self.notes if n.get("status") == "failed")
+
+    @property
     def totals(self) -> dict[str, Any]:
-        return {
+        totals = {
             "articles": self.total,
             "done": self.count("done"),
             "skipped": self.count("skipped"),
@@ -100,6 +113,9 @@ class BatchReport:
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
         }
+        if self.feeds is not None:
+            totals.update(feeds=len(self.feeds), feed_failures=self.feed_failures, requests=self.requests)
+        return totals
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -111,6 +127,9 @@ class BatchReport:
             data["pending"] = list(self.pending_inputs)
         if self.workers:
             data["workers"] = list(self.workers)
+        if self.feeds is not None:
+            data["feeds"] = list(self.feeds)
+            data["notes"] = list(self.notes)
         return data
 
     def summary_line(self) -> str:
@@ -118,7 +137,27 @@ class BatchReport:
         parts = [f"{self.count('done')} done", f"{self.count('skipped')} skipped", f"{self.count('failed')} failed"]
         if self.interrupted:
             parts.append(f"{self.pending} not reached (interrupted)")
-        return f"{self.total} articles: {', '.join(parts)} in {self.seconds:.1f} s; report in {self.output_dir}"
+        counts = f"{self.total} articles: {', '.join(parts)}"
+        if self.feeds is not None:
+            counts = f"{self._sources_line()}; {self.total} new articles: {', '.join(parts)}"
+        return f"{counts} in {self.seconds:.1f} s; report in {self.output_dir}"
+
+    def _sources_line(self) -> str:
+        """'3 sources (1 failed, 1 unchanged)': what a feed run read."""
+        sources = self.feeds or []
+        failed = sum(1 for f in sources if f.get("status") == "failed")
+        unchanged = sum(1 for f in sources if f.get("status") == "not modified")
+        details = ([f"{failed} failed"] if failed else []) + ([f"{unchanged} unchanged"] if unchanged else [])
+        line = f"{len(sources)} source{'s' if len(sources) != 1 else ''}"
+        return f"{line} ({', '.join(details)})" if details else line
+
+    def failures(self) -> list[tuple[str, str]]:
+        """(what, why) for each failed feed, feed item that could not be read, and article."""
+        found = [(f["source"], _without(f.get("error") or "failed", f["source"]))
+                 for f in self.feeds or () if f.get("status") == "failed"]
+        found += [(n["item"], n.get("detail") or "failed") for n in self.notes if n.get("status") == "failed"]
+        found += [(a.input, a.reason) for a in self.articles if a.status == "failed"]
+        return found
 
     def failure_lines(self, limit: int = FAILURES_SHOWN) -> list[str]:
         """The failed inputs for the end of a run, one line each (name: reason).
@@ -126,14 +165,20 @@ class BatchReport:
         At most `limit` are named; a last line counts the others and points to
         report.json, which has them all. Empty when nothing failed.
         """
-        failed = [a for a in self.articles if a.status == "failed"]
+        failed = self.failures()
         if not failed:
             return []
         lines = [f"Failed ({len(failed)}):"]
-        lines += [f"  {printable(a.input)}: {a.reason}" for a in failed[:limit]]
+        lines += [f"  {printable(what)}: {one_line(why)}" for what, why in failed[:limit]]
         if len(failed) > limit:
             lines.append(f"  and {len(failed) - limit} more, see {os.path.join(self.output_dir, REPORT_NAME)}")
         return lines
+
+
+def _without(text: str, name: str) -> str:
+    """`text` without `name: ` in front (errors often start with what failed)."""
+    prefix = f"{name}: "
+    return text[len(prefix):] if text.startswith(prefix) else text
 
 
 def one_line(text: str) -> str:
@@ -150,7 +195,7 @@ def printable(name: str) -> str:
 
 
 def exit_status(report: BatchReport) -> int:
-    """The CLI's exit status: 0 all succeeded (or skipped), 1 any failed, 130 interrupted."""
+    """The CLI's exit status: 0 all succeeded (or skipped), 1 any article, feed or feed item failed, 130 interrupted."""
     if report.interrupted:
         return 130
-    return 1 if report.count("failed") else 0
+    return 1 if report.count("failed") or report.feed_failures else 0

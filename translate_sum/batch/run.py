@@ -21,7 +21,10 @@ kept, the article being written loses its new outputs, the report and the digest
 written, and the returned report says `interrupted`; the CLI exits 130.
 
 `Driver` is the bookkeeping shared with the Ray driver (`cluster.run_on_ray`):
-validation, discovery, skipping, recording, reports and progress.
+validation, discovery, skipping, recording, reports and progress. When INPUT follows
+feeds (an address, a saved feed, an OPML list, a list with a feed: see `follow`),
+the work is the feeds' new articles instead of discovered files, collected when the
+driver opens; everything else is the same.
 
 Limits: one process, one machine (see `cluster` for Ray); two runs writing the same
 output folder at the same time are not coordinated beyond SQLite's lock. The names of
@@ -42,6 +45,7 @@ from typing import Any, Callable, Iterator
 from translate_sum import writers
 from translate_sum.batch.digest import render_index_html, render_index_md
 from translate_sum.batch.discover import INDEX_NAME, REPORT_NAME, discover, listed_addresses, output_paths
+from translate_sum.batch.follow import FeedWork
 from translate_sum.batch.options import BatchOptions, BriefMaker, ModelLoader, Models
 from translate_sum.batch.report import ArticleResult, BatchReport
 from translate_sum.batch.state import Ledger, file_sha256, options_fingerprint, translate_options
@@ -63,11 +67,15 @@ REPORT_COST_FACTOR = 20.0
 most 5% of the run goes to reports."""
 
 
-def check_folders(input_dir: Path, output_dir: Path) -> None:
-    """Raise InputError when the input is neither a folder nor a file, or is the output folder."""
+def check_folders(input_dir: str | Path, output_dir: Path) -> None:
+    """Raise InputError when the input is neither a folder nor a file nor an http(s)
+    address, or is the output folder."""
+    if isinstance(input_dir, str) and is_url(input_dir):
+        return
+    input_dir = Path(input_dir)
     if not input_dir.is_dir() and not input_dir.is_file():
         raise InputError(
-            f"{input_dir}: no such folder", Hint("give the folder that holds the articles, or a file listing addresses")
+            f"{input_dir}: no such folder", Hint("give the folder that holds the articles, a feed, an OPML list, or a file listing addresses")
         )
     if output_dir.resolve() == input_dir.resolve():
         raise InputError(f"{output_dir}: the output folder is the input folder", Hint("choose another {option}", "output_dir"))
@@ -118,7 +126,7 @@ class Driver:
 
     def __init__(
         self,
-        input_dir: Path,
+        input_dir: str | Path,
         output_dir: Path,
         options: BatchOptions,
         fingerprint: dict[str, Any],
@@ -128,21 +136,32 @@ class Driver:
         if options.fmt not in ("md", "json", "html"):
             raise ValueError(f"format must be md, json or html, not {options.fmt!r}")
         check_folders(input_dir, output_dir)
-        self.place = Workplace(input_dir, output_dir, options, translate_options)
+        address = isinstance(input_dir, str) and is_url(input_dir)
+        # An address has no folder: a feed run's articles come read (WorkItem.article).
+        folder = Path() if address else Path(input_dir)
+        self.input: str | Path = input_dir if address else folder
+        self.place = Workplace(folder, output_dir, options, translate_options)
         self.fingerprint = fingerprint
         self.progress = progress
         self.ledger = Ledger(output_dir)
         self.started = time.perf_counter()
-        if input_dir.is_file():  # a list of http(s) addresses, one a line
-            self.outputs = listed_addresses(input_dir, options)
-        else:
-            found = discover(input_dir, options.patterns, recursive=options.recursive, exclude=[output_dir])
-            self.outputs = {path.as_posix(): paths for path, paths in output_paths(found, options).items()}
+        try:
+            self.feeds = FeedWork.open(self.input, self.ledger, options)
+            if self.feeds is not None:
+                self.outputs = {name: self.feeds.outputs[name] for name in self.feeds.names}
+            elif folder.is_file():  # a list of http(s) addresses, one a line
+                self.outputs = listed_addresses(folder, options)
+            else:
+                found = discover(folder, options.patterns, recursive=options.recursive, exclude=[output_dir])
+                self.outputs = {path.as_posix(): paths for path, paths in output_paths(found, options).items()}
+        except BaseException:
+            self.ledger.close()
+            raise
         self.names = list(self.outputs)
         self.positions = {name: i for i, name in enumerate(self.names)}
         self.recorded = 0
         self.next_report = time.monotonic() + REPORT_SECONDS
-        self.ledger.start(fingerprint, input_dir)
+        self.ledger.start(fingerprint, self.input)
         log.info("%d articles in %s; options %s", len(self.names), input_dir, fingerprint)
 
     @property
@@ -160,6 +179,11 @@ class Driver:
         An address is hashed as its text: one done before is not fetched again (a
         page's markup changes on every visit); `force` fetches it anew.
         """
+        if self.feeds is not None:  # collected new, read already: nothing to hash or skip
+            for item in self.feeds.work():
+                self.tell(item.input)
+                yield item
+            return
         options = self.place.options
         output_dir = self.place.output_dir
         for name, paths in self.outputs.items():
@@ -197,9 +221,10 @@ class Driver:
         return plan_groups(self.work(), max(1, options.group_size), options.group_bytes)
 
     def record(self, result: ArticleResult) -> None:
-        """Keep one input's result; rewrite the reports when they are due."""
-        self.ledger.record(result, self.positions[result.input])
-        self.recorded += 1
+        """Keep one input's result (in a feed run, with those sharing its text); rewrite the reports when due."""
+        for kept in self.feeds.record(result) if self.feeds is not None else [result]:
+            self.ledger.record(kept, self.positions[kept.input])
+            self.recorded += 1
         if time.monotonic() >= self.next_report:
             started = time.monotonic()
             self.save(interrupted=False)
@@ -220,13 +245,18 @@ class Driver:
             unsaved = exc
         place = self.place
         report = self.ledger.report(
-            place.input_dir, place.output_dir, self.fingerprint, self.names, time.perf_counter() - self.started, interrupted
+            self.input, place.output_dir, self.fingerprint, self.names, time.perf_counter() - self.started, interrupted
         )
         report.workers = list(workers or [])
+        if self.feeds is not None:
+            self.feeds.annotate(report)
         writers.write_atomic(place.output_dir / REPORT_NAME, writers.to_json(report.to_dict()))
-        writers.write_atomic(place.output_dir / INDEX_NAME, render_index_md(report))
-        if place.options.fmt == "html":
-            writers.write_atomic(place.output_dir / "index.html", render_index_html(report))
+        if self.feeds is not None:
+            self.feeds.write_digests(report, place.output_dir, place.options.fmt)
+        else:
+            writers.write_atomic(place.output_dir / INDEX_NAME, render_index_md(report))
+            if place.options.fmt == "html":
+                writers.write_atomic(place.output_dir / "index.html", render_index_html(report))
         if unsaved is not None:
             raise unsaved
         return report
@@ -247,6 +277,10 @@ def run_batch(
 ) -> BatchReport:
     """Translate (and brief) every article under `input_dir` into `output_dir`.
 
+    `input_dir` may also be a feed (its address, or a saved RSS or Atom file), an OPML
+    list or a file listing addresses with a feed among them: then the run translates
+    the feeds' new items (see `follow`), with `options.feeds` for `since` and politeness.
+
     Give the models loaded (`translator`, and `briefer` unless translate-only), or
     give `load` and `options.models`: then the models load only if some article is
     not already done, so a rerun with nothing to do takes no model-loading time.
@@ -254,8 +288,10 @@ def run_batch(
     Returns the report also written to `output_dir/report.json`. Per-article problems
     (unreadable input, an exception while translating one article, an output that
     cannot be written) are recorded as failed and the run goes on; a KeyboardInterrupt
-    ends the run cleanly with `report.interrupted` set. Raises InputError when
-    `input_dir` is not a folder or is the output folder, and OutputError when the
+    ends the run cleanly with `report.interrupted` set. Raises InputError, before any
+    work, when `input_dir` is neither a folder, a file nor an address, is the output
+    folder, is a list with a line that is not an address or a broken OPML file, or
+    follows no feed while `options.feeds.since` is set; and OutputError when the
     output folder cannot be written, or when the run's state stops being writable
     (a full disk): the run then stops, and report.json and index.md are written
     first if they fit.
@@ -265,7 +301,7 @@ def run_batch(
     if translator is not None and not options.translate_only and briefer is None:
         raise ValueError("a briefer is needed unless options.translate_only is set")
     fingerprint = options_fingerprint(options, translator, briefer)
-    driver = Driver(Path(input_dir), Path(output_dir), options, fingerprint, translate_options(options, translator), progress)
+    driver = Driver(input_dir, Path(output_dir), options, fingerprint, translate_options(options, translator), progress)
     loaded: list[Models] = [] if translator is None else [(translator, briefer)]
 
     def models() -> Models:

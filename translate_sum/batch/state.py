@@ -173,7 +173,7 @@ class Ledger:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def start(self, fingerprint: dict[str, Any], input_dir: Path) -> None:
+    def start(self, fingerprint: dict[str, Any], input_dir: str | Path) -> None:
         """Register this run and its options fingerprint."""
         self.options_id = self._options_id(fingerprint)
         cursor = self.db.execute(
@@ -257,7 +257,7 @@ class Ledger:
         for name, status, error, outputs, seconds, sha, title, summary, flags, note in rows:
             yield ArticleResult(name, status, error, json.loads(outputs), seconds, sha, title, summary, json.loads(flags), note)
 
-    def report(self, input_dir: Path, output_dir: Path, fingerprint: dict[str, Any], names: Iterable[str], seconds: float,
+    def report(self, input_dir: str | Path, output_dir: Path, fingerprint: dict[str, Any], names: Iterable[str], seconds: float,
                interrupted: bool) -> BatchReport:
         """This run's report: every input reached, in order; the rest as pending."""
         articles = list(self.results())

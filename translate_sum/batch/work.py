@@ -42,6 +42,9 @@ class WorkItem:
     sha256: str
     outputs: tuple[str, ...]  # relative to the output folder, translation first
     size: int = 0  # bytes, for grouping
+    # Read already (a feed item's page, read while collecting the feed): used as it
+    # is, instead of reading `input` again.
+    article: Article | None = None
 
 
 def plan_groups(items: Iterable[WorkItem], size: int, budget: int) -> Iterator[list[WorkItem]]:
@@ -121,7 +124,7 @@ def read_item(place: Workplace, item: WorkItem) -> _Read | ArticleResult:
         return ArticleResult(name, "failed", error, [], time.perf_counter() - started, item.sha256)
 
     try:
-        article = read_article(path, max_bytes=place.options.max_bytes)
+        article = item.article or read_article(path, max_bytes=place.options.max_bytes)
         if article.source.sha256 and not is_url(name):
             # The hash recorded is that of the bytes translated: the file may have
             # changed since it was hashed to decide whether to skip it.

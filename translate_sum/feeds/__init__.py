@@ -26,11 +26,11 @@ from translate_sum.feeds.digest import (
     render_markdown,
 )
 from translate_sum.feeds.items import FeedItem, FeedOptions, parse_since
-from translate_sum.feeds.sources import Source, read_sources
+from translate_sum.feeds.sources import Source, find_feed, read_sources
 from translate_sum.feeds.state import FeedState, StoredBrief
 
 __all__ = [
     "SUMMARY_ONLY", "UPDATED", "FeedArticle", "FeedReport", "FeedRun", "ItemNote", "collect_feed_items",
     "FEED_NAME", "DigestEntry", "DigestItem", "DigestSection", "build_digest", "feed_id", "render_atom", "render_html",
-    "render_markdown", "FeedItem", "FeedOptions", "parse_since", "Source", "read_sources", "FeedState", "StoredBrief",
+    "render_markdown", "FeedItem", "FeedOptions", "parse_since", "Source", "find_feed", "read_sources", "FeedState", "StoredBrief",
 ]

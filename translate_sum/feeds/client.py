@@ -60,6 +60,9 @@ ROBOTS_MAX_BYTES = 512 * 1024
 MAX_CRAWL_DELAY = 10.0
 """A Crawl-delay above this many seconds is capped: one slow host must not hold a daily run for hours."""
 
+PEEK_BYTES = 8192
+"""What `PoliteClient.peek` reads of an address: enough for `parse.sniff_kind` to see its first element."""
+
 _CHUNK = 64 * 1024
 
 
@@ -253,6 +256,13 @@ class PoliteClient:
             self._count()
             return get(url, max_bytes=self.options.max_bytes, timeout=self.options.timeout,
                        etag=etag, last_modified=last_modified)
+
+    def peek(self, url: str, size: int = PEEK_BYTES) -> Response:
+        """The first `size` bytes of an address, within the host's limits: enough to tell
+        a feed from a page (`parse.sniff_kind`) without downloading a whole page."""
+        with self.gate.slot(url, self.options.feed_delay):
+            self._count()
+            return get(url, max_bytes=size, timeout=self.options.timeout, truncate=True)
 
     def page(self, url: str) -> FetchedPage:
         """An article page, when robots.txt allows it; raises RobotsRefusal or InputError."""

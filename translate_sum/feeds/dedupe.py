@@ -16,7 +16,7 @@ The threshold (0.3) was tuned on near-duplicates built from real French news
 (headline rewritten, lead changed, paragraphs cut, words edited: Jaccard 0.38 to 1)
 against unrelated articles and articles quoting part of another (at most 0.26, for
 two briefs sharing two sentences); `benchmarks/feeds_dedupe_tune.py` measures it,
-benchmarks/README-feeds.md gives the numbers.
+benchmarks/README.md (Feeds) gives the numbers.
 
 Limits: a story retold in other words (two reporters, not one wire) is not found;
 an outlet that prints only the first third of a wire falls below the threshold.

@@ -9,6 +9,9 @@ The input of `batch` may be:
 - a text file listing addresses, one a line (`fetch.read_url_list`: "#" comments,
   blank lines), feeds and article pages mixed; each is told apart when downloaded.
 
+`find_feed` tells whether a list of addresses holds a feed at all, from the first
+bytes of each (`batch` reads a list of article pages only as it always has).
+
 Limits: a saved file is read whole (within the size limit); addresses inside a list
 are not checked here beyond their form; an OPML file's own `include` outlines are not
 followed.
@@ -16,10 +19,13 @@ followed.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from translate_sum.errors import Hint, InputError
+from translate_sum.feeds.client import PoliteClient
 from translate_sum.feeds.opml import parse_opml
 from translate_sum.feeds.parse import sniff_kind
 from translate_sum.fetch import is_url, read_url_list
@@ -69,3 +75,29 @@ def read_sources(spec: str | Path, *, max_bytes: int) -> list[Source]:
     if kind == "feed":
         return [Source(name, "feed")]
     return [Source(url) for url in read_url_list(path)]
+
+
+def find_feed(urls: Sequence[str], client: PoliteClient) -> str | None:
+    """The first of `urls` that is a feed or an OPML list, told by its first bytes; None when none is.
+
+    The addresses are asked for at once, within the client's per-host limits, each for
+    its first `client.PEEK_BYTES` only; the rest are dropped once one in order is a
+    feed. An address that cannot be had counts as no feed (whoever reads it next
+    reports why).
+    """
+
+    def kind(url: str) -> str | None:
+        try:
+            answer = client.peek(url)
+        except InputError:
+            return None
+        return sniff_kind(answer.data, answer.content_type)
+
+    with ThreadPoolExecutor(max_workers=max(1, client.options.workers)) as pool:
+        futures = [pool.submit(kind, url) for url in urls]
+        for url, future in zip(urls, futures):
+            if future.result() in ("feed", "opml"):
+                for rest in futures:
+                    rest.cancel()
+                return url
+    return None
