@@ -57,6 +57,7 @@ def batch(
 ) -> None:
     """Translate and brief every article in the folder INPUT (subfolders too), or
     every page of a text file INPUT listing http(s) addresses, one a line.
+    Word, OpenDocument and PDF files are read too; their outputs are the same.
 
     For INPUT/sub/name.txt it writes OUTPUT_DIR/sub/name.en.md (the
     translation) and OUTPUT_DIR/sub/name.brief.md (the brief); for an address,
@@ -139,6 +140,9 @@ def _plan(
         show_skipped=run.show_skipped,
         summarizer=summary.summarizer,
         max_bytes=run.max_bytes,
+        max_pages=run.max_pages,
+        max_paragraphs=run.max_paragraphs,
+        max_unpacked_bytes=run.max_unpacked_bytes,
         models=spec.names(),  # named, not loaded: a rerun with nothing to do loads nothing
         translate_options=spec.options,
         flag_names=FLAGS,
