@@ -117,7 +117,7 @@ ARTICLE_FIELDS = {
     "audit": "audit",
 }
 REQUEST_SETTINGS = {
-    "TranslateBody": ARTICLE_FIELDS,
+    "TranslateBody": {**ARTICLE_FIELDS, "format": "request_translate_format"},
     "BriefBody": {**ARTICLE_FIELDS, "summarizer": "summarizer", "length": "length", "with_translation": "with_translation"},
     "AuditBody": {"format": "request_audit_format"},
 }
@@ -192,7 +192,10 @@ def test_option_dataclasses_take_the_table_s_defaults() -> None:
             "max_pages": "max_pages", "max_paragraphs": "max_paragraphs", "max_unpacked_bytes": "max_unpacked_bytes",
         },
         ModelSpec: {"summarizer": "summarizer", "translate_only": "translate_only", "engine": "engine", "device": "device"},
-        ServiceLimits: {"queue_size": "queue_size", "request_timeout": "request_timeout", "max_bytes": "max_bytes"},
+        ServiceLimits: {
+            "queue_size": "queue_size", "request_timeout": "request_timeout", "max_bytes": "max_bytes",
+            "max_pages": "max_pages", "max_paragraphs": "max_paragraphs", "max_unpacked_bytes": "max_unpacked_bytes",
+        },
         ArticleRequest: {"segment_tokens": "max_segment_tokens", "keep_all": "keep_all", "strict": "strict_language", "audit": "audit", "length": "length"},
     }
     for cls, fields in fields_to_keys.items():

@@ -371,9 +371,10 @@ def write_stdout(text: str, stream: TextIO | None = None) -> None:
         raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from exc
 
 
-def brief_to_dict(brief: Brief) -> dict[str, Any]:
-    """The brief command's JSON document; `paragraphs` is the translate JSON's list."""
-    translation = translation_to_dict(brief.translation)
+def brief_to_dict(brief: Brief, elements: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The brief command's JSON document; `paragraphs` is the translate JSON's list
+    (with a document's `elements`, as in `translation_to_dict`)."""
+    translation = translation_to_dict(brief.translation, elements)
     return {
         "source": translation["source"],
         "title": brief.title,
@@ -392,10 +393,12 @@ def render_brief(
     with_translation: bool = False,
     bilingual: bool = False,
     show_skipped: bool = False,
+    elements: Sequence[dict[str, Any]] = (),
 ) -> str:
-    """The brief as md, txt or json text (ends with a newline)."""
+    """The brief as md, txt or json text (ends with a newline); `elements` go into the
+    JSON (see `translation_to_dict`)."""
     if fmt == "json":
-        return to_json(brief_to_dict(brief))
+        return to_json(brief_to_dict(brief, elements))
     if fmt == "html":
         from translate_sum.html_view import brief_page
 

@@ -54,6 +54,7 @@ def translate(
     -o NAME.docx or -o NAME.odt; a PDF (or a text) as a new .docx with its
     headings and paragraphs. --format json lists what became of every element.
     """
+    from translate_sum.documents import element_report
     from translate_sum.pipeline import load_translator, prepare_article
     from translate_sum.reader import read_source
     from translate_sum.settings import DOCUMENT_FORMATS, TRANSLATE_FORMATS
@@ -80,7 +81,7 @@ def translate(
             assert output is not None  # checked above
             _write_document(result, fmt, read.document, output, run.quiet)
         else:
-            elements = _element_report(result, read.document) if fmt == "json" else ()
+            elements = element_report(read.document, result) if fmt == "json" and read.document else ()
             emit(render_translation(result, fmt, bilingual=bilingual, show_skipped=run.show_skipped, elements=elements), output)
         if not run.quiet:
             line = summary_line("translate", result, result.stats.seconds, show_skipped=run.show_skipped, fmt=fmt, name_option=flag_namer(FLAGS))
@@ -105,20 +106,6 @@ def _write_document(result: Any, fmt: str, document: Any, output: str, quiet: bo
             click.echo(f"  ¶{outcome.index} ({outcome.where}): {', '.join(outcome.formatting_lost)}", err=True)
         if len(lost) > SHOWN_FORMATTING_LOSSES:
             click.echo(f"  ... and {len(lost) - SHOWN_FORMATTING_LOSSES} more (--format json lists every element)", err=True)
-
-
-def _element_report(result: Any, document: Any) -> list[dict[str, Any]]:
-    """What became of each element of a document, for the JSON (nothing for a text).
-
-    A Word or OpenDocument file is written back in memory so the report names the
-    inline formatting that would be lost, as writing it with -o NAME.docx would.
-    """
-    if document is None:
-        return []
-    from translate_sum.documents import element_outcomes, write_translated
-
-    outcomes = write_translated(document, result).outcomes if document.format in ("docx", "odt") else element_outcomes(document, result)
-    return [outcome.to_dict() for outcome in outcomes]
 
 
 @click.command()
@@ -146,15 +133,17 @@ def brief(
     http(s):// address. A document's paragraphs are its text-bearing elements in
     reading order (headings, paragraphs, list items, table cells, notes...).
     """
+    from translate_sum.documents import element_report
     from translate_sum.pipeline import load_briefer, prepare_article
-    from translate_sum.reader import read_article
+    from translate_sum.reader import read_source
     from translate_sum.writers import format_for_path, render_brief
 
     with user_errors():
         check_output(input_path, output)
         fmt = fmt or format_for_path(output, default="md")
         options = run.translate_options()
-        article = prepare_article(read_article(input_path, max_bytes=run.max_bytes, limits=run.document_limits()), options)
+        read = read_source(input_path, max_bytes=run.max_bytes, limits=run.document_limits())
+        article = prepare_article(read.article, options)
         briefer = load_briefer(
             run.translation_model,
             summary.summary_model,
@@ -166,8 +155,10 @@ def brief(
         with ProgressDisplay("Translating", run.quiet) as progress:
             translated = briefer.translator.translate(article, progress)
         result = briefer.brief(translated, summary.length)
+        elements = element_report(read.document, translated) if fmt == "json" and read.document else ()
         text = render_brief(
-            result, fmt, with_translation=with_translation or bilingual, bilingual=bilingual, show_skipped=run.show_skipped
+            result, fmt, with_translation=with_translation or bilingual, bilingual=bilingual, show_skipped=run.show_skipped,
+            elements=elements,
         )
         emit(text, output)
         if not run.quiet:

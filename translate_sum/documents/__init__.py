@@ -57,6 +57,7 @@ __all__ = [
     "check_output_format",
     "document_article",
     "element_outcomes",
+    "element_report",
     "is_document",
     "parse_document",
     "read_document",
@@ -160,6 +161,20 @@ def document_article(document: SourceDocument) -> Article:
 def element_outcomes(document: SourceDocument, translated: TranslatedArticle) -> tuple[ElementOutcome, ...]:
     """What becomes of each element with this translation (no placement: see `write_translated`)."""
     return tuple(outcome for outcome, _ in _decide(document, translated))
+
+
+def element_report(document: SourceDocument, translated: TranslatedArticle) -> list[dict[str, object]]:
+    """Every element's outcome as the JSON report gives it (`ElementOutcome.to_dict()`).
+
+    A Word or OpenDocument file is written back in memory, so the report names the
+    inline formatting the document in English loses (as `write_translated` would);
+    a PDF's outcomes need no writing.
+    """
+    if document.format in WRITABLE_FORMATS:
+        outcomes = write_translated(document, translated).outcomes
+    else:
+        outcomes = element_outcomes(document, translated)
+    return [outcome.to_dict() for outcome in outcomes]
 
 
 def write_translated(document: SourceDocument, translated: TranslatedArticle) -> TranslatedDocument:
