@@ -98,6 +98,17 @@ def test_a_pdf_translated_to_docx_holds_every_paragraph_but_the_furniture(pdf: P
     assert [e.text for e in written.elements] == ["EN: " + e.text.upper() for e in source.elements if not e.skip]
 
 
+def test_a_text_translated_to_docx_is_a_new_document_of_its_paragraphs(tmp_path: Path) -> None:
+    source = tmp_path / "note.txt"
+    source.write_text(f"{samples.TITLE}\n\n{samples.INTRO}\n\n{samples.BUDGET}\n", encoding="utf-8")
+    out = tmp_path / "note.docx"
+    result = run("translate", str(source), "-o", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    written = parse_document(out.read_bytes(), str(out))
+    assert [e.kind for e in written.elements] == ["title", "paragraph", "paragraph"]
+    assert french_left([e.text for e in written.elements]) == []
+
+
 def test_the_json_of_a_document_says_what_became_of_every_element(docx: Path) -> None:
     result = run("translate", str(docx), "--format", "json", "-q")
     assert result.exit_code == 0, result.output

@@ -48,7 +48,7 @@ from translate_sum.server.protocol import (
     validate,
 )
 from translate_sum.server.jobs import admit, job_result, run_job
-from translate_sum.server.service import PASTED, Progress, Service
+from translate_sum.server.service import Progress, Service
 from translate_sum.settings import DOCUMENT_FORMATS
 
 TEXT_TYPES = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8"}
@@ -259,8 +259,8 @@ def _answer(route: ArticleRoute, done: Done, body: TranslateBody, upload: Upload
 
 
 def _download_name(upload_name: str | None, fmt: str) -> str:
-    """`rapport.docx` → `rapport.en.docx`; a PDF's or a text's → `name.en.docx`."""
-    stem = PurePath((upload_name or PASTED).replace("\\", "/")).stem or "translation"
+    """`rapport.docx` → `rapport.en.docx`; a PDF's → `name.en.docx`; pasted text's → `translation.en.docx`."""
+    stem = PurePath((upload_name or "translation").replace("\\", "/")).stem or "translation"
     return f"{stem}.en.{fmt}"
 
 
