@@ -16,6 +16,11 @@ Typical use::
     result = save_translated(document, translated, "report.docx")
     report = [outcome.to_dict() for outcome in result.outcomes]
 
+What the command line and the server call: `translated_file(translated, fmt, document)`
+(the document written back, or a new .docx from a PDF or a text; `check_output_format`
+refuses the rest before any work) and `element_report(document, translated)` (every
+element's outcome for the JSON, with the formatting a write-back loses).
+
 Limits: see each format's module (`docx.py`, `odt.py`, `pdf.py`); a document is held
 in memory whole; presentations, spreadsheets and old binary .doc files are refused.
 """
