@@ -138,12 +138,13 @@ def statuses(report: dict) -> dict[str, str]:
 
 
 def test_discover_is_recursive_sorted_and_matches_default_extensions(tmp_path: Path) -> None:
-    for name in ["z.txt", "a.md", "page.html", "old.htm", "notes.docx", "sub/b.TXT", "sub/deeper/c.txt"]:
+    names = ["z.txt", "a.md", "page.html", "old.htm", "notes.docx", "cr.odt", "sub/bulletin.PDF", "notes.rtf", "sub/b.TXT", "sub/deeper/c.txt"]
+    for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
     found = [p.as_posix() for p in discover(tmp_path)]
-    assert found == ["a.md", "old.htm", "page.html", "sub/b.TXT", "sub/deeper/c.txt", "z.txt"]
-    assert {"*.html", "*.htm"} <= set(DEFAULT_PATTERNS)
+    assert found == ["a.md", "cr.odt", "notes.docx", "old.htm", "page.html", "sub/b.TXT", "sub/bulletin.PDF", "sub/deeper/c.txt", "z.txt"]
+    assert {"*.html", "*.htm", "*.docx", "*.odt", "*.pdf"} <= set(DEFAULT_PATTERNS)
 
 
 def test_discover_without_recursion_reads_only_the_top_folder(tmp_path: Path) -> None:

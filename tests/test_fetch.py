@@ -2,7 +2,8 @@
 
 The server serves our own fixture page (tests/fixtures/html/article_fr.html) and
 answers that misbehave on purpose: a redirect, a loop, 404, a page too big, a slow
-one, a trickle, a PDF. Every failure is one InputError line naming the address.
+one, a trickle, an image. Every failure is one InputError line naming the address.
+Documents (a PDF by its type, a Word file sent as untyped bytes) are read as documents.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from typing import Iterator
 import pytest
 from click.testing import CliRunner
 
+import document_samples as samples
 from translate_sum.cli import main
 from translate_sum.errors import InputError
 from translate_sum.fetch import fetch, is_url
 from translate_sum.reader import read_article
 
 PAGE = (Path(__file__).parent / "fixtures" / "html" / "article_fr.html").read_bytes()
+PDF = samples.french_pdf(samples.PdfSpec(columns=1, pages=1, paragraphs=samples.PDF_PARAGRAPHS[:2])).data
+DOCX = samples.french_docx().data
 PLAIN = "Le tramway de Villebrune circulera dès lundi.\n\nLes travaux ont duré trois ans.\n".encode("iso-8859-1")
 SLOW_SECONDS = 3.0  # far past TIMEOUT, so a timeout that did not work shows
 TIMEOUT = 0.5
@@ -43,7 +47,10 @@ class Handler(BaseHTTPRequestHandler):
             "/slow": self.slow,
             "/trickle": self.trickle,
             "/slow-headers": self.slow_headers,
-            "/report.pdf": lambda: self.send(200, b"%PDF-1.7\n", "application/pdf"),
+            "/report.pdf": lambda: self.send(200, PDF, "application/pdf"),
+            "/download?id=7": self.untyped_docx,
+            "/photo.jpg": lambda: self.send(200, b"\xff\xd8\xff\xe0" + b"\0" * 64, "image/jpeg"),
+            "/archive.bin": lambda: self.send(200, b"PK\x03\x04" + b"\0" * 64, "application/octet-stream"),
         }
         routes.get(self.path, lambda: self.send(404, b"not here", "text/plain"))()
 
@@ -53,6 +60,14 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def untyped_docx(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Disposition", 'attachment; filename="conseil.docx"')
+        self.send_header("Content-Length", str(len(DOCX)))
+        self.end_headers()
+        self.wfile.write(DOCX)
 
     def redirect(self, to: str) -> None:
         self.send_response(302)
@@ -160,9 +175,10 @@ def test_plain_text_is_read_in_the_charset_the_server_declares(server: str) -> N
         ("/slow", f"no answer within {TIMEOUT:g} s"),
         ("/trickle", f"did not arrive within {TIMEOUT:g} s"),
         ("/slow-headers", f"did not arrive within {TIMEOUT:g} s"),
-        ("/report.pdf", "gives application/pdf, not a web page"),
+        ("/photo.jpg", "gives image/jpeg, not a web page, text or a Word, OpenDocument or PDF file"),
+        ("/archive.bin", "gives application/octet-stream, not a web page"),
     ],
-    ids=["404", "loop", "too-big", "too-big-undeclared", "slow", "trickle", "slow-headers", "pdf"],
+    ids=["404", "loop", "too-big", "too-big-undeclared", "slow", "trickle", "slow-headers", "image", "untyped-binary"],
 )
 def test_a_failed_fetch_is_one_line_naming_the_address(server: str, path: str, reason: str) -> None:
     started = time.monotonic()
@@ -171,6 +187,27 @@ def test_a_failed_fetch_is_one_line_naming_the_address(server: str, path: str, r
     message = str(caught.value)
     assert message.startswith(server + path + ": ") and reason in message and "\n" not in message, message
     assert time.monotonic() - started < SLOW_SECONDS
+
+
+def test_a_pdf_by_address_is_read_as_a_document_by_its_type(server: str) -> None:
+    page = fetch(f"{server}/report.pdf", max_bytes=1_000_000)
+    assert page.document_format == "pdf"
+    article = read_article(f"{server}/report.pdf")
+    assert article.source.format == "pdf" and article.source.path == f"{server}/report.pdf"
+    texts = " ".join(p.source for p in article.paragraphs if not p.skipped)
+    assert samples.PDF_PARAGRAPHS[0][:60] in texts
+
+
+def test_untyped_bytes_named_docx_by_their_server_are_read_as_a_word_document(server: str) -> None:
+    article = read_article(f"{server}/download?id=7")
+    assert article.source.format == "docx"
+    assert samples.TITLE in [p.source for p in article.paragraphs]
+
+
+def test_the_request_says_documents_are_welcome() -> None:
+    from translate_sum.fetch import ACCEPT
+
+    assert "application/pdf" in ACCEPT and "application/vnd.oasis.opendocument.text" in ACCEPT
 
 
 def test_an_unreachable_host_says_so(server: str) -> None:

@@ -100,6 +100,22 @@ def test_pasted_article_gets_brief_and_side_by_side_view(browser: Any, server_ur
     page.close()
 
 
+def test_a_word_file_chosen_in_the_page_gets_its_brief_with_every_element(browser: Any, server_url: str, tmp_path: Path) -> None:
+    import document_samples as samples
+    from translate_sum.documents import parse_document
+
+    source = tmp_path / "conseil.docx"
+    source.write_bytes(samples.french_docx().data)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server_url + "/")
+    assert ".docx" in (page.locator("#file").get_attribute("accept") or "")
+    page.locator("#file").set_input_files(str(source))
+    page.get_by_role("button", name="Translate and brief").click()
+    page.wait_for_selector("#result table.side-by-side", timeout=120_000)
+    assert page.locator("#result tr.para").count() == len(parse_document(source.read_bytes(), str(source)).elements)
+    page.close()
+
+
 def test_page_reads_at_phone_width_without_sideways_scrolling(browser: Any, server_url: str, tmp_path: Path) -> None:
     text = (FIXTURES / "pasted" / "agence.txt").read_text(encoding="utf-8")
     page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)

@@ -117,7 +117,7 @@ ARTICLE_FIELDS = {
     "audit": "audit",
 }
 REQUEST_SETTINGS = {
-    "TranslateBody": ARTICLE_FIELDS,
+    "TranslateBody": {**ARTICLE_FIELDS, "format": "request_translate_format"},
     "BriefBody": {**ARTICLE_FIELDS, "summarizer": "summarizer", "length": "length", "with_translation": "with_translation"},
     "AuditBody": {"format": "request_audit_format"},
 }
@@ -190,16 +190,27 @@ def test_option_dataclasses_take_the_table_s_defaults() -> None:
         BatchOptions: {
             "recursive": "recursive", "translate_only": "translate_only", "force": "force", "fmt": "batch_format",
             "length": "length", "show_skipped": "show_skipped", "summarizer": "summarizer", "max_bytes": "max_bytes",
+            "max_pages": "max_pages", "max_paragraphs": "max_paragraphs", "max_unpacked_bytes": "max_unpacked_bytes",
         },
         ModelSpec: {"summarizer": "summarizer", "translate_only": "translate_only", "engine": "engine", "device": "device"},
         FeedOptions: {"since": "since", "max_bytes": "max_bytes", "force": "force"},
-        ServiceLimits: {"queue_size": "queue_size", "request_timeout": "request_timeout", "max_bytes": "max_bytes"},
+        ServiceLimits: {
+            "queue_size": "queue_size", "request_timeout": "request_timeout", "max_bytes": "max_bytes",
+            "max_pages": "max_pages", "max_paragraphs": "max_paragraphs", "max_unpacked_bytes": "max_unpacked_bytes",
+        },
         ArticleRequest: {"segment_tokens": "max_segment_tokens", "keep_all": "keep_all", "strict": "strict_language", "audit": "audit", "length": "length"},
     }
     for cls, fields in fields_to_keys.items():
         defaults = dataclass_defaults(cls)
         for field, key in fields.items():
             assert defaults[field] == SETTINGS[key].default, f"{cls.__name__}.{field}"
+
+
+def test_document_limits_take_the_table_s_defaults() -> None:
+    from translate_sum.documents import DocumentLimits
+
+    for field, default in dataclass_defaults(DocumentLimits).items():
+        assert default == SETTINGS[field].default, field
 
 
 def test_library_functions_take_the_table_s_defaults() -> None:

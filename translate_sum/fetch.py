@@ -9,7 +9,12 @@ the article exactly as from a saved page (`reader.parse_article`).
 
 A failure is one `InputError` naming the address and what went wrong in words: the
 host cannot be found, the connection was refused, the server answered 404, no
-answer in time, too big, not a web page.
+answer in time, too big, neither a web page nor a document.
+
+Word, OpenDocument and PDF files are downloaded too, by their declared type
+(`documents.MEDIA_TYPES`), or as `application/octet-stream` when the address or the
+Content-Disposition file name ends in .docx, .odt or .pdf; `FetchedPage.document_format`
+says which, and the reader reads them as documents.
 
 Limits:
 - No JavaScript runs: a page that builds its article in the browser has no article
@@ -36,8 +41,9 @@ from email.message import Message
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from translate_sum.version import __version__
+from translate_sum.documents.container import MEDIA_TYPES, format_for_name
 from translate_sum.errors import Hint, InputError
+from translate_sum.version import __version__
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +53,13 @@ DEFAULT_TIMEOUT = 30.0
 USER_AGENT = f"translate-sum/{__version__} (article translation; +https://pypi.org/project/translate-sum/)"
 
 TEXT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "text/markdown"})
-"""Content types read as an article; anything else (PDF, images, JSON) is refused."""
+"""Content types read as an article's text; documents (`MEDIA_TYPES`) are read too,
+anything else (images, JSON, archives) is refused."""
+
+GENERIC_BINARY = "application/octet-stream"
+"""What servers send for a file they do not type: a document when its name says so."""
+
+ACCEPT = "text/html,application/xhtml+xml,text/plain;q=0.9," + ",".join(f"{t};q=0.8" for t in MEDIA_TYPES) + ",*/*;q=0.1"
 
 _CHUNK = 64 * 1024
 _URL = re.compile(r"^https?://\S+$", re.I)
@@ -61,6 +73,8 @@ class FetchedPage:
     data: bytes
     content_type: str
     charset: str | None = None
+    document_format: str | None = None  # "docx", "odt" or "pdf" for a document; None for a page
+
 
     @property
     def is_html(self) -> bool:
@@ -144,7 +158,7 @@ def fetch(url: str, *, max_bytes: int, timeout: float = DEFAULT_TIMEOUT) -> Fetc
         url,
         headers={
             "User-Agent": USER_AGENT,
-            "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1",
+            "Accept": ACCEPT,
             "Accept-Language": "fr,en;q=0.5",
         },
     )
@@ -169,16 +183,34 @@ def _download(watchdog: "_Watchdog", request: urllib.request.Request, url: str, 
         watchdog.answered = True  # an answer came (its head maybe cut at the deadline): late, not unanswered
         headers: Message = response.headers
         content_type = headers.get_content_type()
-        if content_type not in TEXT_TYPES:
+        document_format = _document_format(content_type, response.geturl(), headers)
+        if content_type not in TEXT_TYPES and document_format is None:
             raise InputError(
-                f"{url}: the address gives {content_type}, not a web page or text",
-                Hint("give the address of the article's page"),
+                f"{url}: the address gives {content_type}, not a web page, text or a Word, OpenDocument or PDF file",
+                Hint("give the address of the article's page or document"),
             )
         declared = headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
             raise _too_big(url, max_bytes, f"{int(declared):,} bytes")
         data = _read_within(response, url, max_bytes, deadline, timeout)
-        return FetchedPage(url=response.geturl(), data=data, content_type=content_type, charset=headers.get_content_charset())
+        return FetchedPage(
+            url=response.geturl(), data=data, content_type=content_type, charset=headers.get_content_charset(),
+            document_format=document_format,
+        )
+
+
+def _document_format(content_type: str, url: str, headers: Message) -> str | None:
+    """The document format an answer declares: by its type, or for an untyped file
+    (`GENERIC_BINARY`) by the extension of its file name or of its address."""
+    if content_type in MEDIA_TYPES:
+        return MEDIA_TYPES[content_type]
+    if content_type != GENERIC_BINARY:
+        return None
+    for name in (headers.get_filename() or "", urllib.parse.urlsplit(url).path):
+        found = format_for_name(name)
+        if found is not None:
+            return found
+    return None
 
 
 def _failure(url: str, exc: Exception, timeout: float) -> InputError:

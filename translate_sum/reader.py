@@ -5,8 +5,10 @@ one, legacy single-byte encodings (cp1252, ISO-8859-1/15) through charset-normal
 CRLF and CR line ends, `.txt`, `.md` and saved web pages (`.html`/`.htm`, or any file
 that starts like HTML: the article is extracted with trafilatura, see `html.py`), and
 pages given by an http(s) address (fetched by `fetch.py`, then read the same way).
-Word (.docx), OpenDocument (.odt) and PDF files, by extension or by their first bytes,
-are read by `documents` (one paragraph per text-bearing element, in reading order).
+Word (.docx), OpenDocument (.odt) and PDF files, by extension or by their first bytes
+(or, by address, by their declared type), are read by `documents` (one paragraph per
+text-bearing element, in reading order), within `DocumentLimits`; `read_source` gives
+the document with its article, for writing the translation back into it.
 Paragraphs are blocks separated by blank lines; inside a block, `layout.py` tells
 hard-wrapped lines (joined with one space) from one-paragraph-per-line pasted text
 (`text.split_paragraphs`, the one paragraph splitter).
@@ -25,12 +27,15 @@ Mac Roman, cp850), not every code page; an article must fit in memory.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import logging
 import os
 import re
 import stat
 import sys
+import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +45,7 @@ from translate_sum.options import DEFAULT_MAX_BYTES
 from translate_sum.text import split_paragraphs
 
 if TYPE_CHECKING:
+    from translate_sum.documents import DocumentLimits, SourceDocument
     from translate_sum.fetch import FetchedPage
 
 log = logging.getLogger(__name__)
@@ -64,24 +70,49 @@ _MARKDOWN_FIRST_HEADING = re.compile(r"\A\s*#{1,6}[ \t]+\S")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
-def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float | None = None) -> Article:
+@dataclass(frozen=True)
+class ArticleSource:
+    """What was read: the article, and the document it came from when it is one.
+
+    `document` is the Word, OpenDocument or PDF file as read (`documents`), which
+    writing the translation back needs; None for text, Markdown and web pages.
+    """
+
+    article: Article
+    document: "SourceDocument | None" = None
+
+
+def read_article(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float | None = None, limits: "DocumentLimits | None" = None
+) -> Article:
     """Read the article at `path`: a file, "-" for standard input, or an http(s) address.
 
     An address is fetched (`fetch.fetch`, within `timeout` seconds, default
-    `fetch.DEFAULT_TIMEOUT`) and read like a saved page of that type.
+    `fetch.DEFAULT_TIMEOUT`) and read like a saved page, or a document, of that type.
+    `limits` bound a document's pages, paragraphs and unpacked size (its `max_bytes`
+    is this function's). See `read_source` for the document itself.
     """
+    return read_source(path, max_bytes=max_bytes, timeout=timeout, limits=limits).article
+
+
+def read_source(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float | None = None, limits: "DocumentLimits | None" = None
+) -> ArticleSource:
+    """`read_article`, with the document the article came from (to write it back in English)."""
     name = str(path)
     from translate_sum.fetch import DEFAULT_TIMEOUT, fetch, is_url
 
     if isinstance(path, str) and is_url(name):
         page = fetch(name.strip(), max_bytes=max_bytes, timeout=timeout or DEFAULT_TIMEOUT)
+        if page.document_format is not None:
+            return _source_from_document(page.data, _document_name(page, name.strip()), limits)
         text = _page_text(page)
         encoding = page.charset if isinstance(text, str) else None
-        return parse_article(text, path=name.strip(), markdown=page.is_markdown, html=page.is_html, encoding=encoding)
+        return parse_source(text, path=name.strip(), markdown=page.is_markdown, html=page.is_html, encoding=encoding)
     if name == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         _check_size(data, name, max_bytes)
-        return parse_article(data, path="-")
+        return parse_source(data, path="-", limits=limits)
     file = Path(path)
     if not file.exists():
         raise InputError(f"{name}: no such file; check the path")
@@ -89,7 +120,18 @@ def read_article(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, timeou
         raise InputError(f"{name}: is a directory; give a file, or use `translate-sum batch` for a folder")
     data = _read_bounded(file, name, max_bytes)
     suffix = file.suffix.lower()
-    return parse_article(data, path=name, markdown=suffix in MARKDOWN_SUFFIXES, html=suffix in HTML_SUFFIXES)
+    return parse_source(data, path=name, markdown=suffix in MARKDOWN_SUFFIXES, html=suffix in HTML_SUFFIXES, limits=limits)
+
+
+def _document_name(page: "FetchedPage", address: str) -> str:
+    """How a fetched document is named: its address, whose extension must not contradict
+    the format its server declared (the reader checks a name's extension against the bytes)."""
+    from translate_sum.documents.container import format_for_name
+
+    named = format_for_name(urllib.parse.urlsplit(page.url).path)
+    if named in (None, page.document_format) and format_for_name(address) in (None, page.document_format):
+        return address
+    return f"{address} ({page.document_format})"
 
 
 def _read_bounded(file: Path, name: str, max_bytes: int) -> bytes:
@@ -123,27 +165,37 @@ def _page_text(page: "FetchedPage") -> bytes | str:
 
 
 def parse_article(
-    data: bytes | str, *, path: str = "-", markdown: bool = False, html: bool = False, encoding: str | None = None
+    data: bytes | str, *, path: str = "-", markdown: bool = False, html: bool = False, encoding: str | None = None,
+    limits: "DocumentLimits | None" = None,
 ) -> Article:
     """Build an `Article` from raw bytes (decoded here) or from text.
 
     HTML is recognised by `html=True` or by its content, whatever the file name, and
-    Markdown by `markdown=True` or by a heading (`# Titre`) on the first line.
-    `encoding` names the encoding text was decoded from (default utf-8). Bytes are
-    hashed (`SourceInfo.sha256`), so the version read can be told from another.
+    Markdown by `markdown=True` or by a heading (`# Titre`) on the first line; Word,
+    OpenDocument and PDF bytes by their name or first bytes (`documents`, within
+    `limits`). `encoding` names the encoding text was decoded from (default utf-8).
+    Bytes are hashed (`SourceInfo.sha256`), so the version read can be told from another.
     """
+    return parse_source(data, path=path, markdown=markdown, html=html, encoding=encoding, limits=limits).article
+
+
+def parse_source(
+    data: bytes | str, *, path: str = "-", markdown: bool = False, html: bool = False, encoding: str | None = None,
+    limits: "DocumentLimits | None" = None,
+) -> ArticleSource:
+    """`parse_article`, with the document the article came from when it is one."""
     digest = None
     if isinstance(data, str):
         text, encoding = data, _canonical_encoding(encoding) if encoding else "utf-8"
     elif _is_document(path, data):
-        return _article_from_document(data, path)
+        return _source_from_document(data, path, limits)
     else:
         text, encoding = decode(data, path)
         digest = hashlib.sha256(data).hexdigest()
     from translate_sum.html import looks_like_html
 
     if html or looks_like_html(text):
-        return _article_from_html(text, path, encoding, digest)
+        return ArticleSource(_article_from_html(text, path, encoding, digest))
     # Markdown pasted or piped has no .md name to tell it: a heading first tells it.
     markdown = markdown or _MARKDOWN_FIRST_HEADING.match(text) is not None
     if markdown:
@@ -163,7 +215,7 @@ def parse_article(
         title=blocks[0] if has_title else None,
         sha256=digest,
     )
-    return Article(source=source, paragraphs=paragraphs)
+    return ArticleSource(Article(source=source, paragraphs=paragraphs))
 
 
 def _is_document(path: str, data: bytes) -> bool:
@@ -172,7 +224,7 @@ def _is_document(path: str, data: bytes) -> bool:
     return is_document(path, data)
 
 
-def _article_from_document(data: bytes, path: str) -> Article:
+def _source_from_document(data: bytes, path: str, limits: "DocumentLimits | None") -> ArticleSource:
     """A Word, OpenDocument or PDF file's text-bearing elements as paragraphs (`documents`).
 
     The caller has bounded the size already; the document's own limits (pages,
@@ -180,8 +232,12 @@ def _article_from_document(data: bytes, path: str) -> Article:
     """
     from translate_sum.documents import DocumentLimits, document_article, parse_document
 
-    limits = DocumentLimits(max_bytes=max(len(data), DEFAULT_MAX_BYTES))
-    return document_article(parse_document(data, where(path), limits=limits))
+    limits = limits or DocumentLimits()
+    limits = dataclasses.replace(limits, max_bytes=max(len(data), limits.max_bytes))
+    document = parse_document(data, where(path), limits=limits)
+    article = document_article(document)
+    source = dataclasses.replace(article.source, sha256=hashlib.sha256(data).hexdigest())
+    return ArticleSource(dataclasses.replace(article, source=source), document)
 
 
 def _article_from_html(text: str, path: str, encoding: str, digest: str | None = None) -> Article:

@@ -47,6 +47,13 @@ QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "float
 DEFAULT_MAX_BYTES = 5_000_000
 """Input files larger than this are refused before anything is read into memory."""
 
+DEFAULT_MAX_PAGES = 300
+"""PDFs with more pages are refused before their text is read."""
+DEFAULT_MAX_PARAGRAPHS = 10_000
+"""Documents with more text-bearing elements (paragraphs, cells, notes...) are refused."""
+DEFAULT_MAX_UNPACKED_BYTES = 200_000_000
+"""A Word or OpenDocument file whose parts unpack to more than this is refused (a zip bomb)."""
+
 DEFAULT_SEGMENT_TOKENS = 128
 """OPUS-MT models were trained on single sentences: long multi-sentence inputs make
 them drop sentences. Short sentences are still packed together up to this budget."""
@@ -63,6 +70,11 @@ DEFAULT_LENGTH = "medium"
 
 ARTICLE_FORMATS = ("txt", "md", "json", "html")
 """Formats of one translated article or brief (`translate`, `brief`, `/v1/translate`, `/v1/brief`)."""
+DOCUMENT_FORMATS = ("docx", "odt")
+"""The translated document itself: a Word or OpenDocument file written back (a PDF's
+translation, or a text's, goes out as a new .docx)."""
+TRANSLATE_FORMATS = ARTICLE_FORMATS + DOCUMENT_FORMATS
+"""Formats of a translation (`translate`, `/v1/translate`): an article's, or a document's."""
 BATCH_FORMATS = ("md", "json", "html")
 """Formats of a folder run's outputs (`batch`)."""
 DEFAULT_BATCH_FORMAT = "md"
@@ -195,6 +207,18 @@ _TABLE = _table(
         "Refuse an input larger than this many bytes, before reading it (the default is far more than any article).",
         envvar=_env("MAX_BYTES"), bounds=(1, None), expert=True,
     ),
+    # Word, OpenDocument and PDF files: bounds besides max_bytes (expert options).
+    Setting("max_pages", int, DEFAULT_MAX_PAGES, "Refuse PDFs with more pages than this.", bounds=(1, None), expert=True),
+    Setting(
+        "max_paragraphs", int, DEFAULT_MAX_PARAGRAPHS,
+        "Refuse Word, OpenDocument and PDF files with more paragraphs (headings, cells, notes...) than this.",
+        bounds=(1, None), expert=True,
+    ),
+    Setting(
+        "max_unpacked_bytes", int, DEFAULT_MAX_UNPACKED_BYTES,
+        "Refuse Word and OpenDocument files whose parts unpack to more than this (a zip bomb).",
+        bounds=(1, None), expert=True,
+    ),
     Setting(
         "keep_all", bool, False,
         "Translate every paragraph, even those normally left out as not part of the story "
@@ -241,9 +265,10 @@ _TABLE = _table(
     Setting("output", str, None, "Write to this file instead of the screen (stdout).", flags=("-o", "--output"), path="file"),
     Setting(
         "translate_format", str, None,
-        "Output format; html: one self-contained page, French and English side by side. "
-        "Default: from the -o extension, else txt.",
-        name="fmt", choices=ARTICLE_FORMATS, flags=("--format",),
+        "Output format; html: one self-contained page, French and English side by side; "
+        "docx/odt: the Word or OpenDocument input written back in English (docx also from "
+        "a PDF or a text: a new document), needs -o. Default: from the -o extension, else txt.",
+        name="fmt", choices=TRANSLATE_FORMATS, flags=("--format",),
     ),
     Setting(
         "brief_format", str, None,
@@ -264,7 +289,8 @@ _TABLE = _table(
     ),
     Setting(
         "patterns", str, (),
-        "Which files to read, matched on the file name (repeatable). Default: *.txt *.md *.html *.htm.",
+        "Which files to read, matched on the file name (repeatable). "
+        "Default: *.txt *.md *.html *.htm *.docx *.odt *.pdf.",
         flags=("--glob",), metavar="PATTERN", multiple=True,
     ),
     Setting("recursive", bool, True, "Read subfolders too.", flags=("--recursive/--no-recursive",)),
@@ -341,6 +367,12 @@ _TABLE = _table(
         bounds=(1, None), expert=True,
     ),
     Setting("request_format", str, DEFAULT_API_FORMAT, "Answer format, as the CLI's --format.", name="format", choices=ARTICLE_FORMATS, flags=()),
+    Setting(
+        "request_translate_format", str, DEFAULT_API_FORMAT,
+        "Answer format, as the CLI's --format; docx/odt: the uploaded Word or OpenDocument file "
+        "in English (docx also from a PDF or a text), as a download.",
+        name="format", choices=TRANSLATE_FORMATS, flags=(),
+    ),
     Setting("request_audit_format", str, DEFAULT_API_FORMAT, "Report format.", name="format", choices=AUDIT_FORMATS, flags=()),
     # Read from the environment only.
     Setting(
@@ -402,17 +434,22 @@ __all__ = [
     "DEFAULT_ENGINE",
     "DEFAULT_LENGTH",
     "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_PAGES",
+    "DEFAULT_MAX_PARAGRAPHS",
+    "DEFAULT_MAX_UNPACKED_BYTES",
     "DEFAULT_QUEUE_SIZE",
     "DEFAULT_REQUEST_TIMEOUT",
     "DEFAULT_SEGMENT_TOKENS",
     "DEFAULT_SUMMARIZER",
     "DEVICES",
+    "DOCUMENT_FORMATS",
     "ENGINES",
     "LENGTHS",
     "QUANTIZATIONS",
     "SEGMENT_TOKENS_RANGE",
     "SETTINGS",
     "SUMMARIZERS",
+    "TRANSLATE_FORMATS",
     "Setting",
     "default_of",
     "envvar_of",

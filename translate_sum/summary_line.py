@@ -21,6 +21,8 @@ from translate_sum.errors import Hint
 _WHERE_FLAGS_ARE = {
     "json": 'see each paragraph\'s "flags"',
     "html": "see the highlighted paragraphs",
+    "docx": "`translate-sum audit` of the input and the output lists them",
+    "odt": "`translate-sum audit` of the input and the output lists them",
 }
 """Where each output format shows the flagged paragraphs..."""
 _CHECK_LIST = 'see "Check these"'
@@ -54,6 +56,11 @@ def summary_line(
     text += f" in {seconds:.1f} s"
     if stats.skipped:
         shown = "listed in the output" if show_skipped else Hint("{option} lists them", "show_skipped").render(name_option)
+        if fmt in ("docx", "odt"):
+            # A document written back keeps them (duplicates take their twin's
+            # translation); a new .docx (from a PDF, a text) leaves them out.
+            written_back = translated.source.format == fmt
+            shown = "kept as they were, duplicates translated like their twin" if written_back else "left out of the document"
         text += f"; {stats.skipped} skipped (page furniture or duplicates, {shown})"
     flagged = sum(1 for p in translated.paragraphs if p.flags)
     if flagged:

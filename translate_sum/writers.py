@@ -29,16 +29,26 @@ from translate_sum.errors import Hint, OutputError
 from translate_sum.footer import footer_parts
 
 FORMATS = ("txt", "md", "json")
-_EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html"}
+TEXT_FORMATS = ("txt", "md", "json", "html")
+"""What a file name's extension may ask for unless a command takes more (translate: docx, odt)."""
+_EXTENSIONS = {
+    ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".json": "json", ".html": "html", ".htm": "html",
+    ".docx": "docx", ".odt": "odt",
+}
 
 
-def format_for_path(path: str | Path | None, default: str = "txt") -> str:
-    """The output format a file name implies (`.md` → md); `default` otherwise."""
+def format_for_path(path: str | Path | None, default: str = "txt", formats: Sequence[str] = TEXT_FORMATS) -> str:
+    """The output format a file name implies (`.md` → md); `default` otherwise.
+
+    `formats` are those the command writes: another extension is an `OutputError`.
+    """
     if path is None or str(path) == "-":
         return default
     suffix = Path(path).suffix.lower()
-    if suffix and suffix not in _EXTENSIONS:
-        raise OutputError(f"cannot tell the output format from '{suffix}'", Hint("name the file .txt, .md, .json or .html, or pass {option}", "format"))
+    if suffix and _EXTENSIONS.get(suffix) not in formats:
+        shown = ["." + f for f in formats]
+        names = ", ".join(shown[:-1]) + " or " + shown[-1] if len(shown) > 1 else shown[0]
+        raise OutputError(f"cannot tell the output format from '{suffix}'", Hint(f"name the file {names}, or pass {{option}}", "format"))
     return _EXTENSIONS.get(suffix, default)
 
 
@@ -70,12 +80,24 @@ def stats_to_dict(stats: Stats) -> dict[str, Any]:
     return {"paragraphs": stats.paragraphs, "source_words": stats.source_words, "skipped": stats.skipped, "seconds": stats.seconds}
 
 
-def translation_to_dict(translated: TranslatedArticle) -> dict[str, Any]:
-    """The translate command's JSON document (field names are a public contract)."""
+def translation_to_dict(translated: TranslatedArticle, elements: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The translate command's JSON document (field names are a public contract).
+
+    `elements` are a document's element outcomes (`ElementOutcome.to_dict()`: kind,
+    where, status, reason, formatting_lost); each goes into its paragraph's entry,
+    by index, as "element".
+    """
+    by_index = {element["index"]: {k: v for k, v in element.items() if k != "index"} for element in elements}
+    paragraphs = []
+    for paragraph in translated.paragraphs:
+        entry = paragraph_to_dict(paragraph)
+        if paragraph.index in by_index:
+            entry["element"] = by_index[paragraph.index]
+        paragraphs.append(entry)
     return {
         "source": source_to_dict(translated.source),
         "title": translated.title,
-        "paragraphs": [paragraph_to_dict(p) for p in translated.paragraphs],
+        "paragraphs": paragraphs,
         "models": dict(translated.models),
         "stats": stats_to_dict(translated.stats),
     }
@@ -89,14 +111,16 @@ def render_translation(
     show_skipped: bool = False,
     title_heading: str = "#",
     flags: bool = True,
+    elements: Sequence[dict[str, Any]] = (),
 ) -> str:
     """The translation as txt, md or json text (ends with a newline).
 
     `title_heading` is the Markdown mark of the title; `flags` adds the "Check these"
-    section to txt and md (a brief that embeds the translation has its own).
+    section to txt and md (a brief that embeds the translation has its own);
+    `elements` go into the JSON (see `translation_to_dict`).
     """
     if fmt == "json":
-        return to_json(translation_to_dict(translated))
+        return to_json(translation_to_dict(translated, elements))
     if fmt == "html":
         from translate_sum.html_view import translation_page
 
@@ -265,17 +289,18 @@ def _nearest_existing(path: Path) -> Path:
     return Path(".")
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file and a rename.
+def write_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write `text` (UTF-8) or bytes (a .docx) to `path` through a temporary file and a rename.
 
     A symbolic link is kept: its target is written, atomically (the temporary file
     goes beside the target). A character device or a named pipe is written into,
     not replaced (`/dev/null` stays a device); a block device or a socket is refused.
     """
     target = Path(path)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     kind = _special_kind(target)
     if kind in _STREAMS:
-        _write_into(target, text)
+        _write_into(target, data)
         return
     if kind is not None:
         raise OutputError(f"cannot write {target}: it is a {kind}, not a file", Hint("choose another {option}", "output"))
@@ -287,8 +312,8 @@ def write_atomic(path: str | Path, text: str) -> None:
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}; check the folder exists and is writable") from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         # mkstemp creates the file readable by its owner only; outputs follow the umask.
@@ -303,10 +328,9 @@ def write_atomic(path: str | Path, text: str) -> None:
         raise
 
 
-def _write_into(target: Path, text: str) -> None:
-    """Write `text` into a device or a pipe that is already there (no temporary file,
+def _write_into(target: Path, data: bytes) -> None:
+    """Write `data` into a device or a pipe that is already there (no temporary file,
     no rename: there is nothing to replace). Opening a pipe waits for its reader."""
-    data = text.encode("utf-8")
     try:
         fd = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
         try:
@@ -347,9 +371,10 @@ def write_stdout(text: str, stream: TextIO | None = None) -> None:
         raise OutputError(f"cannot write to standard output: {exc.strerror or exc}") from exc
 
 
-def brief_to_dict(brief: Brief) -> dict[str, Any]:
-    """The brief command's JSON document; `paragraphs` is the translate JSON's list."""
-    translation = translation_to_dict(brief.translation)
+def brief_to_dict(brief: Brief, elements: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """The brief command's JSON document; `paragraphs` is the translate JSON's list
+    (with a document's `elements`, as in `translation_to_dict`)."""
+    translation = translation_to_dict(brief.translation, elements)
     return {
         "source": translation["source"],
         "title": brief.title,
@@ -368,10 +393,12 @@ def render_brief(
     with_translation: bool = False,
     bilingual: bool = False,
     show_skipped: bool = False,
+    elements: Sequence[dict[str, Any]] = (),
 ) -> str:
-    """The brief as md, txt or json text (ends with a newline)."""
+    """The brief as md, txt or json text (ends with a newline); `elements` go into the
+    JSON (see `translation_to_dict`)."""
     if fmt == "json":
-        return to_json(brief_to_dict(brief))
+        return to_json(brief_to_dict(brief, elements))
     if fmt == "html":
         from translate_sum.html_view import brief_page
 

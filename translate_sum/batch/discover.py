@@ -19,14 +19,17 @@ log = logging.getLogger(__name__)
 
 TEXT_PATTERNS = ("*.txt", "*.md")
 HTML_PATTERNS = ("*.html", "*.htm")
-DEFAULT_PATTERNS = TEXT_PATTERNS + HTML_PATTERNS
-"""What a folder run reads by default; HTML pages go through the reader's HTML path."""
+DOCUMENT_PATTERNS = ("*.docx", "*.odt", "*.pdf")
+DEFAULT_PATTERNS = TEXT_PATTERNS + HTML_PATTERNS + DOCUMENT_PATTERNS
+"""What a folder run reads by default; HTML pages go through the reader's HTML path,
+Word, OpenDocument and PDF files through `documents` (their outputs are md/json/html too)."""
 
 REPORT_NAME = "report.json"
 INDEX_NAME = "index.md"
 
-# Our own output names: never read back as input, even from a folder we don't know.
-OUTPUT_SUFFIXES = (".en.md", ".brief.md", ".en.json", ".brief.json", ".en.html", ".brief.html", ".tmp")
+# Our own output names: never read back as input, even from a folder we don't know
+# (.en.docx and .en.odt: what `translate -o` writes, as the README names them).
+OUTPUT_SUFFIXES = (".en.md", ".brief.md", ".en.json", ".brief.json", ".en.html", ".brief.html", ".en.docx", ".en.odt", ".tmp")
 
 
 class OutputChoice(Protocol):

@@ -10,7 +10,7 @@ Limits: a spec names models; whether they exist is found when they are loaded
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from translate_sum.batch.discover import DEFAULT_PATTERNS
 from translate_sum.document import Brief, TranslatedArticle
@@ -21,11 +21,17 @@ from translate_sum.options import (
     DEFAULT_ENGINE,
     DEFAULT_LENGTH,
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_PARAGRAPHS,
+    DEFAULT_MAX_UNPACKED_BYTES,
     DEFAULT_SUMMARIZER,
     TranslateOptions,
     default_of,
 )
 from translate_sum.pipeline import Translator
+
+if TYPE_CHECKING:
+    from translate_sum.documents import DocumentLimits
 
 GROUP_SIZE = 8
 """Articles per `translate_many` call: enough segments to keep the engine's batches
@@ -65,6 +71,9 @@ class BatchOptions:
     group_size: int = GROUP_SIZE
     group_bytes: int = GROUP_BYTES
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_pages: int = DEFAULT_MAX_PAGES  # bounds on a Word, OpenDocument or PDF input
+    max_paragraphs: int = DEFAULT_MAX_PARAGRAPHS
+    max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES
     # The models (as the user named them) and translation settings the outputs come
     # from. Needed when models load lazily (`run_batch(load=...)`); None takes them
     # from the loaded translator and briefer.
@@ -76,6 +85,12 @@ class BatchOptions:
     # When INPUT follows feeds: `since` and politeness (None: FeedOptions' defaults).
     # The run's own `max_bytes` and `force` win over the ones given here.
     feeds: FeedOptions | None = None
+
+    def document_limits(self) -> "DocumentLimits":
+        """The bounds on a document input, from the fields of the same names."""
+        from translate_sum.documents import DocumentLimits
+
+        return DocumentLimits(self.max_bytes, self.max_pages, self.max_paragraphs, self.max_unpacked_bytes)
 
 
 @dataclass(frozen=True)

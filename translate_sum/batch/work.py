@@ -124,7 +124,7 @@ def read_item(place: Workplace, item: WorkItem) -> _Read | ArticleResult:
         return ArticleResult(name, "failed", error, [], time.perf_counter() - started, item.sha256)
 
     try:
-        article = item.article or read_article(path, max_bytes=place.options.max_bytes)
+        article = item.article or read_article(path, max_bytes=place.options.max_bytes, limits=place.options.document_limits())
         if article.source.sha256 and not is_url(name):
             # The hash recorded is that of the bytes translated: the file may have
             # changed since it was hashed to decide whether to skip it.

@@ -21,13 +21,16 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import click
 
 from translate_sum.errors import TranslateSumError, flag_namer
 from translate_sum.options import TranslateOptions
 from translate_sum.settings import Setting, flag_spellings, setting
+
+if TYPE_CHECKING:
+    from translate_sum.documents import DocumentLimits
 
 FLAGS = flag_spellings()
 """Library setting names (errors' hints) whose flag is not `--` plus the name dashed."""
@@ -151,11 +154,18 @@ class RunSettings:
     device: str
     max_segment_tokens: int
     max_bytes: int
+    max_pages: int
+    max_paragraphs: int
+    max_unpacked_bytes: int
     keep_all: bool
     strict_language: bool
     audit: bool
     show_skipped: bool
     quiet: bool
+
+    def document_limits(self) -> DocumentLimits:
+        """The bounds on a Word, OpenDocument or PDF input, field for field."""
+        return document_limits(self.max_bytes, self.max_pages, self.max_paragraphs, self.max_unpacked_bytes)
 
     def translate_options(self) -> TranslateOptions:
         """The library's options, field for field under the same names."""
@@ -202,6 +212,17 @@ def _quiet_notices(ctx: click.Context, param: click.Parameter, quiet: bool) -> b
     return quiet
 
 
+DOCUMENT_LIMIT_OPTIONS = (setting_option("max_pages"), setting_option("max_paragraphs"), setting_option("max_unpacked_bytes"))
+"""The bounds on a document input besides --max-bytes (expert options; `audit` takes them too)."""
+
+
+def document_limits(max_bytes: int, max_pages: int, max_paragraphs: int, max_unpacked_bytes: int) -> DocumentLimits:
+    """The library's `DocumentLimits` from the options of the same names."""
+    from translate_sum.documents import DocumentLimits
+
+    return DocumentLimits(max_bytes, max_pages, max_paragraphs, max_unpacked_bytes)
+
+
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every command that translates, passed as `run: RunSettings`."""
     decorators = [
@@ -210,6 +231,7 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         setting_option("device"),
         setting_option("max_segment_tokens"),
         setting_option("max_bytes"),
+        *DOCUMENT_LIMIT_OPTIONS,
         setting_option("keep_all"),
         setting_option("strict_language"),
         setting_option("audit"),

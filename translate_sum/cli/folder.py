@@ -88,6 +88,7 @@ def batch(
     """Translate and brief every article in the folder INPUT (subfolders too),
     every page of a text file INPUT listing http(s) addresses, one a line, or
     the new items of the feeds INPUT follows.
+    Word, OpenDocument and PDF files are read too; their outputs are the same.
 
     For INPUT/sub/name.txt it writes OUTPUT_DIR/sub/name.en.md (the
     translation) and OUTPUT_DIR/sub/name.brief.md (the brief); for an address,
@@ -204,6 +205,9 @@ def _plan(
         show_skipped=run.show_skipped,
         summarizer=summary.summarizer,
         max_bytes=run.max_bytes,
+        max_pages=run.max_pages,
+        max_paragraphs=run.max_paragraphs,
+        max_unpacked_bytes=run.max_unpacked_bytes,
         models=spec.names(),  # named, not loaded: a rerun with nothing to do loads nothing
         translate_options=spec.options,
         flag_names=FLAGS,

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from translate_sum.cli.common import SettingsCommand, check_output, describe, emit, setting_option
+from translate_sum.cli.common import SettingsCommand, check_output, describe, document_limits, emit, setting_option
 from translate_sum.errors import TranslateSumError
 
 
@@ -26,14 +26,27 @@ class AuditFailed(click.ClickException):
 @setting_option("audit_format")
 @setting_option("output", help="Write the report here instead of stdout.")
 @setting_option("max_bytes", help="Refuse files larger than this.")
-def audit(source: str, translation: str, fmt: str | None, output: str | None, max_bytes: int) -> None:
+@setting_option("max_pages")
+@setting_option("max_paragraphs")
+@setting_option("max_unpacked_bytes")
+def audit(
+    source: str,
+    translation: str,
+    fmt: str | None,
+    output: str | None,
+    max_bytes: int,
+    max_pages: int,
+    max_paragraphs: int,
+    max_unpacked_bytes: int,
+) -> None:
     """Audit any English TRANSLATION of a French SOURCE, paragraph by paragraph.
 
     Flags numbers, dates and names missing or changed, words repeated in a loop,
     a length out of line, French left untranslated, and paragraphs that do not
     pair up one for one.
-    Both files are read like `translate` reads its input (encodings, paragraphs).
-    Needs no model.
+    Both files are read like `translate` reads its input (encodings, paragraphs;
+    either may be a .docx, .odt or .pdf, whose paragraphs are its text-bearing
+    elements in reading order). Needs no model.
 
     \b
     Exit status: 0 nothing flagged, 1 something flagged, 2 error.
@@ -49,8 +62,9 @@ def audit(source: str, translation: str, fmt: str | None, output: str | None, ma
             raise click.UsageError("only one of SOURCE and TRANSLATION can be - (stdin)")
         check_output(source, output)
         check_output(translation, output)
-        french = read_article(source, max_bytes=max_bytes)
-        english = without_check_section([p.source for p in read_article(translation, max_bytes=max_bytes).paragraphs])
+        limits = document_limits(max_bytes, max_pages, max_paragraphs, max_unpacked_bytes)
+        french = read_article(source, max_bytes=max_bytes, limits=limits)
+        english = without_check_section([p.source for p in read_article(translation, max_bytes=max_bytes, limits=limits).paragraphs])
         report = audit_article(french, english)  # furniture that translate skips is not expected in English
         fmt = fmt or format_for_path(output, default="md")
         emit(to_json(report_to_dict(report)) if fmt == "json" else report_to_markdown(report), output)

@@ -27,6 +27,9 @@ from translate_sum.cli.common import SettingsCommand, setting_option, user_error
 @setting_option("cors_origins")
 @setting_option("allowed_hosts")
 @setting_option("max_bytes", help="Refuse request bodies larger than this (413).")
+@setting_option("max_pages", help="Refuse uploaded PDFs with more pages than this (400).")
+@setting_option("max_paragraphs", help="Refuse uploaded documents with more paragraphs than this (400).")
+@setting_option("max_unpacked_bytes", help="Refuse uploaded Word and OpenDocument files that unpack to more than this (400).")
 @setting_option("queue_size")
 @setting_option("request_timeout")
 @setting_option("body_timeout")
@@ -43,6 +46,9 @@ def serve(
     cors_origins: tuple[str, ...],
     allowed_hosts: tuple[str, ...],
     max_bytes: int,
+    max_pages: int,
+    max_paragraphs: int,
+    max_unpacked_bytes: int,
     queue_size: int,
     request_timeout: float,
     body_timeout: float,
@@ -69,7 +75,10 @@ def serve(
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port or --host") from exc
         click.echo("Loading the models...", err=True)
         briefer = load_briefer(translation_model, summary_model, summarizer=summarizer, engine=engine, device=device)
-        limits = ServiceLimits(queue_size=queue_size, request_timeout=request_timeout, max_bytes=max_bytes)
+        limits = ServiceLimits(
+            queue_size=queue_size, request_timeout=request_timeout, max_bytes=max_bytes,
+            max_pages=max_pages, max_paragraphs=max_paragraphs, max_unpacked_bytes=max_unpacked_bytes,
+        )
         service = Service(briefer.translator, briefer, limits)
         keys = tuple(key for value in api_keys for key in value.split())
         hosts = allowed_hosts_for(host, allowed_hosts)

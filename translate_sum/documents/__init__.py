@@ -16,6 +16,11 @@ Typical use::
     result = save_translated(document, translated, "report.docx")
     report = [outcome.to_dict() for outcome in result.outcomes]
 
+What the command line and the server call: `translated_file(translated, fmt, document)`
+(the document written back, or a new .docx from a PDF or a text; `check_output_format`
+refuses the rest before any work) and `element_report(document, translated)` (every
+element's outcome for the JSON, with the formatting a write-back loses).
+
 Limits: see each format's module (`docx.py`, `odt.py`, `pdf.py`); a document is held
 in memory whole; presentations, spreadsheets and old binary .doc files are refused.
 """
@@ -23,8 +28,6 @@ in memory whole; presentations, spreadsheets and old binary .doc files are refus
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 from pathlib import Path
 
 from translate_sum.document import Article, Paragraph, SourceInfo, TranslatedArticle
@@ -56,12 +59,15 @@ __all__ = [
     "SourceDocument",
     "TranslatedDocument",
     "build_docx",
+    "check_output_format",
     "document_article",
     "element_outcomes",
+    "element_report",
     "is_document",
     "parse_document",
     "read_document",
     "save_translated",
+    "translated_file",
     "write_translated",
 ]
 
@@ -162,6 +168,20 @@ def element_outcomes(document: SourceDocument, translated: TranslatedArticle) ->
     return tuple(outcome for outcome, _ in _decide(document, translated))
 
 
+def element_report(document: SourceDocument, translated: TranslatedArticle) -> list[dict[str, object]]:
+    """Every element's outcome as the JSON report gives it (`ElementOutcome.to_dict()`).
+
+    A Word or OpenDocument file is written back in memory, so the report names the
+    inline formatting the document in English loses (as `write_translated` would);
+    a PDF's outcomes need no writing.
+    """
+    if document.format in WRITABLE_FORMATS:
+        outcomes = write_translated(document, translated).outcomes
+    else:
+        outcomes = element_outcomes(document, translated)
+    return [outcome.to_dict() for outcome in outcomes]
+
+
 def write_translated(document: SourceDocument, translated: TranslatedArticle) -> TranslatedDocument:
     """The Word or OpenDocument file with its text in English, and each element's outcome.
 
@@ -207,28 +227,49 @@ def build_docx(translated: TranslatedArticle, document: SourceDocument | None = 
     return translation_docx(translated, document)
 
 
+def check_output_format(fmt: str, document: SourceDocument | None) -> None:
+    """Refuse, before any translation, a document output that cannot be made from this input.
+
+    A .docx comes from a Word document (written back) or from anything that is not
+    an OpenDocument text (a PDF, a text, a web page: a new document, `build_docx`);
+    an .odt only from an .odt. Crossing Word and OpenDocument would drop what the
+    other format cannot hold, so it is refused rather than done badly.
+    """
+    source = document.format if document is not None else None
+    if fmt == "odt" and source != "odt":
+        raise OutputError(
+            "an .odt is written only from an .odt input (the same document in English)",
+            Hint("name the output .docx, .md, .json or .html, or pass another {option}", "format"),
+        )
+    if fmt == "docx" and source == "odt":
+        raise OutputError(
+            "an OpenDocument text is written back as .odt, not .docx",
+            Hint("name the output .odt (or .md, .json, .html), or pass another {option}", "format"),
+        )
+    if fmt not in WRITABLE_FORMATS:
+        raise ValueError(f"not a document format: {fmt}")
+
+
+def translated_file(translated: TranslatedArticle, fmt: str, document: SourceDocument | None = None) -> TranslatedDocument:
+    """The translation as a Word ("docx") or OpenDocument ("odt") file, with each element's outcome.
+
+    A Word or OpenDocument input of that format is written back (`write_translated`);
+    anything else becomes a new .docx (`build_docx`), whose outcomes are those of the
+    document's elements (none for a text). See `check_output_format` for what is refused.
+    """
+    check_output_format(fmt, document)
+    if document is not None and document.format == fmt:
+        return write_translated(document, translated)
+    outcomes = element_outcomes(document, translated) if document is not None else ()
+    return TranslatedDocument(format="docx", data=build_docx(translated, document), outcomes=outcomes)
+
+
 def write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename (like `writers.write_atomic`)."""
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}; check the folder exists and is writable") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, target)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
-        raise
+    """Write `data` to `path` through a temporary file and a rename (`writers.write_atomic`:
+    a device or a named pipe is written into, never replaced)."""
+    from translate_sum.writers import write_atomic
+
+    write_atomic(path, data)
 
 
 def _decide(document: SourceDocument, translated: TranslatedArticle) -> list[tuple[ElementOutcome, Text | None]]:

@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from pathlib import PurePath
 
-from translate_sum.documents.model import DEFAULT_MAX_UNPACKED_BYTES
+from translate_sum.settings import DEFAULT_MAX_UNPACKED_BYTES
 from translate_sum.errors import Hint, InputError
 
 SUFFIXES = {".docx": "docx", ".docm": "docx", ".odt": "odt", ".pdf": "pdf"}

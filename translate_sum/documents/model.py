@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from translate_sum.settings import DEFAULT_MAX_BYTES, DEFAULT_MAX_PAGES, DEFAULT_MAX_PARAGRAPHS, DEFAULT_MAX_UNPACKED_BYTES
+
 FORMATS = ("docx", "odt", "pdf")
 """Document formats read here, by their usual extension."""
 
-DEFAULT_MAX_PAGES = 300
-"""PDFs with more pages are refused before their text is read."""
-DEFAULT_MAX_PARAGRAPHS = 10_000
-"""Documents with more text-bearing elements are refused."""
-DEFAULT_MAX_UNPACKED_BYTES = 200_000_000
-"""A Word or OpenDocument file whose parts unpack to more than this is refused (a zip bomb)."""
+# The limits' defaults are settings (`translate_sum.settings`), declared once there.
 
 # Element kinds, as the JSON report names them.
 KINDS = (
@@ -43,9 +40,13 @@ KINDS = (
 
 @dataclass(frozen=True)
 class DocumentLimits:
-    """Bounds on what a document may hold, like `max_bytes` for a text file."""
+    """Bounds on what a document may hold, like `max_bytes` for a text file.
 
-    max_bytes: int = 5_000_000
+    Each field is the setting of the same name (`--max-pages`...), so a refusal's
+    hint names the flag or request field that raises it.
+    """
+
+    max_bytes: int = DEFAULT_MAX_BYTES
     max_pages: int = DEFAULT_MAX_PAGES
     max_paragraphs: int = DEFAULT_MAX_PARAGRAPHS
     max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES

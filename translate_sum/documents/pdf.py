@@ -23,9 +23,10 @@ import logging
 import statistics
 from typing import Any, NamedTuple
 
-from translate_sum.documents.model import DEFAULT_MAX_PAGES, SourceDocument
+from translate_sum.documents.model import SourceDocument
 from translate_sum.documents.pdf_layout import Line, PageLines, layout_elements
 from translate_sum.errors import Hint, InputError
+from translate_sum.settings import DEFAULT_MAX_PAGES
 
 log = logging.getLogger(__name__)
 

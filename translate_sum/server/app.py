@@ -4,7 +4,8 @@ Routes, each family in its own module: `page` (`GET /`, the web page, its assets
 under `/static`, nothing from elsewhere), `routes_v1` (`POST /v1/translate`,
 `/v1/brief`, `/v1/audit`: JSON, form or file upload; answers the CLI's `--format
 json` document, or md/txt/html), `ops` (`GET /health`, `/v1/info`, `/metrics`),
-`libretranslate` (LibreTranslate's routes); `GET /openapi.json` with `/docs`
+`libretranslate` and `files` (LibreTranslate's routes, its file translation too);
+`GET /openapi.json` with `/docs`
 (Swagger UI) is served from local files. This module only assembles them with the
 error answers and the middleware.
 
@@ -31,6 +32,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from translate_sum.server.access import AccessGuard, Keys
+from translate_sum.server.files import add_file_routes
 from translate_sum.server.libretranslate import add_libretranslate_routes
 from translate_sum.server.metrics import Metrics
 from translate_sum.server.middleware import BodyLimit, CountRequests
@@ -44,7 +46,8 @@ from translate_sum.version import __version__
 
 DESCRIPTION = (
     "French news articles into English: a faithful translation, paragraph by paragraph, "
-    "and a short English brief. Also speaks LibreTranslate's API (`/translate`, `/languages`, `/detect`)."
+    "and a short English brief, of articles and of Word, OpenDocument and PDF files. Also speaks "
+    "LibreTranslate's API (`/translate`, `/translate_file`, `/languages`, `/detect`)."
 )
 
 
@@ -99,7 +102,9 @@ def create_app(service: Service, settings: AppSettings | None = None) -> FastAPI
     metrics_keys = api_keys if settings.metrics_keys is None else Keys(settings.metrics_keys)
     add_ops_routes(app, service, api_keys, metrics_keys, metrics)
     add_v1_routes(app, service, api_keys)
-    add_libretranslate_routes(app, service, Keys(settings.api_keys, "libretranslate"))
+    libretranslate_keys = Keys(settings.api_keys, "libretranslate")
+    add_libretranslate_routes(app, service, libretranslate_keys)
+    add_file_routes(app, service, libretranslate_keys)
     _add_middleware(app, service, settings, metrics)
     return app
 

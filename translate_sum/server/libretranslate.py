@@ -3,7 +3,8 @@
 `POST /translate` (`q` a string or a list, `source` fr or auto, `target` en, `format`
 text or html, optional `api_key`; JSON or form body) answers `{"translatedText": ...}`
 (plus `detectedLanguage` with `source: auto`); `GET /languages`; `POST /detect`;
-`GET /frontend/settings`. Errors are `{"error": ...}` with LibreTranslate's statuses
+`GET /frontend/settings`, which lists the file formats `/translate_file` takes
+(`files.py`: Word, OpenDocument, PDF, text, Markdown, HTML). Errors are `{"error": ...}` with LibreTranslate's statuses
 and wording: 400 for a missing parameter or an unsupported language or format, 400
 for a missing API key and 403 for a wrong one, 503 when the queue is full.
 
@@ -12,7 +13,7 @@ decode one hypothesis); `format: html` translates each text node on its own, so 
 sentence split by inline tags (`<b>`) is translated in pieces, as in LibreTranslate,
 control characters that an HTML tree cannot hold (U+0001...) are refused (400), and
 so is markup nested more than 2,048 elements deep (the HTML parser's limit);
-file translation (`/translate_file`) and suggestions are not offered; each `q` is read as
+suggestions are not offered; each `q` is read as
 an article, so its paragraphs (blank-line separated) are kept but a hard-wrapped
 paragraph comes back as one line.
 """
@@ -37,11 +38,14 @@ PAIRS = {"fr": ["en"], "en": []}
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 """Characters no XML or lxml tree may hold: C0 controls but tab and newlines, U+FFFE, U+FFFF."""
 
+FILE_FORMATS = (".txt", ".md", ".html", ".htm", ".docx", ".odt", ".pdf")
+"""What `/translate_file` takes (`files.py`), as `/frontend/settings` lists them."""
+
 SKIPPED_TAGS = frozenset({"script", "style", "code", "pre", "noscript", "template"})
 """Elements whose text is not prose: left as they are in `format: html`."""
 
 
-def _missing(name: str) -> ApiError:
+def missing_parameter(name: str) -> ApiError:
     return ApiError(400, f"Invalid request: missing {name} parameter")
 
 
@@ -53,7 +57,7 @@ def _text_field(fields: dict[str, Any], name: str) -> str | None:
     return value
 
 
-def _check_markup(texts: list[str]) -> None:
+def check_markup(texts: list[str]) -> None:
     """Refuse characters HTML's tree cannot hold (lxml would fail on them as a 500)."""
     for text in texts:
         unsafe = _NOT_IN_XML.search(text)
@@ -72,7 +76,7 @@ def _texts(q: Any) -> list[str]:
     return items
 
 
-def _check_pair(source: str, target: str) -> None:
+def check_pair(source: str, target: str) -> None:
     """LibreTranslate's checks, in its order: source, target, then the pair."""
     if source != "auto" and source not in LANGUAGES:
         raise ApiError(400, f"{source} is not supported")
@@ -207,8 +211,8 @@ def _frontend_settings(service: Service, keys: Keys) -> dict[str, Any]:
         "apiKeys": bool(keys.keys),
         "keyRequired": bool(keys.keys),
         "suggestions": False,
-        "filesTranslation": False,
-        "supportedFilesFormat": [],
+        "filesTranslation": True,
+        "supportedFilesFormat": list(FILE_FORMATS),
         "language": {"source": {"code": "fr", "name": "French"}, "target": {"code": "en", "name": "English"}},
     }
 
@@ -235,7 +239,7 @@ def add_libretranslate_routes(app: FastAPI, service: Service, keys: Keys) -> Non
         fields = await fields_of(request)
         q = fields.get("q")
         if not q:
-            raise _missing("q")
+            raise missing_parameter("q")
         return JSONResponse([detect("\n".join(_texts(q)))])
 
     @app.post(
@@ -248,23 +252,23 @@ def add_libretranslate_routes(app: FastAPI, service: Service, keys: Keys) -> Non
         fields = await fields_of(request)
         q, source, target = fields.get("q"), _text_field(fields, "source"), _text_field(fields, "target")
         if not q:
-            raise _missing("q")
+            raise missing_parameter("q")
         if not source:
-            raise _missing("source")
+            raise missing_parameter("source")
         if not target:
-            raise _missing("target")
+            raise missing_parameter("target")
         try:
             alternatives = max(0, int(fields.get("alternatives", 0) or 0))
         except (TypeError, ValueError):
             raise ApiError(400, "Invalid request: alternatives parameter is not a number") from None
         texts = _texts(q)
         source, target = str(source).lower(), str(target).lower()
-        _check_pair(source, target)
+        check_pair(source, target)
         text_format = _text_field(fields, "format") or "text"
         if text_format not in ("text", "html"):
             raise ApiError(400, f"{text_format} format is not supported")
         if text_format == "html":
-            _check_markup(texts)
+            check_markup(texts)
         detected = None
         if source == "auto":
             plain = [_plain_text(text) if text_format == "html" else text for text in texts]

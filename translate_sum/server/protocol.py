@@ -27,6 +27,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import UploadFile
 
+from translate_sum.documents.container import MEDIA_TYPES
 from translate_sum.errors import InputError, TranslateSumError
 from translate_sum.server.service import ArticleRequest, Busy, TooSlow
 from translate_sum.settings import setting
@@ -103,6 +104,7 @@ def choice_type(key: str) -> Any:
 
 
 ArticleFormat = choice_type("request_format")
+TranslateFormat = choice_type("request_translate_format")
 AuditFormat = choice_type("request_audit_format")
 Summarizer = choice_type("summarizer")
 Length = choice_type("length")
@@ -113,10 +115,11 @@ class _Fields(BaseModel):
 
 
 class TranslateBody(_Fields):
-    """Options of `POST /v1/translate`; give the article as `text` or as a `file` upload."""
+    """Options of `POST /v1/translate`; give the article as `text` or as a `file` upload
+    (.txt, .md, .html, .docx, .odt or .pdf)."""
 
     text: str | None = Field(None, description="The French article; paragraphs separated by blank lines.")
-    format: ArticleFormat = request_field("request_format")
+    format: TranslateFormat = request_field("request_translate_format")
     bilingual: bool = request_field("bilingual")
     show_skipped: bool = request_field("show_skipped")
     segment_tokens: int = request_field("max_segment_tokens")
@@ -137,6 +140,7 @@ class TranslateBody(_Fields):
 class BriefBody(TranslateBody):
     """Options of `POST /v1/brief`: those of translate, plus the summary's."""
 
+    format: ArticleFormat = request_field("request_format")  # a brief is text: no docx/odt
     summarizer: Summarizer | None = request_field(
         "summarizer",
         default=None,
@@ -241,8 +245,11 @@ async def _read_fields(request: Request) -> tuple[dict[str, Any], dict[str, Uplo
                 uploads[key] = Upload(value.filename or "upload", await value.read())
             elif value != "":  # an HTML form sends its empty fields: they mean "not given"
                 fields[key] = value
+    elif content_type in MEDIA_TYPES:
+        # A document sent as the whole body (curl --data-binary @x.pdf -H 'Content-Type: application/pdf').
+        uploads["file"] = Upload(f"upload.{MEDIA_TYPES[content_type]}", await request.body())
     elif content_type not in ("", "text/plain"):
-        raise ApiError(415, f"unsupported content type {content_type}; send JSON, a form or a multipart upload")
+        raise ApiError(415, f"unsupported content type {content_type}; send JSON, a form, a multipart upload or a document")
     elif content_type == "text/plain":
         # Kept as bytes: the reader decodes and refuses binary as it does for files.
         uploads["file"] = Upload(None, await request.body())

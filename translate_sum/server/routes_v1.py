@@ -8,9 +8,15 @@ lines then the result with its Markdown and side-by-side views. The two routes d
 only in their table row: the body model, the service method and the renderers.
 `POST /v1/audit` checks an English text against its French source.
 
+An uploaded Word, OpenDocument or PDF file is read as the CLI reads it; its JSON
+gives each paragraph's "element" (kind, where, status, reason, formatting lost), and
+`/v1/translate` with format docx or odt answers the document itself in English (a
+PDF's or a text's translation as a new .docx), as a download.
+
 Errors are raised as `ApiError` (see `protocol.py`); the app answers them.
 
-Limits: one article per request; a stream's progress counts segments, not seconds;
+Limits: one article per request; a document comes back as a file only without
+`stream` (a stream's lines are JSON); a stream's progress counts segments, not seconds;
 a stream is admitted to the queue before its 200 starts (a full queue is a 503), so
 only a failure after that (bad input, its time limit) ends with an `{"error": ...}`
 line under a 200. A request whose client leaves is cancelled (see `jobs.py`).
@@ -21,7 +27,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from dataclasses import dataclass
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any, Callable
 
 from fastapi import FastAPI, Request
@@ -41,9 +49,28 @@ from translate_sum.server.protocol import (
 )
 from translate_sum.server.jobs import admit, job_result, run_job
 from translate_sum.server.service import Progress, Service
+from translate_sum.settings import DOCUMENT_FORMATS
 
 TEXT_TYPES = {"md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8"}
 """The media type of each text format an article route answers in."""
+DOCUMENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+"""The media type of each document format `/v1/translate` answers in."""
+
+
+@dataclass(frozen=True)
+class Done:
+    """A finished article job: its result, a document's element report, and the file asked for.
+
+    `elements` are `ElementOutcome.to_dict()`s (empty for a text); `file` is the
+    document in English (`documents.TranslatedDocument`) when the format is docx or odt.
+    """
+
+    result: Any
+    elements: list[dict[str, Any]] = field(default_factory=list)
+    file: Any = None
 
 @dataclass(frozen=True)
 class ArticleRoute:
@@ -51,16 +78,18 @@ class ArticleRoute:
 
     `job` picks the service's method (`service.translate`, `service.brief`), called as
     `method(article, request, cancel, progress)`. `to_dict`, `page` and `view`
-    give the JSON document, the whole HTML page and the page's markup (for a stream);
-    `text` the md/txt answer for a request body, `stream_markdown` the Markdown a
-    stream carries (the web page's "copy as Markdown").
+    give the JSON document (with a document's element report), the whole HTML page
+    and the page's markup (for a stream); `text` the md/txt answer for a request
+    body, `stream_markdown` the Markdown a stream carries (the web page's "copy as
+    Markdown"); `translation` the result's `TranslatedArticle`.
     """
 
     name: str
     summary: str
     body: type[TranslateBody]
     job: Callable[[Service], Callable[..., Any]]
-    to_dict: Callable[[Any], dict[str, Any]]
+    to_dict: Callable[[Any, list[dict[str, Any]]], dict[str, Any]]
+    translation: Callable[[Any], Any]
     page: Callable[[Any], str]
     view: Callable[[Any], str]
     text: Callable[[Any, Any], str]
@@ -110,14 +139,21 @@ def _add_article_route(app: FastAPI, service: Service, keys: Keys, route: Articl
     async def handle(request: Request) -> Response:
         body, upload = await _article_fields(request, route.body, keys)
         options = body.article_request()
+        as_document = body.format in DOCUMENT_FORMATS
+        if as_document and body.stream:
+            raise ApiError(400, f'a .{body.format} comes back as a file, not in a stream; send "stream": false')
 
-        def work(cancel: Any, progress: Progress | None = None) -> Any:
+        def work(cancel: Any, progress: Progress | None = None) -> Done:
             # Read in the worker, so a slow parse counts against the time limit too.
-            return route.job(service)(_article_of(service, body, upload), options, cancel, progress)
+            source = _source_of(service, body, upload)
+            if as_document:
+                _check_document_output(body.format, source.document)
+            result = route.job(service)(source.article, options, cancel, progress)
+            return _finish(route, result, source.document, body.format, body.stream)
 
         if body.stream:
             return stream_job(service, lambda cancel, progress: _views(route, work(cancel, progress)))
-        return _answer(route, await run_job(service, request, work), body)
+        return _answer(route, await run_job(service, request, work), body, upload)
 
     app.post(
         route.path,
@@ -179,23 +215,65 @@ async def _article_fields(request: Request, model: type[TranslateBody], keys: Ke
     return body, upload
 
 
-def _article_of(service: Service, body: TranslateBody, upload: Upload | None) -> Any:
+def _source_of(service: Service, body: TranslateBody, upload: Upload | None) -> Any:
+    """The article read (`reader.ArticleSource`: with its document when it is one)."""
     if upload is not None:
-        return service.article(upload.data, upload.name)
-    return service.article(body.text, None)
+        return service.source(upload.data, upload.name)
+    return service.source(body.text, None)
 
 
-def _answer(route: ArticleRoute, result: Any, body: TranslateBody) -> Response:
+def _check_document_output(fmt: str, document: Any) -> None:
+    """Refuse, before translating, a docx/odt answer this input cannot give (a 400)."""
+    from translate_sum.documents import check_output_format
+    from translate_sum.errors import OutputError
+    from translate_sum.server.protocol import name_option
+
+    try:
+        check_output_format(fmt, document)
+    except OutputError as exc:
+        raise ApiError(400, exc.describe(name_option)) from None
+
+
+def _finish(route: ArticleRoute, result: Any, document: Any, fmt: str, stream: bool) -> Done:
+    """The job's result with what its answer needs of the document (in the worker: it costs)."""
+    if fmt in DOCUMENT_FORMATS:
+        from translate_sum.documents import translated_file
+
+        return Done(result, file=translated_file(route.translation(result), fmt, document))
+    if document is not None and (fmt == "json" or stream):
+        from translate_sum.documents import element_report
+
+        return Done(result, element_report(document, route.translation(result)))
+    return Done(result)
+
+
+def _answer(route: ArticleRoute, done: Done, body: TranslateBody, upload: Upload | None) -> Response:
+    if done.file is not None:
+        name = _download_name(upload.name if upload is not None else None, body.format)
+        return Response(done.file.data, media_type=DOCUMENT_TYPES[body.format], headers={"Content-Disposition": attachment(name)})
     if body.format == "json":
-        return JSONResponse(route.to_dict(result))
+        return JSONResponse(route.to_dict(done.result, done.elements))
     if body.format == "html":
-        return HTMLResponse(route.page(result))
-    return PlainTextResponse(route.text(result, body), media_type=TEXT_TYPES[body.format])
+        return HTMLResponse(route.page(done.result))
+    return PlainTextResponse(route.text(done.result, body), media_type=TEXT_TYPES[body.format])
 
 
-def _views(route: ArticleRoute, result: Any) -> dict[str, Any]:
+def _download_name(upload_name: str | None, fmt: str) -> str:
+    """`rapport.docx` → `rapport.en.docx`; a PDF's → `name.en.docx`; pasted text's → `translation.en.docx`."""
+    stem = PurePath((upload_name or "translation").replace("\\", "/")).stem or "translation"
+    return f"{stem}.en.{fmt}"
+
+
+def attachment(name: str) -> str:
+    """A Content-Disposition for a download named `name`, any characters safe (RFC 6266)."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
+
+
+def _views(route: ArticleRoute, done: Done) -> dict[str, Any]:
     """A stream's last line: the JSON document, and what the web page shows of it."""
-    return {"result": route.to_dict(result), "markdown": route.stream_markdown(result), "html": route.view(result)}
+    result = done.result
+    return {"result": route.to_dict(result, done.elements), "markdown": route.stream_markdown(result), "html": route.view(result)}
 
 
 def _audit(service: Service, texts: dict[str, tuple[Any, str | None]]) -> Any:
@@ -223,6 +301,7 @@ def _translate_route() -> ArticleRoute:
         body=TranslateBody,
         job=lambda service: service.translate,
         to_dict=writers.translation_to_dict,
+        translation=lambda result: result,
         page=html_view.translation_page,
         view=html_view.translation_view,
         text=text,
@@ -248,6 +327,7 @@ def _brief_route() -> ArticleRoute:
         body=BriefBody,
         job=lambda service: service.brief,
         to_dict=writers.brief_to_dict,
+        translation=lambda result: result.translation,
         page=html_view.brief_page,
         view=html_view.brief_view,
         text=text,

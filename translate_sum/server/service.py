@@ -33,6 +33,9 @@ from translate_sum.errors import InputError
 from translate_sum.options import (
     DEFAULT_LENGTH,
     DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_PARAGRAPHS,
+    DEFAULT_MAX_UNPACKED_BYTES,
     DEFAULT_QUEUE_SIZE,
     DEFAULT_REQUEST_TIMEOUT,
     DEFAULT_SEGMENT_TOKENS,
@@ -53,7 +56,10 @@ T = TypeVar("T")
 
 Progress = Callable[[int, int], None]
 
-ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
+DOCUMENT_SUFFIXES = (".docx", ".odt", ".pdf")
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + DOCUMENT_SUFFIXES
+"""The file names an upload may have (a .docm is refused by the reader, which says why)."""
 PASTED = "pasted text"
 """How messages name text sent in a request body rather than as a file."""
 
@@ -76,6 +82,15 @@ class ServiceLimits:
     max_wait: float = DEFAULT_MAX_WAIT  # a call starts once no request came for this long...
     max_gather: float = DEFAULT_MAX_GATHER  # ...or this long after its first request
     max_inputs: int = DEFAULT_MAX_INPUTS  # most segments in one shared engine call
+    max_pages: int = DEFAULT_MAX_PAGES  # an uploaded PDF's pages
+    max_paragraphs: int = DEFAULT_MAX_PARAGRAPHS  # an uploaded document's text-bearing elements
+    max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES  # an uploaded Word or OpenDocument file, unpacked
+
+    def document_limits(self) -> Any:
+        """The bounds on an uploaded document (`documents.DocumentLimits`)."""
+        from translate_sum.documents import DocumentLimits
+
+        return DocumentLimits(self.max_bytes, self.max_pages, self.max_paragraphs, self.max_unpacked_bytes)
 
 
 @dataclass(frozen=True)
@@ -192,20 +207,25 @@ class Service:
 
     def article(self, data: bytes | str, name: str | None) -> Any:
         """The article sent as text (`name` None) or as a file named `name`."""
-        from translate_sum.reader import parse_article
+        return self.source(data, name).article
+
+    def source(self, data: bytes | str, name: str | None) -> Any:
+        """`article`, with the Word, OpenDocument or PDF document it came from (`reader.ArticleSource`)."""
+        from translate_sum.reader import parse_source
 
         if isinstance(data, str):
             # As bytes, so the reader's checks (binary, control characters) apply to
             # pasted text as they do to files; lone surrogates fail decoding there.
             data = data.encode("utf-8", errors="surrogatepass")
+        limits = self.limits.document_limits()
         if name is None:
-            return parse_article(data, path=PASTED)
+            return parse_source(data, path=PASTED, limits=limits)
         safe = PurePath(name.replace("\\", "/")).name or "upload"
         suffix = PurePath(safe).suffix.lower()
         if suffix and suffix not in ARTICLE_SUFFIXES:
-            raise InputError(f"{safe}: not an article file; send .txt, .md or .html")
-        return parse_article(
-            data, path=safe, markdown=suffix in (".md", ".markdown"), html=suffix in (".html", ".htm")
+            raise InputError(f"{safe}: not an article file; send .txt, .md, .html, .docx, .odt or .pdf")
+        return parse_source(
+            data, path=safe, markdown=suffix in (".md", ".markdown"), html=suffix in (".html", ".htm"), limits=limits
         )
 
     def translator_for(self, request: ArticleRequest, cancel: CancelToken | None = None) -> Any:
