@@ -82,13 +82,9 @@ class Translator:
     def models(self) -> dict[str, str]:
         return {"translation": self.engine.model_name}
 
-    def segment(self, paragraph: Paragraph) -> tuple[Segment, ...]:
-        """The paragraph cut into segments that fit the model, with their token counts;
-        empty when skipped. Reads the sentences kept on the paragraph (split if none)."""
-        return self._segment_all([paragraph])[0]
-
     def _segment_all(self, paragraphs: Sequence[Paragraph]) -> list[tuple[Segment, ...]]:
-        """`segment` for many paragraphs; all their sentences are counted in one call."""
+        """The paragraphs cut into segments that fit the model, with their token counts
+        (none for a skipped one); all their sentences are counted in one call."""
         spans = [() if p.skipped else p.sentences or sentence_spans(p.source, "fr") for p in paragraphs]
         sentences = [p.source[a:b] for p, own in zip(paragraphs, spans) for a, b in own]
         counts = iter(self.engine.count_tokens(sentences) if sentences else [])

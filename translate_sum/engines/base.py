@@ -13,7 +13,7 @@ from typing import Protocol
 
 from translate_sum.options import DecodeOptions
 
-__all__ = ["DecodeOptions", "ProgressCallback", "Seq2SeqEngine", "decoding_batches", "length_sorted_batches"]
+__all__ = ["DecodeOptions", "ProgressCallback", "Seq2SeqEngine", "decoding_batches"]
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of inputs just finished."""
@@ -42,27 +42,6 @@ class Seq2SeqEngine(Protocol):
     ) -> list[str]:
         """Outputs for `texts`, in the same order. Batches sorted by length inside."""
         ...
-
-
-def length_sorted_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
-    """Group input indexes into batches of similar length under a token budget.
-
-    Sorting by length before batching keeps padding, and so wasted compute, small;
-    callers restore the original order from the indexes. A batch's cost is its
-    longest input times its size, which is what the budget bounds.
-    """
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for i in order:
-        longest = lengths[current[0]] if current else lengths[i]
-        if current and longest * (len(current) + 1) > batch_tokens:
-            batches.append(current)
-            current = []
-        current.append(i)
-    if current:
-        batches.append(current)
-    return batches
 
 
 STEP_OVERHEAD_INPUTS = 1.0
