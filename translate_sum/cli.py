@@ -245,7 +245,7 @@ def translate(
     paragraphs are not translated; paragraphs the audit flags are listed at the
     end under "Check these".
     """
-    from translate_sum.pipeline import load_translator, prepare_article
+    from translate_sum.pipeline import load_translator, prepare
     from translate_sum.reader import read_article
     from translate_sum.writers import format_for_path, render_translation
 
@@ -254,7 +254,7 @@ def translate(
         fmt = fmt or format_for_path(output)
         options = run.translate_options()
         # Bad input fails before a model is loaded.
-        article = prepare_article(read_article(input_path, max_bytes=run.max_bytes), options)
+        article = prepare(read_article(input_path, max_bytes=run.max_bytes), options)
         translator = load_translator(run.translation_model, engine=run.engine, device=run.device, options=options)
         with progress_bar(run.quiet, "Translating") as progress:
             result = translator.translate(article, progress)
@@ -323,7 +323,7 @@ def brief(
 
     INPUT is a file (.txt, .md, .html), - for stdin, or an http(s):// address.
     """
-    from translate_sum.pipeline import load_briefer, prepare_article
+    from translate_sum.pipeline import load_briefer, prepare
     from translate_sum.reader import read_article
     from translate_sum.writers import format_for_path, render_brief
 
@@ -331,7 +331,8 @@ def brief(
         _check_output(input_path, output)
         fmt = fmt or format_for_path(output, default="md")
         options = run.translate_options()
-        article = prepare_article(read_article(input_path, max_bytes=run.max_bytes), options)
+        # Bad input fails before a model is loaded.
+        article = prepare(read_article(input_path, max_bytes=run.max_bytes), options)
         briefer = load_briefer(
             run.translation_model,
             summary.summary_model,
@@ -341,8 +342,7 @@ def brief(
             options=options,
         )
         with progress_bar(run.quiet, "Translating") as progress:
-            translated = briefer.translator.translate(article, progress)
-        result = briefer.brief(translated, summary.length)
+            result = briefer.brief_article(article, summary.length, progress)
         text = render_brief(
             result, fmt, with_translation=with_translation or bilingual, bilingual=bilingual, show_skipped=run.show_skipped
         )

@@ -2,11 +2,13 @@
 
 read → prepare (clean, language, sentences) → segment → translate → audit → summarize → write
 
-A `Translator` holds a loaded engine and translates one article or many; the segments
-of all the articles it is given go to the engine together, so a folder of short
-articles still fills the batches. Models load once per `Translator`. Each article is
-prepared once (`prepare.py`), its French split into sentences there; each translation
-is split into sentences once, right after translation; the audit and the summarizer
+`prepare` is the one place an article is prepared (`prepare.py`: cleaned, its language
+judged, its French split into sentences), once, before any model is needed: the CLI,
+the batch and the server call it first, so bad input fails before a model loads. A
+`Translator` holds a loaded engine and translates prepared articles, one or many; the
+segments of all the articles it is given go to the engine together, so a folder of
+short articles still fills the batches. Models load once per `Translator`. Each
+translation is split into sentences once, right after translation; the audit and the summarizer
 read those sentences. A `Briefer` ranks the translation's sentences once for both the
 summary and the key points.
 
@@ -41,7 +43,7 @@ __all__ = [
     "Translator",
     "load_briefer",
     "load_translator",
-    "prepare_article",
+    "prepare",
     "stricter",
 ]
 
@@ -52,6 +54,15 @@ Progress = Callable[[int, int], None]
 
 RETRY_KINDS = frozenset({"repetition", "length"})
 """Flags that stricter decoding can fix: a loop, or output far too long or short."""
+
+
+def prepare(article: Article, options: TranslateOptions | None = None) -> PreparedArticle:
+    """`article` as read, prepared for translation with `options` (`prepare.prepare_article`).
+
+    Call it before loading a model: input that cannot be translated (another
+    language; English with `strict_language`) is an `InputError` here, at once.
+    """
+    return prepare_article(article, options)
 
 
 def stricter(options: DecodeOptions) -> DecodeOptions:
@@ -98,30 +109,29 @@ class Translator:
             segmented.append(tuple(Segment(source=piece, tokens=n) for piece, n in packed))
         return segmented
 
-    def translate(self, article: Article | PreparedArticle, progress: Progress | None = None) -> TranslatedArticle:
-        """Translate one article."""
+    def translate(self, article: PreparedArticle, progress: Progress | None = None) -> TranslatedArticle:
+        """Translate one prepared article (`prepare`)."""
         return self.translate_many([article], progress)[0]
 
     def translate_text(self, text: str, progress: Progress | None = None) -> TranslatedArticle:
-        """Translate an article given as a string (paragraphs separated by blank lines)."""
-        return self.translate(parse_article(text), progress)
+        """Prepare and translate an article given as a string (paragraphs separated by blank lines)."""
+        return self.translate(prepare(parse_article(text), self.options), progress)
 
     def translate_file(self, path: str | Path, progress: Progress | None = None) -> TranslatedArticle:
-        """Read and translate the article at `path`."""
-        return self.translate(read_article(path), progress)
+        """Read, prepare and translate the article at `path`."""
+        return self.translate(prepare(read_article(path), self.options), progress)
 
     def translate_many(
-        self, articles: Sequence[Article | PreparedArticle], progress: Progress | None = None
+        self, articles: Sequence[PreparedArticle], progress: Progress | None = None
     ) -> list[TranslatedArticle]:
-        """Translate several articles in one pass over the engine, outputs in order.
+        """Translate several prepared articles in one pass over the engine, outputs in order.
 
-        Articles as read are prepared here (`prepare_article`, with this translator's
-        options); prepared ones are taken as they are (prepared with other settings:
-        `ValueError`). Each article's `stats.seconds` is its share of the shared run,
-        by French words.
+        Only prepared articles are taken (`prepare`; one as read is a `TypeError`),
+        prepared with this translator's settings (other settings: `ValueError`). Each
+        article's `stats.seconds` is its share of the shared run, by French words.
         """
         started = time.perf_counter()
-        prepared = [prepare_article(article, self.options) for article in articles]
+        prepared = [self._check_prepared(article) for article in articles]
         every = self._segment_all([p for article in prepared for p in article.paragraphs])
         segmented = []
         for article in prepared:
@@ -172,6 +182,18 @@ class Translator:
             results.append(TranslatedArticle(article.source, translated, self.models, stats))
         return results
 
+
+    def _check_prepared(self, article: PreparedArticle) -> PreparedArticle:
+        """`article` when it was prepared with this translator's settings; else an error."""
+        if not isinstance(article, PreparedArticle):
+            raise TypeError(f"{article.source.path}: prepare the article first (pipeline.prepare), then translate it")
+        settings = (self.options.keep_all, self.options.strict_language)
+        if (article.keep_all, article.strict_language) != settings:
+            raise ValueError(
+                f"{article.source.path}: prepared with keep_all={article.keep_all}, "
+                f"strict_language={article.strict_language}; prepare the article as read with this translator's settings"
+            )
+        return article
 
     def _audit(
         self, articles: list[tuple[Paragraph, ...]], passthrough: list[bool]
@@ -352,13 +374,16 @@ class Briefer:
         stats = dataclasses.replace(translated.stats, seconds=round(seconds, 3))
         return Brief(translated.title, summary.text, points, translated, models, stats)
 
-    def brief_article(self, article: Article | PreparedArticle, length: str = "medium", progress: Progress | None = None) -> Brief:
-        """Translate `article`, then brief it."""
+    def brief_article(self, article: PreparedArticle, length: str = "medium", progress: Progress | None = None) -> Brief:
+        """Translate a prepared article (`prepare`, with the translator's options), then brief it.
+
+        `progress` follows the translation, as `Translator.translate` reports it.
+        """
         return self.brief(self.translator.translate(article, progress), length)
 
     def brief_file(self, path: str | Path, length: str = "medium", progress: Progress | None = None) -> Brief:
-        """Read, translate and brief the article at `path`."""
-        return self.brief_article(read_article(path), length, progress)
+        """Read, prepare, translate and brief the article at `path`."""
+        return self.brief_article(prepare(read_article(path), self.translator.options), length, progress)
 
 
 def load_briefer(
