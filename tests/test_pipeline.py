@@ -283,3 +283,16 @@ def test_a_paragraph_over_the_whole_audit_size_is_audited_by_segment_with_few_fl
     (result,) = Translator(RecordingEngine()).translate_text(paragraph).paragraphs
     untranslated = [flag for flag in result.flags if flag.kind == "untranslated"]
     assert len(untranslated) == 3 and "more like this" in untranslated[-1].detail
+
+
+def test_a_translation_tokenizes_each_sentence_once_and_no_segment_again(
+    tiny_translator: Translator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = tiny_translator.engine
+    tokenized: list[str] = []
+    encode = engine.encode
+    monkeypatch.setattr(engine, "encode", lambda texts: tokenized.extend(texts) or encode(texts))
+    result = tiny_translator.translate_text(ARTICLE)
+    sentences = [p.source[a:b] for p in result.paragraphs for a, b in p.sentences]
+    assert any(len(p.segments) < len(p.sentences) for p in result.paragraphs)  # segments of several sentences
+    assert sorted(tokenized) == sorted(sentences)

@@ -30,7 +30,13 @@ from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SUMMARIZERS, Translate
 from translate_sum.prepare import PreparedArticle, prepare_article
 from translate_sum.reader import parse_article, read_article
 from translate_sum.segment import pack_sentences
-from translate_sum.text import sentence_spans, source_sentences, translation_sentences, with_translation_sentences
+from translate_sum.tokens import TokenBook, generate
+from translate_sum.text import (
+    sentence_spans,
+    source_sentences,
+    translation_sentences,
+    with_translation_sentences,
+)
 
 if TYPE_CHECKING:
     from translate_sum.summarize import AbstractiveSummarizer
@@ -93,21 +99,18 @@ class Translator:
     def models(self) -> dict[str, str]:
         return {"translation": self.engine.model_name}
 
-    def _segment_all(self, paragraphs: Sequence[Paragraph]) -> list[tuple[Segment, ...]]:
-        """The paragraphs cut into segments that fit the model, with their token counts
-        (none for a skipped one); all their sentences are counted in one call."""
+    def _segment(self, articles: Sequence[PreparedArticle], book: TokenBook) -> list[list[tuple[Segment, ...]]]:
+        """Each article's paragraphs cut into segments that fit the model, with their
+        token counts (none for a skipped paragraph); all the sentences are counted in
+        one call, each segment from its sentences (`segment.pack_sentences`)."""
+        paragraphs = [p for article in articles for p in article.paragraphs]
         spans = [() if p.skipped else p.sentences or sentence_spans(p.source, "fr") for p in paragraphs]
-        sentences = [p.source[a:b] for p, own in zip(paragraphs, spans) for a, b in own]
-        counts = iter(self.engine.count_tokens(sentences) if sentences else [])
-        segmented = []
-        for paragraph, own in zip(paragraphs, spans):
-            if paragraph.skipped:
-                segmented.append(())
-                continue
-            tokens = [next(counts) for _ in own]
-            packed = pack_sentences(paragraph.source, own, self.engine.count_tokens, self.segment_budget, tokens)
-            segmented.append(tuple(Segment(source=piece, tokens=n) for piece, n in packed))
-        return segmented
+        book.learn(p.source[a:b] for p, own in zip(paragraphs, spans) for a, b in own)
+        every = iter(
+            () if p.skipped else tuple(Segment(source=piece, tokens=n) for piece, n in pack_sentences(p.source, own, book, self.segment_budget))
+            for p, own in zip(paragraphs, spans)
+        )
+        return [[next(every) for _ in article.paragraphs] for article in articles]
 
     def translate(self, article: PreparedArticle, progress: Progress | None = None) -> TranslatedArticle:
         """Translate one prepared article (`prepare`)."""
@@ -132,12 +135,36 @@ class Translator:
         """
         started = time.perf_counter()
         prepared = [self._check_prepared(article) for article in articles]
-        every = self._segment_all([p for article in prepared for p in article.paragraphs])
-        segmented = []
-        for article in prepared:
-            segmented.append(every[: len(article.paragraphs)])
-            every = every[len(article.paragraphs) :]
+        # The tokens of every text counted for these articles, each tokenized once: the
+        # engine is handed the ids of the segments instead of tokenizing them again.
+        book = TokenBook.of(self.engine)
+        segmented = self._segment(prepared, book)
         passthrough = [article.passes_through for article in prepared]
+        translated = self._translate(prepared, segmented, passthrough, book, progress)
+        if self.options.audit:
+            translated = self._audit(translated, passthrough, book)
+        elapsed = time.perf_counter() - started
+        words = [max(1, article.word_count) for article in prepared]
+        results = []
+        for article, paragraphs, share in zip(prepared, translated, words):
+            stats = Stats(
+                paragraphs=len(paragraphs),
+                source_words=article.word_count,
+                seconds=round(elapsed * share / sum(words), 3),
+            )
+            results.append(TranslatedArticle(article.source, paragraphs, self.models, stats))
+        return results
+
+    def _translate(
+        self,
+        articles: Sequence[PreparedArticle],
+        segmented: list[list[tuple[Segment, ...]]],
+        passthrough: list[bool],
+        book: TokenBook,
+        progress: Progress | None,
+    ) -> list[tuple[Paragraph, ...]]:
+        """The articles' paragraphs with their segments translated, in one engine call
+        (English that passes through keeps its own words)."""
         sources = [
             s.source
             for paragraphs, english in zip(segmented, passthrough)
@@ -156,32 +183,17 @@ class Translator:
 
         if progress:
             progress(0, total)
-        outputs = iter(self.engine.generate(sources, self.decode, advance) if sources else [])
-        translated_articles = []
-        for article, paragraphs, english in zip(prepared, segmented, passthrough):
-            translated_articles.append(
-                tuple(
-                    _fill(
-                        paragraph,
-                        tuple(dataclasses.replace(s, translation=s.source.strip() if english else next(outputs)) for s in segments),
-                    )
-                    for paragraph, segments in zip(article.paragraphs, paragraphs)
+        outputs = iter(generate(self.engine, sources, self.decode, advance, book) if sources else [])
+        return [
+            tuple(
+                _fill(
+                    paragraph,
+                    tuple(dataclasses.replace(s, translation=s.source.strip() if english else next(outputs)) for s in segments),
                 )
+                for paragraph, segments in zip(article.paragraphs, paragraphs)
             )
-        if self.options.audit:
-            translated_articles = self._audit(translated_articles, passthrough)
-        elapsed = time.perf_counter() - started
-        words = [max(1, article.word_count) for article in prepared]
-        results = []
-        for article, translated, share in zip(prepared, translated_articles, words):
-            stats = Stats(
-                paragraphs=len(translated),
-                source_words=article.word_count,
-                seconds=round(elapsed * share / sum(words), 3),
-            )
-            results.append(TranslatedArticle(article.source, translated, self.models, stats))
-        return results
-
+            for article, paragraphs, english in zip(articles, segmented, passthrough)
+        ]
 
     def _check_prepared(self, article: PreparedArticle) -> PreparedArticle:
         """`article` when it was prepared with this translator's settings; else an error."""
@@ -196,7 +208,7 @@ class Translator:
         return article
 
     def _audit(
-        self, articles: list[tuple[Paragraph, ...]], passthrough: list[bool]
+        self, articles: list[tuple[Paragraph, ...]], passthrough: list[bool], book: TokenBook
     ) -> list[tuple[Paragraph, ...]]:
         """Flag every translated paragraph; retry loops and bad lengths, keep the better.
 
@@ -219,7 +231,7 @@ class Translator:
             sources = [flagged[a][i].segments[k].source for (a, i), ks in redo.items() for k in ks]
             every = sum(len(flagged[a][i].segments) for a, i in retry)
             log.info("retrying %d of the %d segments of %d paragraph(s) with stricter decoding", len(sources), every, len(retry))
-            outputs = iter(self.engine.generate(sources, stricter(self.decode)))
+            outputs = iter(generate(self.engine, sources, stricter(self.decode), book=book))
             for a, i in retry:
                 first = flagged[a][i]
                 segments = list(first.segments)
