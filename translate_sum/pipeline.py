@@ -32,6 +32,7 @@ from translate_sum.reader import parse_article, read_article
 from translate_sum.segment import pack_sentences
 from translate_sum.tokens import TokenBook, generate
 from translate_sum.text import (
+    segment_sentences,
     sentence_spans,
     source_sentences,
     translation_sentences,
@@ -266,8 +267,11 @@ def _check(paragraph: Paragraph) -> list[Flag]:
             translation_sentences=translation_sentences(paragraph),
         )
     by_kind: dict[str, list[Flag]] = {}
-    for segment in paragraph.segments:
-        for flag in check_paragraph(segment.source, segment.translation):
+    for segment, (source, translation) in zip(paragraph.segments, segment_sentences(paragraph)):
+        checked = check_paragraph(
+            segment.source, segment.translation, source_sentences=source, translation_sentences=translation
+        )
+        for flag in checked:
             by_kind.setdefault(flag.kind, []).append(flag)
     flags: list[Flag] = []
     for kind_flags in by_kind.values():
@@ -285,7 +289,8 @@ def _segments_to_retry(paragraph: Paragraph) -> list[int]:
     """Indexes of the segments whose own translation loops or has a bad length.
 
     All of them when none does alone (a sentence repeated across two segments, a
-    length off only in total): the paragraph's flag must still get its retry.
+    length off only in total): the paragraph's flag must still get its retry. Each
+    segment's sentences are read from the paragraph's (`text.segment_sentences`).
     """
     from translate_sum.audit.checks import CHECKS
 
@@ -293,8 +298,9 @@ def _segments_to_retry(paragraph: Paragraph) -> list[int]:
     if len(everything) == 1:
         return everything
     own = []
-    for k, segment in enumerate(paragraph.segments):
-        if any(CHECKS[kind](segment.source, segment.translation or "") for kind in RETRY_KINDS):
+    for k, (segment, (source, translation)) in enumerate(zip(paragraph.segments, segment_sentences(paragraph))):
+        split = {"source_sentences": source, "translation_sentences": translation}
+        if any(CHECKS[kind](segment.source, segment.translation or "", **split) for kind in RETRY_KINDS):  # type: ignore[call-arg]
             own.append(k)
     return own or everything
 
