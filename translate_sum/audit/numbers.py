@@ -16,7 +16,7 @@ Ordinals are compared with ordinals only: ``la première fois`` → ``the second
 flagged, ``le Premier ministre`` → ``the Prime Minister`` is not, since French
 ``premier`` is as often "prime", "leading" or "the former" as "first".
 
-English writings of French amounts are read too: British ``7.4 thousand million`` for
+Numbers in words are read by `number_words.py`. English writings of French amounts are read too: British ``7.4 thousand million`` for
 ``7,4 milliards``, ``5.000`` with a dot between thousands, ``EUR5.000``, ``1.7m`` (also
 a million), a range sharing its scale (``2-3 million`` for ``2 à 3 millions``).
 
@@ -31,12 +31,9 @@ French number beside it (``tridimensionnel`` → ``four-dimensional``, ``plusieu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
+from translate_sum.audit.number_words import IMPLIED_EN, SCALES_EN, SCALES_FR, Key, Mention, num_key, word_mentions
 from translate_sum.audit.quote import quoted
 from translate_sum.document import Flag
-
-Key = tuple
 
 # Separators a French writer puts between groups of three digits: space, no-break space,
 # narrow no-break space, thin space, and a dot (common in older texts).
@@ -51,70 +48,7 @@ _MONTHS_EN = {
 }
 _MONTHS_EN.update({m[:3]: i for m, i in list(_MONTHS_EN.items())})
 _MONTHS_EN["sept"] = 9
-_MONTHS_FR = {
-    m: i + 1
-    for i, m in enumerate(
-        "janvier février mars avril mai juin juillet août septembre octobre novembre "
-        "décembre".split()
-    )
-}
-_MONTHS_FR.update({"fevrier": 2, "aout": 8, "decembre": 12})
 
-_SCALES_FR = {
-    "mille": 1e3, "millier": 1e3,
-    "million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9,
-    # A French "billion" is a million millions.
-    "billion": 1e12, "billions": 1e12,
-    "md": 1e9, "mds": 1e9, "mrd": 1e9, "mrds": 1e9, "k": 1e3, "m": 1e6,
-}
-_SCALES_EN = {
-    # British "thousand million" is a milliard: "7.4 thousand million" = "7,4 milliards".
-    "thousand million": 1e9, "thousand millions": 1e9,
-    "thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9,
-    "trillion": 1e12, "bn": 1e9, "mn": 1e6, "m": 1e6, "k": 1e3, "tn": 1e12,
-}
-
-_UNITS_FR = {
-    "zéro": 0, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
-    "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
-    "quarante": 40, "cinquante": 50, "soixante": 60, "un": 1, "une": 1,
-}
-_UNITS_EN = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a": 1, "an": 1,
-    "dozen": 12,
-}
-# Words that stand for a number in English without being number words.
-_IMPLIED_EN = {
-    "both": 2, "twice": 2, "double": 2, "pair": 2, "couple": 2, "dual": 2, "twin": 2,
-    "triple": 3, "thrice": 3, "half": 0.5, "quarter": 4, "decade": 10, "decades": 10,
-    "fortnight": 15, "week": 8, "single": 1, "secondary": 2, "tertiary": 3,
-}
-# "les années soixante" is "the Sixties"; "cent ans" may be "a century".
-_IMPLIED_EN.update({t[:-1] + "ies": v for t, v in _UNITS_EN.items() if t.endswith("ty")})
-_IMPLIED_EN.update({"century": 100, "centuries": 100})
-# "huit jours" and "sept jours" are both a week, "quinze jours" and "quatorze" a fortnight.
-_IMPLIED_ALSO = {"week": 7, "fortnight": 14}
-_ORDINALS_EN = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-    "thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16,
-    "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20,
-    "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "hundredth": 100, "thousandth": 1000,
-    "firstly": 1, "secondly": 2, "thirdly": 3,
-}
-_ORDINALS_FR = {
-    "deuxième": 2, "second": 2, "seconde": 2, "troisième": 3, "quatrième": 4,
-    "cinquième": 5, "sixième": 6, "septième": 7, "huitième": 8, "neuvième": 9,
-    "dixième": 10, "onzième": 11, "premier": 1, "première": 1, "premiers": 1,
-    "premières": 1, "douzième": 12, "treizième": 13, "quatorzième": 14,
-    "quinzième": 15, "seizième": 16, "vingtième": 20, "trentième": 30, "centième": 100,
-    "millième": 1000,
-}
 _APPROX = {
     "dizaine": 10, "douzaine": 12, "quinzaine": 15, "vingtaine": 20, "trentaine": 30,
     "quarantaine": 40, "cinquantaine": 50, "soixantaine": 60, "centaine": 100,
@@ -126,29 +60,8 @@ _CLOCK = re.compile(
     r"(?<![\w.,:])(?:(?P<h>\d{1,2}):(?P<mi>\d{2})(?::\d{2})*(?P<frac>[.,]\d+)?)(?![\d:])"
 )
 # English words that are numbers only loosely: never evidence of a changed number.
-_SOFT_EN = set(_IMPLIED_EN) | {"first", "second", "dozen", "a hundred", "a thousand", "one"}
+_SOFT_EN = set(IMPLIED_EN) | {"first", "second", "dozen", "a hundred", "a thousand", "one"}
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A number as written (`text`) and every value it may stand for."""
-
-    text: str
-    keys: frozenset[Key]
-    digits: bool  # written with digits: a strong signal, checked in both directions
-    # False for approximate quantities ("une vingtaine") and for "premier" (often
-    # "leading", "prime"): they explain an English number but are not missed when the
-    # translation drops them.
-    required: bool = True
-    ordinal: bool = False  # "3e", "troisième", "third", "3rd": checked against ordinals
-    # True for English writings that explain a source number but, unpaired, are no
-    # evidence of a change ("World War II", "Elizabeth II").
-    weak: bool = False
-
-
-def _num(value: float) -> Key:
-    return ("n", round(value, 6))
 
 
 def _roman(text: str) -> int | None:
@@ -215,16 +128,6 @@ _ROMAN_ORDINAL = re.compile(
 )
 # "World War II", "Louis XIV", "Vatican II": a capitalized word, then the numeral.
 _ROMAN_EN = re.compile(r"(?<=[A-Z][a-z]\s)([IVX]{2,})\b")
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿœŒ]+(?:-[A-Za-zÀ-ÖØ-öø-ÿœŒ]+)*")
-
-
-# French words ending in -s or -x that are no plural noun: "quoi de neuf dans ...".
-_FUNCTION_WORDS_FR = set(
-    """dans les des mes tes ses nos vos ces leurs aux pas plus moins sous sans vers puis
-    depuis alors tous nous vous ils elles dont mais jamais toujours tres après près
-    ailleurs parfois hors sus ceux""".split()
-)
-
 
 def _scale(word: str | None, table: dict[str, float], raw: str) -> float | None:
     if not word:
@@ -238,159 +141,45 @@ def _scale(word: str | None, table: dict[str, float], raw: str) -> float | None:
     return table.get(low)
 
 
-def _french_words(tokens: list[str]) -> int | None:
-    """Value of a run of French number words ("quatre-vingt-dix", "deux cent trois")."""
-    total, current, prev = 0, 0, ""
-    for tok in tokens:
-        if tok == "et":
-            continue
-        if tok in ("cent", "cents"):
-            current = (current or 1) * 100
-        elif tok == "mille":
-            total += (current or 1) * 1000
-            current = 0
-        elif tok in ("vingt", "vingts") and prev == "quatre":
-            current += 76  # quatre-vingt: 4 already added, 80 wanted
-        elif tok in _UNITS_FR:
-            current += _UNITS_FR[tok]
-        else:
-            return None
-        prev = tok
-    return total + current
+class _Found:
+    """The mentions found so far in one text, in order, and the characters they take."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.mentions: list[Mention] = []
+        # One byte a character, set where a mention was taken: checking a span costs its
+        # length, not the number of mentions so far (a huge paragraph has thousands).
+        self.taken = bytearray(len(text))
 
-def _english_words(tokens: list[str]) -> int | None:
-    total, current = 0, 0
-    for tok in tokens:
-        if tok == "and":
-            continue
-        if tok == "hundred":
-            current = (current or 1) * 100
-        elif tok == "thousand":
-            total += (current or 1) * 1000
-            current = 0
-        elif tok in _UNITS_EN:
-            current += _UNITS_EN[tok]
-        else:
-            return None
-    return total + current
+    def free(self, start: int, end: int) -> bool:
+        return 1 not in self.taken[start:end]
 
+    def take(self, start: int, end: int, mention: Mention) -> None:
+        self.taken[start:end] = b"\x01" * (end - start)
+        self.mentions.append(mention)
 
-def _joined(text: str, left: tuple[str, int, int], right: tuple[str, int, int]) -> bool:
-    """Whether two words are separated only by spaces or a hyphen (no punctuation)."""
-    between = text[left[2] : right[1]]
-    return between == "-" or (between.strip() == "" and "\n" not in between)
-
-
-def _word_mentions(text: str, lang: str, taken: bytearray) -> list[Mention]:
-    """Numbers written in words: runs of number words, optionally before a scale word."""
-    units = _UNITS_FR if lang == "fr" else _UNITS_EN
-    extra = {"cent", "cents", "mille"} if lang == "fr" else {"hundred", "thousand"}
-    scales = _SCALES_FR if lang == "fr" else _SCALES_EN
-    ordinals = _ORDINALS_FR if lang == "fr" else _ORDINALS_EN
-    articles = {"un", "une"} if lang == "fr" else {"a", "an", "one"}
-    # Split hyphenated words into parts ("quatre-vingt-dix", "two-year-old") so a run
-    # of number words can stop inside a compound.
-    parts: list[tuple[str, int, int]] = []
-    for m in _WORD.finditer(text):
-        if taken[m.start()]:
-            continue
-        offset = m.start()
-        for piece in m.group(0).split("-"):
-            parts.append((piece.lower(), offset, offset + len(piece)))
-            offset += len(piece) + 1
-
-    def numeric(i: int) -> bool:
-        word = parts[i][0]
-        if word in units or word in extra:
-            return True
-        nxt = parts[i + 1][0] if i + 1 < len(parts) else ""
-        # "vingt et un", "one hundred and five": the joiner only inside a number.
-        if lang == "fr" and word == "et":
-            tens = ("vingt", "trente", "quarante", "cinquante", "soixante")
-            return i > 0 and parts[i - 1][0] in tens and nxt in ("un", "une", "onze")
-        if lang == "en" and word == "and":
-            return i > 0 and parts[i - 1][0] in ("hundred", "thousand") and nxt in units
-        return False
-
-    mentions: list[Mention] = []
-    i = 0
-    while i < len(parts):
-        word, start, _ = parts[i]
-        if word in ordinals:
-            required = not word.startswith("premi")
-            keys = frozenset({_num(ordinals[word])})
-            mentions.append(Mention(text[start : parts[i][2]], keys, False, required, ordinal=True))
-            i += 1
-            continue
-        if lang == "en" and word in _IMPLIED_EN and not (
-            # "the couple", "a pair of shoes": "a couple of days" is two, "the couple" is not.
-            word in ("couple", "pair") and (i == 0 or parts[i - 1][0] != "a")
-        ):
-            keys = {_num(_IMPLIED_EN[word])} | ({_num(_IMPLIED_ALSO[word])} if word in _IMPLIED_ALSO else set())
-            mentions.append(Mention(text[start : parts[i][2]], frozenset(keys), False))
-            i += 1
-            continue
-        if not numeric(i):
-            i += 1
-            continue
-        j = i + 1
-        while j < len(parts) and numeric(j) and _joined(text, parts[j - 1], parts[j]):
-            # "one" continues "twenty-one" and "vingt et un" but starts a new number
-            # after anything else ("two one-year terms").
-            if parts[j][0] in articles and units.get(parts[j - 1][0], 0) < 20 and parts[j - 1][0] != "et":
-                break
-            j += 1
-        run = [p[0] for p in parts[i:j]]
-        scale = None
-        if j < len(parts) and len(parts[j][0]) > 2 and _joined(text, parts[j - 1], parts[j]):
-            scale = scales.get(parts[j][0])
-        if run[0] in articles and len(run) > 1 and run[1] not in extra:
-            run, i = run[1:], i + 1  # "a two-year term": the article is not part of it
-            start = parts[i][1]
-        value = _french_words(run) if lang == "fr" else _english_words(run)
-        end = parts[j][2] if scale else parts[j - 1][2]
-        surface = text[start:end]
-        if value is None:
-            pass
-        elif scale:
-            mentions.append(Mention(surface, frozenset({_num(value * scale)}), False))
-            j += 1
-        # "un", "une", "a", "one" on their own are articles or pronouns, not numbers;
-        # "neuf" is more often "new" than 9, except before a plural ("neuf ans").
-        elif len(run) == 1 and run[0] in articles | {"a", "an"}:
-            pass
-        elif run == ["neuf"] and not (
-            j < len(parts)
-            and parts[j][0][-1:] in ("s", "x")
-            and parts[j][0] not in _FUNCTION_WORDS_FR
-            and _joined(text, parts[j - 1], parts[j])
-        ):
-            pass
-        # "46 cents" (the coin) and "trente pour cent" (the cent of a percentage).
-        elif run == ["cents"] or (run == ["cent"] and i > 0 and parts[i - 1][0] == "pour"):
-            pass
-        else:
-            mentions.append(Mention(surface, frozenset({_num(value)}), False))
-        i = max(j, i + 1)
-    return mentions
+    def add(self, start: int, end: int, keys: set[Key], digits: bool = True, ordinal: bool = False) -> None:
+        self.take(start, end, Mention(self.text[start:end], frozenset(keys), digits, ordinal=ordinal))
 
 
 def extract(text: str, lang: str) -> list[Mention]:
     """Every number mentioned in `text` (`lang` is "fr" or "en"), in order of appearance."""
-    mentions: list[tuple[int, Mention]] = []
-    # One byte a character, set where a mention was taken: checking a span costs its
-    # length, not the number of mentions so far (a huge paragraph has thousands).
-    taken = bytearray(len(text))
+    found = _Found(text)
+    _clocks(found, lang)
+    if lang == "fr":
+        _french_approximations(found)
+    _numeric_dates(found, lang)
+    if lang == "en":
+        _english_dates_and_times(found)
+    else:
+        _french_times(found)
+    _digits(found, lang)
+    found.mentions.extend(word_mentions(text, lang, found.taken))
+    return found.mentions
 
-    def free(start: int, end: int) -> bool:
-        return 1 not in taken[start:end]
 
-    def add(start: int, end: int, keys: set[Key], digits: bool = True, ordinal: bool = False) -> None:
-        taken[start:end] = b"\x01" * (end - start)
-        mentions.append((start, Mention(text[start:end], frozenset(keys), digits, ordinal=ordinal)))
-
-    for m in _CLOCK.finditer(text):
+def _clocks(found: _Found, lang: str) -> None:
+    for m in _CLOCK.finditer(found.text):
         # "4:41.30" (a race time), "1:09.02": one value, compared as written.
         keys = {("s", re.sub(r"\D", "", m.group(0)))}
         if m.group("h") and not m.group("frac"):
@@ -400,19 +189,21 @@ def extract(text: str, lang: str) -> list[Mention]:
                 if lang == "en" or h < 12:
                     keys.add(("t", (h + 12) % 24, mi))
         if lang == "fr" or m.group("frac") or m.group(0).count(":") > 1:
-            add(m.start(), m.end(), keys)
-    if lang == "fr":
-        for m in _APPROX_FR.finditer(text):
-            value = _APPROX[m.group("w").lower().rstrip("s")]
-            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-            mentions.append((m.start(), Mention(m.group(0), frozenset({_num(value)}), False, False)))
-        for m in _ROUND_OF_FR.finditer(text):
-            # "les 8es de finale" is "the last 16".
-            if free(m.start(), m.end()):
-                add(m.start(), m.end(), {_num(8), _num(16)})
+            found.add(m.start(), m.end(), keys)
 
-    months = _MONTHS_EN if lang == "en" else _MONTHS_FR
-    for m in _NUMERIC_DATE.finditer(text):
+
+def _french_approximations(found: _Found) -> None:
+    for m in _APPROX_FR.finditer(found.text):
+        value = _APPROX[m.group("w").lower().rstrip("s")]
+        found.take(m.start(), m.end(), Mention(m.group(0), frozenset({num_key(value)}), False, False))
+    for m in _ROUND_OF_FR.finditer(found.text):
+        # "les 8es de finale" is "the last 16".
+        if found.free(m.start(), m.end()):
+            found.add(m.start(), m.end(), {num_key(8), num_key(16)})
+
+
+def _numeric_dates(found: _Found, lang: str) -> None:
+    for m in _NUMERIC_DATE.finditer(found.text):
         if m.group("iy"):
             y, mo, d = int(m.group("iy")), int(m.group("im")), int(m.group("id"))
             keys = {("d", y, mo, d)}
@@ -429,85 +220,87 @@ def extract(text: str, lang: str) -> list[Mention]:
             if lang == "en":
                 # "20.12.2012" also answers a source that writes the day and the year
                 # apart ("le jeudi 20 décembre 2012"), as an English date in words does.
-                keys |= {_num(y)} | {_num(day) for (_, _, _, day) in keys}
-        add(m.start(), m.end(), keys)
-    if lang == "en":
-        for m in _EN_DATE.finditer(text):
-            mon = (m.group("mon") or m.group("mon2")).lower()
-            if mon not in months or not free(m.start(), m.end()):
+                keys |= {num_key(y)} | {num_key(day) for (_, _, _, day) in keys}
+        found.add(m.start(), m.end(), keys)
+
+
+def _english_dates_and_times(found: _Found) -> None:
+    text = found.text
+    for m in _EN_DATE.finditer(text):
+        mon = (m.group("mon") or m.group("mon2")).lower()
+        if mon not in _MONTHS_EN or not found.free(m.start(), m.end()):
+            continue
+        day = int(m.group("day") or m.group("day2"))
+        year = int(m.group("year") or m.group("year2"))
+        found.add(m.start(), m.end(), {("d", year, _MONTHS_EN[mon], day), num_key(day), num_key(year)})
+    for m in _TIME_EN.finditer(text):
+        if not found.free(m.start(), m.end()):
+            continue
+        h = int(m.group("h") or m.group("h2"))
+        mi = int(m.group("m") or m.group("m2") or 0)
+        ap = (m.group("ap") or "").lower()
+        if h > 24 or mi > 59:
+            continue
+        hours = {h % 12 + (12 if ap == "p" else 0)} if ap else {h, (h + 12) % 24}
+        keys = {("t", hh, mi) for hh in hours}
+        if not mi:
+            # "at 9pm" may answer "à 21 heures" read as a plain number; with
+            # minutes, the minutes must match too.
+            keys |= {num_key(hh) for hh in hours} | {num_key(h)}
+        found.add(m.start(), m.end(), keys)
+    for m in _ROMAN_EN.finditer(text):
+        value = _roman(m.group(1))
+        if value:
+            found.take(m.start(), m.end(), Mention(m.group(0), frozenset({num_key(value)}), False, weak=True))
+    for m in _TIME_FR.finditer(text):
+        # English translations keep the French "6h30" now and then.
+        if m.group("m") and found.free(m.start(), m.end()):
+            h, mi = int(m.group("h")), int(m.group("m"))
+            if h <= 24 and mi <= 59:
+                found.add(m.start(), m.end(), {("t", h % 24, mi), ("t", (h + 12) % 24, mi)})
+
+
+def _french_times(found: _Found) -> None:
+    for pattern in (_TIME_FR, _HOURS_FR):
+        for m in pattern.finditer(found.text):
+            if not found.free(m.start(), m.end()):
                 continue
-            day = int(m.group("day") or m.group("day2"))
-            year = int(m.group("year") or m.group("year2"))
-            add(m.start(), m.end(), {("d", year, months[mon], day), _num(day), _num(year)})
-        for m in _TIME_EN.finditer(text):
-            if not free(m.start(), m.end()):
-                continue
-            h = int(m.group("h") or m.group("h2"))
-            mi = int(m.group("m") or m.group("m2") or 0)
-            ap = (m.group("ap") or "").lower()
+            h, mi = int(m.group("h")), int(m.group("m") or 0)
             if h > 24 or mi > 59:
                 continue
-            hours = {h % 12 + (12 if ap == "p" else 0)} if ap else {h, (h + 12) % 24}
-            keys = {("t", hh, mi) for hh in hours}
-            if not mi:
-                # "at 9pm" may answer "à 21 heures" read as a plain number; with
-                # minutes, the minutes must match too.
-                keys |= {_num(hh) for hh in hours} | {_num(h)}
-            add(m.start(), m.end(), keys)
-        for m in _ROMAN_EN.finditer(text):
-            value = _roman(m.group(1))
-            if value:
-                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
-                mentions.append((m.start(), Mention(m.group(0), frozenset({_num(value)}), False, weak=True)))
-        for m in _TIME_FR.finditer(text):
-            # English translations keep the French "6h30" now and then.
-            if m.group("m") and free(m.start(), m.end()):
-                h, mi = int(m.group("h")), int(m.group("m"))
-                if h <= 24 and mi <= 59:
-                    add(m.start(), m.end(), {("t", h % 24, mi), ("t", (h + 12) % 24, mi)})
-    else:
-        for pattern in (_TIME_FR, _HOURS_FR):
-            for m in pattern.finditer(text):
-                if not free(m.start(), m.end()):
-                    continue
-                h, mi = int(m.group("h")), int(m.group("m") or 0)
-                if h > 24 or mi > 59:
-                    continue
-                keys = {("t", h % 24, mi)} | (set() if mi else {_num(h)})
-                if mi:
-                    # "1h30" is as often a duration as a time of day.
-                    keys.add(_num(h + mi / 60))
-                    keys.add(_num(h * 60 + mi))
-                add(m.start(), m.end(), keys)
-        for m in _ROMAN_ORDINAL.finditer(text):
-            value = _roman(m.group("r"))
-            if value and free(m.start(), m.end()):
-                add(m.start(), m.end(), {_num(value)}, ordinal=True)
+            keys = {("t", h % 24, mi)} | (set() if mi else {num_key(h)})
+            if mi:
+                # "1h30" is as often a duration as a time of day.
+                keys.add(num_key(h + mi / 60))
+                keys.add(num_key(h * 60 + mi))
+            found.add(m.start(), m.end(), keys)
+    for m in _ROMAN_ORDINAL.finditer(found.text):
+        value = _roman(m.group("r"))
+        if value and found.free(m.start(), m.end()):
+            found.add(m.start(), m.end(), {num_key(value)}, ordinal=True)
 
-    scales = _SCALES_FR if lang == "fr" else _SCALES_EN
+
+def _digits(found: _Found, lang: str) -> None:
+    """Numbers written in digits, with their scale words, suffixes and ranges."""
+    text = found.text
+    scales = SCALES_FR if lang == "fr" else SCALES_EN
     for m in _NUMBER.finditer(text):
-        if not free(m.start(), m.end()):
+        if not found.free(m.start(), m.end()):
             continue
         raw = m.group("grp") or m.group("plain")
         values = _digit_values(raw)
         scale = _scale(m.group("scale"), scales, text[max(0, m.start() - 1) : m.end() + 1])
         end = m.end() if scale else m.start() + len(raw) + len(m.group("suffix") or "")
-        keys = {_num(v * scale) for v in values} if scale else {_num(v) for v in values}
+        keys = {num_key(v * scale) for v in values} if scale else {num_key(v) for v in values}
         if not scale:
-            # "entre 1 et 0,5 milliard", "0.5 - 1 billion", "2 à 3 millions": the scale of
-            # a range's second number applies to its first.
-            link = _RANGE_LINK.match(text, end)
-            following = _NUMBER.match(text, link.end()) if link else None
-            next_scale = following and _scale(following.group("scale"), scales, following.group(0))
-            if next_scale:
-                keys |= {_num(v * next_scale) for v in values}
+            keys |= _range_scaled(text, end, values, scales)
         unit = (m.group("scale") or "").lower()
         glued = text[m.start() + len(raw) : m.start() + len(raw) + 1].lower() == unit[:1]
         if lang == "en" and not scale and unit in ("m", "k") and glued:
             # "Gaza's 1.7m people": glued to the digits, "m" is a million as often as metres.
-            keys |= {_num(v * scales[unit]) for v in values}
+            keys |= {num_key(v * scales[unit]) for v in values}
         if scale and re.match(r"\s+et\s+demie?\b", text[m.end() :]):
-            keys = {_num((v + 0.5) * scale) for v in values}  # "2 millions et demi"
+            keys = {num_key((v + 0.5) * scale) for v in values}  # "2 millions et demi"
         suffix = (m.group("suffix") or "").lower()
         clock = re.fullmatch(r"(\d{1,2})[.,](\d{2})", raw)
         if clock and not scale and int(clock.group(1)) <= 24 and int(clock.group(2)) <= 59:
@@ -516,12 +309,18 @@ def extract(text: str, lang: str) -> list[Mention]:
             keys |= {("t", h % 24, mi), ("t", (h + 12) % 24, mi)}
         if suffix in ("s", "'s"):
             # "the 1990s", "the 90s" / "les années 90", "les années 1990".
-            keys |= {_num(v % 100) for v in values if v >= 1000}
-            keys |= {_num(1900 + v) for v in values if v < 100 and v % 10 == 0}
-        add(m.start(), end, keys, ordinal=suffix not in ("", "s", "'s"))
+            keys |= {num_key(v % 100) for v in values if v >= 1000}
+            keys |= {num_key(1900 + v) for v in values if v < 100 and v % 10 == 0}
+        found.add(m.start(), end, keys, ordinal=suffix not in ("", "s", "'s"))
 
-    mentions.extend((0, w) for w in _word_mentions(text, lang, taken))
-    return [mention for _, mention in mentions]
+
+def _range_scaled(text: str, end: int, values: set[float], scales: dict[str, float]) -> set[Key]:
+    """"entre 1 et 0,5 milliard", "0.5 - 1 billion", "2 à 3 millions": the scale of a
+    range's second number applies to its first, which ends at `end`."""
+    link = _RANGE_LINK.match(text, end)
+    following = _NUMBER.match(text, link.end()) if link else None
+    next_scale = following and _scale(following.group("scale"), scales, following.group(0))
+    return {num_key(v * next_scale) for v in values} if next_scale else set()
 
 
 def _soft(mention: Mention) -> bool:
