@@ -20,6 +20,7 @@ Key = tuple
 Part = tuple[str, int, int]
 """A word (lower case) and where it is: start and end offsets."""
 
+
 @dataclass(frozen=True)
 class Mention:
     """A number as written (`text`) and every value it may stand for."""
