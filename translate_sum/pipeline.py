@@ -107,10 +107,11 @@ class Translator:
         paragraphs = [p for article in articles for p in article.paragraphs]
         spans = [() if p.skipped else p.sentences or sentence_spans(p.source, "fr") for p in paragraphs]
         book.learn(p.source[a:b] for p, own in zip(paragraphs, spans) for a, b in own)
-        every = iter(
-            () if p.skipped else tuple(Segment(source=piece, tokens=n) for piece, n in pack_sentences(p.source, own, book, self.segment_budget))
-            for p, own in zip(paragraphs, spans)
-        )
+        segmented = []
+        for paragraph, own in zip(paragraphs, spans):
+            packed = () if paragraph.skipped else pack_sentences(paragraph.source, own, book, self.segment_budget)
+            segmented.append(tuple(Segment(source=piece, tokens=n) for piece, n in packed))
+        every = iter(segmented)
         return [[next(every) for _ in article.paragraphs] for article in articles]
 
     def translate(self, article: PreparedArticle, progress: Progress | None = None) -> TranslatedArticle:
