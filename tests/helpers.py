@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from translate_sum.engines.base import DecodeOptions, ProgressCallback, length_sorted_batches
+from translate_sum.engines.base import DecodeOptions, ProgressCallback
 
 
 @dataclass
@@ -33,7 +33,7 @@ class RecordingEngine:
         lengths = self.count_tokens(texts)
         assert max(lengths, default=0) <= self.max_input_tokens, "an input exceeds the model limit"
         outputs = [""] * len(texts)
-        for batch in length_sorted_batches(lengths, options.batch_tokens):
+        for batch in _batches(lengths, options.batch_tokens):
             self.batches.append([texts[i] for i in batch])
             for i in batch:
                 outputs[i] = f"EN({texts[i].strip()})"
@@ -65,3 +65,16 @@ def make_device(path: Path, minor: int) -> Path:
     except OSError as exc:
         pytest.skip(f"cannot make a device node here ({exc.strerror})")
     return path
+
+
+def _batches(lengths: Sequence[int], budget: int) -> list[list[int]]:
+    """Consecutive inputs while their tokens stay within `budget` (one over it goes alone)."""
+    batches: list[list[int]] = []
+    used = 0
+    for i, length in enumerate(lengths):
+        if not batches or used + length > budget:
+            batches.append([])
+            used = 0
+        batches[-1].append(i)
+        used += length
+    return batches

@@ -121,21 +121,19 @@ def test_batched_outputs_equal_one_at_a_time_outputs(marian_fp32):
     assert batched == alone
 
 
-def test_texts_counted_while_packing_are_not_tokenized_again_to_generate(ct2_cache, tiny_marian_dir):
-    engine = CTranslate2Engine(tiny_marian_dir, device="cpu", quantization="float32")
+@pytest.mark.parametrize("name", ["marian_fp32", "marian_torch"])
+def test_generate_given_the_ids_counted_before_tokenizes_nothing_and_decodes_the_same(
+    name: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = request.getfixturevalue(name)
+    ids = engine.encode(FRENCH)
+    expected = engine.generate(FRENCH, GREEDY)
     tokenized: list[str] = []
-    encode = engine.tokenizer.encode
-
-    def recording_encode(texts):
-        tokenized.extend(texts)
-        return encode(texts)
-
-    engine.tokenizer.encode = recording_encode  # type: ignore[method-assign]
-    counts = engine.count_tokens(FRENCH)
-    outputs = engine.generate([*FRENCH, "Une phrase jamais comptée."], GREEDY)
-    assert tokenized == [*FRENCH, "Une phrase jamais comptée."]
-    assert len(outputs) == len(FRENCH) + 1
-    assert counts == [len(ids) for ids in encode(FRENCH)]
+    encode = engine.encode
+    monkeypatch.setattr(engine, "encode", lambda texts: tokenized.extend(texts) or encode(texts))
+    assert engine.generate(FRENCH, GREEDY, ids=ids) == expected
+    assert tokenized == []
+    assert engine.count_tokens(FRENCH) == [len(found) for found in ids]
 
 
 def test_batches_decoded_in_parallel_give_the_outputs_of_one_at_a_time(ct2_cache, tiny_marian_dir, marian_fp32):

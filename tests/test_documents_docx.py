@@ -20,6 +20,7 @@ from translate_sum.documents import (
 )
 from translate_sum.errors import InputError
 from translate_sum.options import TranslateOptions
+from translate_sum.pipeline import prepare
 from translate_sum.pipeline import Translator
 
 
@@ -37,7 +38,7 @@ class ShoutingEngine(RecordingEngine):
 
 def translate(document):  # type: ignore[no-untyped-def]
     translator = Translator(ShoutingEngine(max_input_tokens=256), TranslateOptions(audit=False))
-    return translator.translate(document_article(document))
+    return translator.translate(prepare(document_article(document), translator.options))
 
 
 @pytest.fixture(scope="module")

@@ -132,3 +132,23 @@ def test_real_french_articles_are_french(corpus_dir):
 def test_real_english_translations_are_english(corpus_dir):
     for path in _corpus_articles(corpus_dir, "en"):
         assert judge_language(path.read_text(encoding="utf-8")).is_english, path.name
+
+
+def test_texts_judged_together_then_one_by_one_are_identified_once(monkeypatch):
+    from translate_sum import language
+
+    identifier = language._identifier()
+    seen: list[str] = []
+
+    class Recording:
+        def classify(self, text):  # type: ignore[no-untyped-def]
+            seen.append(text)
+            return identifier.classify(text)
+
+    language._classify.cache_clear()
+    monkeypatch.setattr(language, "_identifier", Recording)
+    texts = ["Le conseil municipal a voté lundi soir l'extension des horaires.", ENGLISH.replace("\n\n", "\n")]
+    judge_language("\n".join(texts))  # a request's texts, as `source: auto` judges them
+    alone = [judge_language(text) for text in texts]  # then each as it is prepared
+    assert [verdict.code for verdict in alone] == ["fr", "en"]
+    assert len(seen) == len(set(seen)) == 3

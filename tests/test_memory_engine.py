@@ -25,18 +25,19 @@ from translate_sum.memory import (
 )
 from translate_sum.memory import fingerprint
 from translate_sum.models import ResolvedModel
-from translate_sum.pipeline import Translator
+from translate_sum.options import TranslateOptions
+from translate_sum.pipeline import PreparedArticle, Translator, prepare
 
 FIXTURE_FR = Path(__file__).parent / "fixtures" / "parallel.fr"
 
 
-def _articles() -> list[Article]:
-    """Three articles of fixture sentences; the third republishes paragraphs of the first two."""
+def _articles() -> list[PreparedArticle]:
+    """Three prepared articles of fixture sentences; the third republishes paragraphs of the first two."""
     lines = [line for line in FIXTURE_FR.read_text(encoding="utf-8").splitlines() if line.strip()]
     paragraphs = [" ".join(lines[i : i + 2]) for i in range(0, 36, 2)]
     texts = [paragraphs[0:6], paragraphs[6:12], [paragraphs[1], paragraphs[12], paragraphs[7], paragraphs[3]]]
     return [
-        Article(SourceInfo(f"wire-{n}.txt"), tuple(Paragraph(i + 1, text) for i, text in enumerate(body)))
+        prepare(Article(SourceInfo(f"wire-{n}.txt"), tuple(Paragraph(i + 1, text) for i, text in enumerate(body))), TranslateOptions())
         for n, body in enumerate(texts)
     ]
 
@@ -137,7 +138,8 @@ def test_a_human_translation_replaces_the_machine_one_in_an_article(echo, tiny_m
     article = Article(SourceInfo("one.txt"), (Paragraph(1, "Le chat dort sur le canapé."),))
     memory.import_entries([Entry("Le chat dort sur le canapé.", "The cat sleeps on the sofa.", True, "", {}, 0)])
 
-    result = Translator(with_memory(echo, tiny_marian_echo_dir, memory)).translate(article)
+    translator = Translator(with_memory(echo, tiny_marian_echo_dir, memory))
+    result = translator.translate(prepare(article, translator.options))
 
     assert result.paragraphs[0].translation == "The cat sleeps on the sofa."
 

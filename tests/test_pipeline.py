@@ -10,7 +10,7 @@ import pytest
 from helpers import RecordingEngine
 from translate_sum.engines.base import DecodeOptions
 from translate_sum.errors import InputError
-from translate_sum.pipeline import TranslateOptions, Translator, load_translator, prepare_article
+from translate_sum.pipeline import TranslateOptions, Translator, load_translator, prepare
 from translate_sum.reader import parse_article, read_article
 from translate_sum.writers import render_translation, translation_to_dict
 
@@ -44,7 +44,7 @@ def test_segments_cover_each_paragraph_exactly() -> None:
 
 def test_segments_of_several_articles_share_batches() -> None:
     engine = RecordingEngine()
-    articles = [parse_article(f"Article {i}.\n\nUne phrase courte numéro {i}.") for i in range(6)]
+    articles = [prepare(parse_article(f"Article {i}.\n\nUne phrase courte numéro {i}.")) for i in range(6)]
     results = Translator(engine).translate_many(articles)
     assert len(engine.batches) < len(articles)
     assert [r.paragraphs[1].translation for r in results] == [f"EN(Une phrase courte numéro {i}.)" for i in range(6)]
@@ -105,7 +105,7 @@ def test_corpus_articles_translate_in_order_with_exact_coverage(corpus_dir: Path
     translator = load_translator(str(tiny_marian_short_dir), engine="transformers", device="cpu")
     files = sorted((corpus_dir / "articles" / "fr").glob("*.txt"))
     assert files
-    for file, result in zip(files, translator.translate_many([read_article(f) for f in files])):
+    for file, result in zip(files, translator.translate_many([prepare(read_article(f)) for f in files])):
         data = translation_to_dict(result)
         sources = [p.source for p in read_article(file).paragraphs]
         assert [p["source"] for p in data["paragraphs"]] == sources, file.name
@@ -155,13 +155,13 @@ def test_english_input_passes_through_untranslated() -> None:
 
 def test_english_input_is_an_error_when_strict() -> None:
     with pytest.raises(InputError, match="in English"):
-        prepare_article(parse_article(ENGLISH), TranslateOptions(strict_language=True))
+        prepare(parse_article(ENGLISH), TranslateOptions(strict_language=True))
 
 
 def test_another_language_is_an_error_naming_it() -> None:
     german = "Der Stadtrat hat am Dienstag den Haushalt beschlossen.\n\nDie neue Straßenbahnlinie soll im Frühjahr nächsten Jahres eröffnet werden."
     with pytest.raises(InputError, match="German"):
-        prepare_article(parse_article(german))
+        prepare(parse_article(german))
 
 
 def test_french_article_quoting_english_is_translated() -> None:
@@ -215,15 +215,32 @@ def test_audit_can_be_turned_off() -> None:
 
 
 def test_an_article_prepared_with_other_settings_is_refused_not_ignored() -> None:
-    prepared = prepare_article(parse_article(ARTICLE), TranslateOptions(keep_all=True))
+    prepared = prepare(parse_article(ARTICLE), TranslateOptions(keep_all=True))
     with pytest.raises(ValueError, match="keep_all=True"):
         Translator(RecordingEngine(), TranslateOptions(keep_all=False)).translate(prepared)
 
 
 def test_an_article_prepared_with_the_same_settings_is_taken_as_it_is() -> None:
-    prepared = prepare_article(parse_article(ARTICLE))
-    assert prepare_article(prepared) is prepared
+    prepared = prepare(parse_article(ARTICLE))
     assert Translator(RecordingEngine()).translate(prepared).paragraphs[1].translation.startswith("EN(")
+
+
+def test_an_article_is_prepared_once_and_translated_only_once_prepared() -> None:
+    prepared = prepare(parse_article(ARTICLE))
+    with pytest.raises(TypeError, match="prepared already"):
+        prepare(prepared)
+    with pytest.raises(TypeError, match="prepare the article first"):
+        Translator(RecordingEngine()).translate(parse_article(ARTICLE))
+
+
+def test_a_brief_goes_through_the_briefers_own_interface() -> None:
+    from translate_sum.pipeline import Briefer
+
+    engine = RecordingEngine()
+    seen: list[tuple[int, int]] = []
+    brief = Briefer(Translator(engine)).brief_article(prepare(parse_article(ARTICLE)), "short", lambda d, t: seen.append((d, t)))
+    assert brief.translation.paragraphs[1].translation.startswith("EN(")
+    assert brief.summary and seen[-1][0] == seen[-1][1] > 0
 
 
 def test_translated_paragraphs_keep_the_sentences_of_both_sides() -> None:
@@ -267,3 +284,16 @@ def test_a_paragraph_over_the_whole_audit_size_is_audited_by_segment_with_few_fl
     (result,) = Translator(RecordingEngine()).translate_text(paragraph).paragraphs
     untranslated = [flag for flag in result.flags if flag.kind == "untranslated"]
     assert len(untranslated) == 3 and "more like this" in untranslated[-1].detail
+
+
+def test_a_translation_tokenizes_each_sentence_once_and_no_segment_again(
+    tiny_translator: Translator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = tiny_translator.engine
+    tokenized: list[str] = []
+    encode = engine.encode
+    monkeypatch.setattr(engine, "encode", lambda texts: tokenized.extend(texts) or encode(texts))
+    result = tiny_translator.translate_text(ARTICLE)
+    sentences = [p.source[a:b] for p in result.paragraphs for a, b in p.sentences]
+    assert any(len(p.segments) < len(p.sentences) for p in result.paragraphs)  # segments of several sentences
+    assert sorted(tokenized) == sorted(sentences)

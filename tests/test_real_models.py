@@ -11,7 +11,7 @@ from typing import Callable
 
 import pytest
 
-from translate_sum.pipeline import Briefer, load_translator
+from translate_sum.pipeline import Briefer, load_translator, prepare
 from translate_sum.reader import parse_article
 
 OPUS = "Helsinki-NLP/opus-mt-fr-en"
@@ -37,7 +37,7 @@ def test_opus_mt_translates_a_known_sentence(real_model_dir: Callable[[str], Pat
 @pytest.mark.real_model(OPUS)
 def test_opus_mt_keeps_the_numbers_and_the_paragraphs(real_model_dir: Callable[[str], Path]) -> None:
     translator = load_translator(str(real_model_dir(OPUS)), engine="transformers", device="cpu")
-    result = translator.translate(parse_article(ARTICLE))
+    result = translator.translate(prepare(parse_article(ARTICLE)))
     assert len(result.paragraphs) == 4
     english = result.text
     for number in ("3.5", "5.5", "4.4", "2026"):
@@ -52,6 +52,6 @@ def test_real_brief_has_a_summary_and_cited_key_points(real_model_dir: Callable[
 
     translator = load_translator(str(real_model_dir(OPUS)), engine="transformers", device="cpu")
     summarizer = AbstractiveSummarizer(TransformersEngine(real_model_dir(DISTILBART), device="cpu"))
-    brief = Briefer(translator, summarizer).brief(translator.translate(parse_article(ARTICLE)))
+    brief = Briefer(translator, summarizer).brief(translator.translate(prepare(parse_article(ARTICLE))))
     assert brief.summary
     assert brief.key_points and all(set(k.paragraphs) <= {2, 3, 4} for k in brief.key_points)

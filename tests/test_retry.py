@@ -60,3 +60,18 @@ def test_stricter_decoding_keeps_the_models_beam() -> None:
     assert stricter(DecodeOptions(num_beams=1)).num_beams == 2
     strict = stricter(DecodeOptions(num_beams=4))
     assert strict.no_repeat_ngram_size == 3 and strict.repetition_penalty >= 1.3
+
+
+def test_the_retry_reads_each_segments_sentences_from_its_paragraph_instead_of_splitting_again(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pysbd
+
+    split: list[str] = []
+    original = pysbd.Segmenter.segment
+    monkeypatch.setattr(pysbd.Segmenter, "segment", lambda self, text: split.append(text) or original(self, text))
+    engine = LoopsOnOneSentence()
+    result = Translator(engine, TranslateOptions(max_segment_tokens=16)).translate_text(PARAGRAPH)
+    (paragraph,) = result.paragraphs
+    assert len(engine.batches) == 2 and len(paragraph.segments) == 3
+    # The French once, the first translation once, the retried one once: no segment alone.
+    assert split[0] == PARAGRAPH and len(split) == 3
+    assert not any(text in (s.source, s.translation) for text in split for s in paragraph.segments)

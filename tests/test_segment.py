@@ -6,8 +6,10 @@ from typing import Sequence
 
 import pytest
 
+from translate_sum.engines.base import TokenJoin
 from translate_sum.segment import pack_sentences, segment_paragraph, split_sentences
 from translate_sum.text import sentence_spans
+from translate_sum.tokens import TokenBook
 
 
 def words(texts: Sequence[str]) -> list[int]:
@@ -112,3 +114,62 @@ def test_packing_counts_tokens_in_fewer_calls_than_sentences() -> None:
     assert "".join(segments) == text
     # One call per sentence and one per packing step was the old way: 80 calls here.
     assert len(calls) <= len(segments) + 1 < 40
+
+
+# A tokenizer whose ids of texts meeting at whitespace are their ids joined (one id a
+# word, then an end token), as Marian's SentencePiece behaves.
+WORD_JOIN = TokenJoin(prefix=0, suffix=1, trailing=frozenset(" "), leading=frozenset(" "))
+
+
+def word_ids(texts: Sequence[str]) -> list[list[int]]:
+    return [[sum(map(ord, word)) + 2 for word in text.split()] + [1] for text in texts]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.sampled_from(["Un.", "Deux mots.", "Trois mots ici.", "«Quatre»", "cinq,", "6\u00a0%.", "x" * 40]), max_size=60),
+    st.sampled_from([" ", "  ", ""]),
+    st.integers(min_value=3, max_value=20),
+)
+def test_segments_counted_from_their_sentences_are_those_of_counting_each_candidate(
+    words: list[str], space: str, budget: int
+) -> None:
+    text = space.join(words)
+    spans = sentence_spans(text)
+    whole = pack_sentences(text, spans, words_of_ids, budget)
+    book = TokenBook(words_of_ids, word_ids, WORD_JOIN)
+    assert pack_sentences(text, spans, book, budget) == whole
+    for segment, tokens in whole:
+        assert book.ids(segment) == word_ids([segment])[0] and len(book.ids(segment)) == tokens  # type: ignore[arg-type]
+
+
+def words_of_ids(texts: Sequence[str]) -> list[int]:
+    return [len(ids) for ids in word_ids(texts)]
+
+
+def test_short_sentences_are_tokenized_once_each_and_their_segments_never() -> None:
+    tokenized: list[str] = []
+
+    def recording(texts: Sequence[str]) -> list[list[int]]:
+        tokenized.extend(texts)
+        return word_ids(texts)
+
+    text = " ".join(f"La phrase numéro {i} est courte." for i in range(40))
+    spans = sentence_spans(text)
+    segments = pack_sentences(text, spans, TokenBook(words_of_ids, recording, WORD_JOIN), max_tokens=30)
+    assert "".join(segment for segment, _ in segments) == text and len(segments) > 1
+    assert sorted(tokenized) == sorted(text[a:b] for a, b in spans)
+
+
+def test_sentences_that_meet_without_whitespace_are_counted_together() -> None:
+    tokenized: list[str] = []
+
+    def recording(texts: Sequence[str]) -> list[list[int]]:
+        tokenized.extend(texts)
+        return word_ids(texts)
+
+    text = "Il a dit «oui».Puis il est parti."
+    spans = ((0, 15), (15, len(text)))
+    segments = pack_sentences(text, spans, TokenBook(words_of_ids, recording, WORD_JOIN), max_tokens=30)
+    assert segments == [(text, words_of_ids([text])[0])]
+    assert text in tokenized

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from serving import CallRecordingEngine, recording_service
-from translate_sum.pipeline import Translator
+from translate_sum.pipeline import Translator, prepare
 from translate_sum.reader import parse_article
 from translate_sum.server.app import AppSettings, create_app
 from translate_sum.server.service import Service
@@ -47,7 +47,7 @@ def _client(service: Service, settings: AppSettings | None = None) -> TestClient
 def test_translate_answers_the_same_json_as_the_cli(client: TestClient) -> None:
     response = client.post("/v1/translate", json={"text": ARTICLE})
     assert response.status_code == 200
-    expected = translation_to_dict(Translator(CallRecordingEngine()).translate(parse_article(ARTICLE, path="pasted text")))
+    expected = translation_to_dict(Translator(CallRecordingEngine()).translate(prepare(parse_article(ARTICLE, path="pasted text"))))
     got = response.json()
     got["stats"].pop("seconds"), expected["stats"].pop("seconds")
     assert got == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -172,3 +173,24 @@ def test_concurrent_abstractive_briefs_share_the_summary_model_and_keep_their_ow
     assert len(summary_engine.calls) == 1 and len(summary_engine.calls[0]) == 2
     assert "premier article" in first.summary and "second article" in second.summary
     assert first.models["summary"] == second.models["summary"] == "fake-summary"
+
+
+@dataclass
+class IdsEngine(CallRecordingEngine):
+    """A CallRecordingEngine that gives token ids and records those `generate` is handed."""
+
+    given: list[Any] = field(default_factory=list)
+
+    def encode(self, texts: Any) -> list[list[int]]:
+        return [list(range(n)) for n in self.count_tokens(texts)]
+
+    def generate(self, texts: Any, options: Any, progress: Any = None, ids: Any = None) -> list[str]:  # type: ignore[override]
+        self.given.append(ids)
+        return super().generate(texts, options, progress)
+
+
+def test_the_ids_counted_by_concurrent_requests_reach_the_shared_engine_call(scheduler: BatchScheduler) -> None:
+    engine = IdsEngine()
+    _translate_together(scheduler, engine, [FIRST, SECOND])
+    (call,), (ids,) = engine.calls, engine.given
+    assert [len(found) for found in ids] == engine.count_tokens(call)

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from transformers import AutoTokenizer
 
-from translate_sum.engines.subwords import ByteLevelSubwords, MarianSubwords, TransformersSubwords, load_subwords
+from translate_sum.engines.subwords import ByteLevelSubwords, MarianSubwords, TransformersSubwords, load_subwords, token_join
+from translate_sum.text import split_sentences
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -115,3 +116,52 @@ def test_a_damaged_sentencepiece_file_is_a_model_error(tiny_marian_dir: Path, tm
     (tmp_path / "source.spm").write_bytes(b"not a model")
     with pytest.raises(ModelError, match="cannot load the tokenizer"):
         load_subwords(tmp_path)
+
+
+def _joints(texts: list[str]) -> list[tuple[str, str]]:
+    """Two texts that meet at whitespace, every way the pipeline makes them: a French
+    sentence and the next (trailing whitespace kept), and paragraphs or words glued by
+    a blank line or a space (leading whitespace)."""
+    pairs = []
+    for text in texts:
+        sentences = split_sentences(text)
+        pairs += list(zip(sentences, sentences[1:]))
+        words = text.split()
+        pairs += [(left, " " + right) for left, right in zip(words, words[1:])]
+    stripped = [text.strip() for text in texts if text.strip()]
+    pairs += [(left, "\n\n" + right) for left, right in zip(stripped, stripped[1:])]
+    pairs += [(left + " ", right) for left, right in zip(stripped, stripped[1:])]
+    return pairs
+
+
+@pytest.mark.parametrize("model", ["tiny_marian_dir", "tiny_bart_dir"])
+@pytest.mark.parametrize("reader", ["files", "transformers"])
+def test_ids_of_texts_that_join_are_the_ids_of_the_joined_text(model: str, reader: str, request: pytest.FixtureRequest) -> None:
+    model_dir = request.getfixturevalue(model)
+    if reader == "files":
+        tokenizer = load_subwords(model_dir)
+        encode = tokenizer.encode
+    else:
+        tokenizer = AutoTokenizer.from_pretrained(model_dir)
+        encode = lambda texts: tokenizer(list(texts), add_special_tokens=True)["input_ids"]  # noqa: E731
+    join = token_join(tokenizer, encode)
+    assert join is not None
+    pairs = [(left, right) for left, right in _joints(TEXTS) if join.joins(left, right)]
+    assert len(pairs) > 500
+    lefts, rights = encode([left for left, _ in pairs]), encode([right for _, right in pairs])
+    wholes = encode([left + right for left, right in pairs])
+    mismatched = [
+        pair for pair, left, right, whole in zip(pairs, lefts, rights, wholes) if join.join([left, right]) != list(whole)
+    ]
+    assert mismatched == []
+
+
+def test_a_byte_level_text_ending_in_whitespace_never_joins(tiny_bart_dir: Path) -> None:
+    tokenizer = load_subwords(tiny_bart_dir)
+    join = token_join(tokenizer, tokenizer.encode)
+    assert join is not None and not join.joins("Il dort. ", "Le chat") and join.joins("Il dort.", " Le chat")
+
+
+def test_a_tokenizer_of_another_family_is_counted_whole(tiny_bart_dir: Path) -> None:
+    tokenizer = TransformersSubwords(AutoTokenizer.from_pretrained(tiny_bart_dir))
+    assert token_join(tokenizer, tokenizer.encode) is None

@@ -657,3 +657,17 @@ def test_a_brief_ranks_the_translation_once(monkeypatch):
     brief = Briefer(Translator(RecordingEngine())).brief(make_article(BODY))
     assert brief.summary and len(brief.key_points) >= 3
     assert len(calls) == 1
+
+
+def test_a_long_summary_tokenizes_no_text_twice(tiny_bart_dir, monkeypatch):
+    from translate_sum.engines.transformers_engine import TransformersEngine
+
+    engine = TransformersEngine(tiny_bart_dir, device="cpu")
+    tokenized: list[str] = []
+    encode = engine.encode
+    monkeypatch.setattr(engine, "encode", lambda texts: tokenized.extend(texts) or encode(texts))
+    summarizer = AbstractiveSummarizer(engine, replace(engine.default_options(), num_beams=1))
+    assert summarizer.summarize(BODY * 2, "short").text
+    assert len(tokenized) == len(set(tokenized))
+    # The paragraphs, counted alone and as they follow one another; the chunks are joined from them.
+    assert not any(text == "\n\n".join(BODY[:2]) for text in tokenized)

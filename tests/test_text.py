@@ -59,3 +59,20 @@ def test_split_paragraphs_joins_hard_wrapped_lines_and_keeps_pasted_ones() -> No
 
 def test_lines_of_a_paragraph_leave_blank_ones_out() -> None:
     assert lines("un\n\n  \ndeux\ntrois") == ["un", "deux", "trois"]
+
+
+def test_a_segments_sentences_are_its_paragraphs_cut_at_its_ends() -> None:
+    from translate_sum.document import Paragraph, Segment
+    from translate_sum.text import segment_sentences, with_source_sentences, with_translation_sentences
+
+    source = "Le maire a parlé. Il a promis un pont, une école et un parc au quartier nord. Fin."
+    pieces = ["Le maire a parlé. Il a promis un pont, ", "une école et un parc au quartier nord. Fin."]
+    translations = ["The mayor spoke. He promised a bridge,", "a school and a park to the north. End."]
+    segments = tuple(Segment(s, t) for s, t in zip(pieces, translations))
+    paragraph = with_translation_sentences(
+        Paragraph(1, source, segments=segments, translation=" ".join(translations), sentences=with_source_sentences(Paragraph(1, source)).sentences)
+    )
+    assert segment_sentences(paragraph) == [
+        (["Le maire a parlé.", "Il a promis un pont,"], ["The mayor spoke.", "He promised a bridge,"]),
+        (["une école et un parc au quartier nord.", "Fin."], ["a school and a park to the north.", "End."]),
+    ]

@@ -12,6 +12,8 @@ Limits:
 - Only the first `MAX_PARAGRAPHS` paragraphs are looked at.
 - Closely related languages (French/Occitan, Spanish/Catalan) can be confused on short
   paragraphs; those paragraphs weigh little.
+- The last few hundred lines identified are remembered (`_classify`), so a text judged
+  twice (a request, then its texts) is identified once.
 """
 
 from __future__ import annotations
@@ -146,7 +148,6 @@ def _language_shares(texts: Sequence[str]) -> dict[str, float]:
     narration = [_QUOTATION.sub(" ", text) for text in texts]
     if sum(_letters(text) for text in narration) >= MIN_RELIABLE_LETTERS:
         texts = narration
-    identifier = _identifier()
     paragraphs = [line for text in texts for line in lines(text)][:MAX_PARAGRAPHS]
     weights: dict[str, float] = defaultdict(float)
     total = 0
@@ -156,17 +157,29 @@ def _language_shares(texts: Sequence[str]) -> dict[str, float]:
         letters = _letters(paragraph)
         if letters < MIN_PARAGRAPH_LETTERS:
             continue
-        code, probability = identifier.classify(paragraph)
-        weights[_base_code(code)] += letters * probability
+        code, probability = _classify(paragraph)
+        weights[code] += letters * probability
         total += letters
     if total == 0:
         # Only short lines: judge them together rather than not at all.
         letters = sum(_letters(text) for text in texts)
         if letters == 0:
             return {}
-        code, probability = identifier.classify(_encodable(" ".join(paragraphs)[:MAX_PARAGRAPH_CHARS]))
-        return {_base_code(code): float(probability)}
+        code, probability = _classify(_encodable(" ".join(paragraphs)[:MAX_PARAGRAPH_CHARS]))
+        return {code: probability}
     return {code: weight / total for code, weight in weights.items()}
+
+
+@functools.lru_cache(maxsize=512)
+def _classify(text: str) -> tuple[str, float]:
+    """The identifier's language and probability for one paragraph (a line), once per text.
+
+    The server's `source: auto` judges a request's texts together, then each text as
+    it is prepared; the lines they share are identified once. 512 lines of at most
+    `MAX_PARAGRAPH_CHARS` characters: a few MB at most.
+    """
+    code, probability = _identifier().classify(text)
+    return _base_code(code), float(probability)
 
 
 def _encodable(text: str) -> str:

@@ -2,11 +2,13 @@
 
 read → prepare (clean, language, sentences) → segment → translate → audit → summarize → write
 
-A `Translator` holds a loaded engine and translates one article or many; the segments
-of all the articles it is given go to the engine together, so a folder of short
-articles still fills the batches. Models load once per `Translator`. Each article is
-prepared once (`prepare.py`), its French split into sentences there; each translation
-is split into sentences once, right after translation; the audit and the summarizer
+`prepare` is the one place an article is prepared (`prepare.py`: cleaned, its language
+judged, its French split into sentences), once, before any model is needed: the CLI,
+the batch and the server call it first, so bad input fails before a model loads. A
+`Translator` holds a loaded engine and translates prepared articles, one or many; the
+segments of all the articles it is given go to the engine together, so a folder of
+short articles still fills the batches. Models load once per `Translator`. Each
+translation is split into sentences once, right after translation; the audit and the summarizer
 read those sentences. A `Briefer` ranks the translation's sentences once for both the
 summary and the key points.
 
@@ -28,7 +30,14 @@ from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SUMMARIZERS, Translate
 from translate_sum.prepare import PreparedArticle, prepare_article
 from translate_sum.reader import parse_article, read_article
 from translate_sum.segment import pack_sentences
-from translate_sum.text import sentence_spans, source_sentences, translation_sentences, with_translation_sentences
+from translate_sum.tokens import TokenBook, generate
+from translate_sum.text import (
+    segment_sentences,
+    sentence_spans,
+    source_sentences,
+    translation_sentences,
+    with_translation_sentences,
+)
 
 if TYPE_CHECKING:
     from translate_sum.summarize import AbstractiveSummarizer
@@ -41,7 +50,7 @@ __all__ = [
     "Translator",
     "load_briefer",
     "load_translator",
-    "prepare_article",
+    "prepare",
     "stricter",
 ]
 
@@ -52,6 +61,15 @@ Progress = Callable[[int, int], None]
 
 RETRY_KINDS = frozenset({"repetition", "length"})
 """Flags that stricter decoding can fix: a loop, or output far too long or short."""
+
+
+def prepare(article: Article, options: TranslateOptions | None = None) -> PreparedArticle:
+    """`article` as read, prepared for translation with `options` (`prepare.prepare_article`).
+
+    Call it before loading a model: input that cannot be translated (another
+    language; English with `strict_language`) is an `InputError` here, at once.
+    """
+    return prepare_article(article, options)
 
 
 def stricter(options: DecodeOptions) -> DecodeOptions:
@@ -82,56 +100,70 @@ class Translator:
     def models(self) -> dict[str, str]:
         return {"translation": self.engine.model_name}
 
-    def segment(self, paragraph: Paragraph) -> tuple[Segment, ...]:
-        """The paragraph cut into segments that fit the model, with their token counts;
-        empty when skipped. Reads the sentences kept on the paragraph (split if none)."""
-        return self._segment_all([paragraph])[0]
-
-    def _segment_all(self, paragraphs: Sequence[Paragraph]) -> list[tuple[Segment, ...]]:
-        """`segment` for many paragraphs; all their sentences are counted in one call."""
+    def _segment(self, articles: Sequence[PreparedArticle], book: TokenBook) -> list[list[tuple[Segment, ...]]]:
+        """Each article's paragraphs cut into segments that fit the model, with their
+        token counts (none for a skipped paragraph); all the sentences are counted in
+        one call, each segment from its sentences (`segment.pack_sentences`)."""
+        paragraphs = [p for article in articles for p in article.paragraphs]
         spans = [() if p.skipped else p.sentences or sentence_spans(p.source, "fr") for p in paragraphs]
-        sentences = [p.source[a:b] for p, own in zip(paragraphs, spans) for a, b in own]
-        counts = iter(self.engine.count_tokens(sentences) if sentences else [])
+        book.learn(p.source[a:b] for p, own in zip(paragraphs, spans) for a, b in own)
         segmented = []
         for paragraph, own in zip(paragraphs, spans):
-            if paragraph.skipped:
-                segmented.append(())
-                continue
-            tokens = [next(counts) for _ in own]
-            packed = pack_sentences(paragraph.source, own, self.engine.count_tokens, self.segment_budget, tokens)
+            packed = () if paragraph.skipped else pack_sentences(paragraph.source, own, book, self.segment_budget)
             segmented.append(tuple(Segment(source=piece, tokens=n) for piece, n in packed))
-        return segmented
+        every = iter(segmented)
+        return [[next(every) for _ in article.paragraphs] for article in articles]
 
-    def translate(self, article: Article | PreparedArticle, progress: Progress | None = None) -> TranslatedArticle:
-        """Translate one article."""
+    def translate(self, article: PreparedArticle, progress: Progress | None = None) -> TranslatedArticle:
+        """Translate one prepared article (`prepare`)."""
         return self.translate_many([article], progress)[0]
 
     def translate_text(self, text: str, progress: Progress | None = None) -> TranslatedArticle:
-        """Translate an article given as a string (paragraphs separated by blank lines)."""
-        return self.translate(parse_article(text), progress)
+        """Prepare and translate an article given as a string (paragraphs separated by blank lines)."""
+        return self.translate(prepare(parse_article(text), self.options), progress)
 
     def translate_file(self, path: str | Path, progress: Progress | None = None) -> TranslatedArticle:
-        """Read and translate the article at `path`."""
-        return self.translate(read_article(path), progress)
+        """Read, prepare and translate the article at `path`."""
+        return self.translate(prepare(read_article(path), self.options), progress)
 
     def translate_many(
-        self, articles: Sequence[Article | PreparedArticle], progress: Progress | None = None
+        self, articles: Sequence[PreparedArticle], progress: Progress | None = None
     ) -> list[TranslatedArticle]:
-        """Translate several articles in one pass over the engine, outputs in order.
+        """Translate several prepared articles in one pass over the engine, outputs in order.
 
-        Articles as read are prepared here (`prepare_article`, with this translator's
-        options); prepared ones are taken as they are (prepared with other settings:
-        `ValueError`). Each article's `stats.seconds` is its share of the shared run,
-        by French words.
+        Only prepared articles are taken (`prepare`; one as read is a `TypeError`),
+        prepared with this translator's settings (other settings: `ValueError`). Each
+        article's `stats.seconds` is its share of the shared run, by French words.
         """
         started = time.perf_counter()
-        prepared = [prepare_article(article, self.options) for article in articles]
-        every = self._segment_all([p for article in prepared for p in article.paragraphs])
-        segmented = []
-        for article in prepared:
-            segmented.append(every[: len(article.paragraphs)])
-            every = every[len(article.paragraphs) :]
+        prepared = [self._check_prepared(article) for article in articles]
+        # The tokens of every text counted for these articles, each tokenized once: the
+        # engine is handed the ids of the segments instead of tokenizing them again.
+        book = TokenBook.of(self.engine)
+        segmented = self._segment(prepared, book)
         passthrough = [article.passes_through for article in prepared]
+        translated = self._translate(prepared, segmented, passthrough, book, progress)
+        if self.options.audit:
+            translated = self._audit(translated, passthrough, book)
+        elapsed = time.perf_counter() - started
+        words = [max(1, article.word_count) for article in prepared]
+        results = []
+        for article, paragraphs, share in zip(prepared, translated, words):
+            # Translated paragraphs and their words, skipped ones apart: the one count.
+            stats = Stats.of(paragraphs, seconds=round(elapsed * share / sum(words), 3))
+            results.append(TranslatedArticle(article.source, paragraphs, self.models, stats))
+        return results
+
+    def _translate(
+        self,
+        articles: Sequence[PreparedArticle],
+        segmented: list[list[tuple[Segment, ...]]],
+        passthrough: list[bool],
+        book: TokenBook,
+        progress: Progress | None,
+    ) -> list[tuple[Paragraph, ...]]:
+        """The articles' paragraphs with their segments translated, in one engine call
+        (English that passes through keeps its own words)."""
         sources = [
             s.source
             for paragraphs, english in zip(segmented, passthrough)
@@ -150,32 +182,32 @@ class Translator:
 
         if progress:
             progress(0, total)
-        outputs = iter(self.engine.generate(sources, self.decode, advance) if sources else [])
-        translated_articles = []
-        for article, paragraphs, english in zip(prepared, segmented, passthrough):
-            translated_articles.append(
-                tuple(
-                    _fill(
-                        paragraph,
-                        tuple(dataclasses.replace(s, translation=s.source.strip() if english else next(outputs)) for s in segments),
-                    )
-                    for paragraph, segments in zip(article.paragraphs, paragraphs)
+        outputs = iter(generate(self.engine, sources, self.decode, advance, book) if sources else [])
+        return [
+            tuple(
+                _fill(
+                    paragraph,
+                    tuple(dataclasses.replace(s, translation=s.source.strip() if english else next(outputs)) for s in segments),
                 )
+                for paragraph, segments in zip(article.paragraphs, paragraphs)
             )
-        if self.options.audit:
-            translated_articles = self._audit(translated_articles, passthrough)
-        elapsed = time.perf_counter() - started
-        words = [max(1, article.word_count) for article in prepared]
-        results = []
-        for article, translated, share in zip(prepared, translated_articles, words):
-            # Translated paragraphs and their words, skipped ones apart: the one count.
-            stats = Stats.of(translated, seconds=round(elapsed * share / sum(words), 3))
-            results.append(TranslatedArticle(article.source, translated, self.models, stats))
-        return results
+            for article, paragraphs, english in zip(articles, segmented, passthrough)
+        ]
 
+    def _check_prepared(self, article: PreparedArticle) -> PreparedArticle:
+        """`article` when it was prepared with this translator's settings; else an error."""
+        if not isinstance(article, PreparedArticle):
+            raise TypeError(f"{article.source.path}: prepare the article first (pipeline.prepare), then translate it")
+        settings = (self.options.keep_all, self.options.strict_language)
+        if (article.keep_all, article.strict_language) != settings:
+            raise ValueError(
+                f"{article.source.path}: prepared with keep_all={article.keep_all}, "
+                f"strict_language={article.strict_language}; prepare the article as read with this translator's settings"
+            )
+        return article
 
     def _audit(
-        self, articles: list[tuple[Paragraph, ...]], passthrough: list[bool]
+        self, articles: list[tuple[Paragraph, ...]], passthrough: list[bool], book: TokenBook
     ) -> list[tuple[Paragraph, ...]]:
         """Flag every translated paragraph; retry loops and bad lengths, keep the better.
 
@@ -198,7 +230,7 @@ class Translator:
             sources = [flagged[a][i].segments[k].source for (a, i), ks in redo.items() for k in ks]
             every = sum(len(flagged[a][i].segments) for a, i in retry)
             log.info("retrying %d of the %d segments of %d paragraph(s) with stricter decoding", len(sources), every, len(retry))
-            outputs = iter(self.engine.generate(sources, stricter(self.decode)))
+            outputs = iter(generate(self.engine, sources, stricter(self.decode), book=book))
             for a, i in retry:
                 first = flagged[a][i]
                 segments = list(first.segments)
@@ -233,8 +265,11 @@ def _check(paragraph: Paragraph) -> list[Flag]:
             translation_sentences=translation_sentences(paragraph),
         )
     by_kind: dict[str, list[Flag]] = {}
-    for segment in paragraph.segments:
-        for flag in check_paragraph(segment.source, segment.translation):
+    for segment, (source, translation) in zip(paragraph.segments, segment_sentences(paragraph)):
+        checked = check_paragraph(
+            segment.source, segment.translation, source_sentences=source, translation_sentences=translation
+        )
+        for flag in checked:
             by_kind.setdefault(flag.kind, []).append(flag)
     flags: list[Flag] = []
     for kind_flags in by_kind.values():
@@ -252,7 +287,8 @@ def _segments_to_retry(paragraph: Paragraph) -> list[int]:
     """Indexes of the segments whose own translation loops or has a bad length.
 
     All of them when none does alone (a sentence repeated across two segments, a
-    length off only in total): the paragraph's flag must still get its retry.
+    length off only in total): the paragraph's flag must still get its retry. Each
+    segment's sentences are read from the paragraph's (`text.segment_sentences`).
     """
     from translate_sum.audit.checks import CHECKS
 
@@ -260,8 +296,9 @@ def _segments_to_retry(paragraph: Paragraph) -> list[int]:
     if len(everything) == 1:
         return everything
     own = []
-    for k, segment in enumerate(paragraph.segments):
-        if any(CHECKS[kind](segment.source, segment.translation or "") for kind in RETRY_KINDS):
+    for k, (segment, (source, translation)) in enumerate(zip(paragraph.segments, segment_sentences(paragraph))):
+        split = {"source_sentences": source, "translation_sentences": translation}
+        if any(CHECKS[kind](segment.source, segment.translation or "", **split) for kind in RETRY_KINDS):  # type: ignore[call-arg]
             own.append(k)
     return own or everything
 
@@ -353,13 +390,16 @@ class Briefer:
         stats = dataclasses.replace(translated.stats, seconds=round(seconds, 3))
         return Brief(translated.title, summary.text, points, translated, models, stats)
 
-    def brief_article(self, article: Article | PreparedArticle, length: str = "medium", progress: Progress | None = None) -> Brief:
-        """Translate `article`, then brief it."""
+    def brief_article(self, article: PreparedArticle, length: str = "medium", progress: Progress | None = None) -> Brief:
+        """Translate a prepared article (`prepare`, with the translator's options), then brief it.
+
+        `progress` follows the translation, as `Translator.translate` reports it.
+        """
         return self.brief(self.translator.translate(article, progress), length)
 
     def brief_file(self, path: str | Path, length: str = "medium", progress: Progress | None = None) -> Brief:
-        """Read, translate and brief the article at `path`."""
-        return self.brief_article(read_article(path), length, progress)
+        """Read, prepare, translate and brief the article at `path`."""
+        return self.brief_article(prepare(read_article(path), self.translator.options), length, progress)
 
 
 def load_briefer(

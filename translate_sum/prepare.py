@@ -4,8 +4,9 @@
 furniture and duplicates are marked skipped (unless `keep_all`), the language is
 judged on the paragraphs that remain, and the French of every kept paragraph is split
 into sentences (`Paragraph.sentences`) that segmenting and the audit read later.
-The result records the settings it was prepared with, so that preparing again with
-other settings is refused rather than silently ignored.
+The result records the settings it was prepared with, so that a translator with
+other settings refuses it rather than silently ignoring them. The pipeline
+(`pipeline.prepare`) is the one caller: the CLI, the batch and the server ask it.
 
 Limits: an article is prepared whole (the language is judged on all its kept
 paragraphs); only the language and skip marks depend on the settings.
@@ -44,28 +45,22 @@ class PreparedArticle(Article):
         return self.source.language == "en"
 
 
-def prepare_article(article: Article | PreparedArticle, options: TranslateOptions | None = None) -> PreparedArticle:
+def prepare_article(article: Article, options: TranslateOptions | None = None) -> PreparedArticle:
     """Clean and check an article before translation, and split its French into sentences.
 
     Page furniture and duplicates are marked skipped (unless `keep_all`); the
     language is judged on what remains. English passes through untranslated with a
     warning (an `InputError` when `strict_language`); any other language but French
-    is an `InputError` naming it. An article already prepared with the same settings
-    comes back as it is; with other settings it is a `ValueError` (prepare the
-    article as read instead).
+    is an `InputError` naming it. An article is prepared once: a `PreparedArticle`
+    given again is a `TypeError` (hand it to the translator as it is).
     """
     from translate_sum.clean import mark_furniture
     from translate_sum.language import judge_paragraphs
 
+    if isinstance(article, PreparedArticle):
+        raise TypeError(f"{article.source.path}: the article is prepared already; translate it as it is")
     options = options or TranslateOptions()
     keep_all, strict = options.keep_all, options.strict_language
-    if isinstance(article, PreparedArticle):
-        if (article.keep_all, article.strict_language) != (keep_all, strict):
-            raise ValueError(
-                f"{article.source.path}: already prepared with keep_all={article.keep_all}, "
-                f"strict_language={article.strict_language}; prepare the article as read with these settings"
-            )
-        return article
     if not keep_all:
         article = mark_furniture(article)
     verdict = judge_paragraphs([p.source for p in article.paragraphs if not p.skipped])

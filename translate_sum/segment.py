@@ -9,10 +9,17 @@ last resort between characters (a URL or a base64 blob has no spaces).
 Invariant: the segments of a paragraph are exact slices of it, trailing whitespace
 included, so `"".join(segments) == paragraph`. Nothing is dropped or rewritten here.
 
+Token counts are the model's own, kept in a `tokens.TokenBook`: each sentence is
+tokenized once, and a segment of several sentences is counted from its sentences'
+tokens (`tokens.Pieces`); so is a cut of an over-long sentence made at a space, from
+its words'. Only what the tokenizer does not allow to be counted from parts (a joint
+without whitespace, a cut inside a word) is tokenized whole. The book keeps each
+segment's tokens (and ids), for the engine to reuse.
+
 Limits: pysbd is rule-based and can miss a boundary in unusual typography; a missed
-boundary only makes a longer segment, which the budget then cuts. Token counts are
-the model's own, made in few tokenizer calls (all the sentences of a paragraph in one,
-then the packing candidates a few at a time), and kept with each segment.
+boundary only makes a longer segment, which the budget then cuts. Cutting an
+over-long sentence counts growing prefixes of it (a window over the budget, then the
+cut candidates a few at a time).
 """
 
 from __future__ import annotations
@@ -22,11 +29,9 @@ from collections.abc import Callable, Sequence
 
 from translate_sum.document import Span
 from translate_sum.text import sentence_spans, split_sentences
+from translate_sum.tokens import Pieces, TokenBook, TokenCounter, pack_greedy
 
-__all__ = ["TokenCounter", "pack_greedy", "pack_sentences", "segment_paragraph", "split_sentences"]
-
-TokenCounter = Callable[[Sequence[str]], list[int]]
-"""Counts the model's tokens of each text, special tokens included."""
+__all__ = ["TokenCounter", "pack_sentences", "segment_paragraph", "split_sentences"]
 
 _CLAUSE_BREAK = re.compile(r"[,;:)\]»\u2013\u2014]\s+|\s+[(\[«\u2013\u2014]")
 _WHITESPACE_BREAK = re.compile(r"\s+")
@@ -49,100 +54,48 @@ def segment_paragraph(
 def pack_sentences(
     text: str,
     spans: Sequence[Span],
-    count_tokens: TokenCounter,
+    tokens: TokenBook | TokenCounter,
     max_tokens: int,
-    sentence_tokens: Sequence[int] | None = None,
 ) -> list[tuple[str, int]]:
     """Segments of `text` from its sentence spans (`text.sentence_spans`), each with its tokens.
 
     The same packing as `segment_paragraph`, from sentences already split; the token
-    count of each segment comes back with it so that nobody counts it again.
-    `sentence_tokens` are the tokens of each sentence when the caller counted them
-    already (a translator counts the sentences of a whole article in one call).
+    count of each segment comes back with it, and a `TokenBook` given as `tokens`
+    keeps each segment's tokens (and ids) under its text, so that nobody counts it
+    again. A translator hands one book to every paragraph of its articles, which
+    counts all their sentences in one call first.
     """
     if max_tokens < 2:
         raise ValueError("max_tokens must leave room for at least one token of text")
+    book = tokens if isinstance(tokens, TokenBook) else TokenBook(tokens)
     sentences = [text[a:b] for a, b in spans]
-    if sentence_tokens is None:
-        # One tokenizer call for every sentence of the paragraph.
-        sentence_tokens = count_tokens(sentences) if sentences else []
-    pieces: list[tuple[str, int]] = []
-    for sentence, tokens in zip(sentences, sentence_tokens):
-        if tokens <= max_tokens:
-            pieces.append((sentence, tokens))
+    pieces: list[str] = []
+    for sentence, count in zip(sentences, book.counts(sentences)):
+        if count <= max_tokens:
+            pieces.append(sentence)
         else:
-            pieces.extend(_split_long(sentence, tokens, count_tokens, max_tokens))
-    return pack_greedy([p for p, _ in pieces], [n for _, n in pieces], count_tokens, max_tokens)
+            pieces.extend(_split_long(sentence, book, max_tokens))
+    return pack_greedy(Pieces(pieces, book), max_tokens)
 
 
-# Candidates counted in one tokenizer call while packing: consecutive sentences are
-# added until their summed counts pass the budget by this much, so that the call
-# almost always holds the candidate that overflows (special tokens are counted once
-# per text, and joining two texts rarely changes their tokens by more than one).
-_PACK_LOOKAHEAD_TOKENS = 8
-
-
-def pack_greedy(
-    pieces: Sequence[str],
-    counts: Sequence[int],
-    count_tokens: TokenCounter,
-    max_tokens: int,
-    glue: str = "",
-) -> list[tuple[str, int]]:
-    """Greedy packing: a chunk takes the next piece (joined with `glue`) while it fits.
-
-    `counts` are the tokens of each piece alone. Gives exactly the chunks that counting
-    each candidate one by one would, with each chunk's tokens; the candidates are
-    counted a few at a time, in one call each (see above). A piece over the budget
-    alone is a chunk of its own.
-    """
-    segments: list[tuple[str, int]] = []
-    start = 0
-    while start < len(pieces):
-        current, tokens = pieces[start], counts[start]
-        end = start + 1  # pieces[start:end] are in the segment
-        while end < len(pieces):
-            ends = [end]
-            estimate = tokens + counts[end]
-            while ends[-1] + 1 < len(pieces) and estimate <= max_tokens + _PACK_LOOKAHEAD_TOKENS:
-                ends.append(ends[-1] + 1)
-                estimate += counts[ends[-1]]
-            candidates = [glue.join(pieces[start : e + 1]) for e in ends]
-            overflow = False
-            for candidate, exact in zip(candidates, count_tokens(candidates)):
-                if exact > max_tokens:
-                    overflow = True
-                    break
-                current, tokens, end = candidate, exact, end + 1
-            if overflow:
-                break
-        segments.append((current, tokens))
-        start = end
-    return segments
-
-
-def _split_long(sentence: str, tokens: int, count_tokens: TokenCounter, max_tokens: int) -> list[tuple[str, int]]:
-    """Cut a sentence of `tokens` tokens, over the budget, into fitting pieces (each
-    with its tokens), preferring clause punctuation, then spaces."""
-    pieces: list[tuple[str, int]] = []
-    rest: str = sentence
-    known: int | None = tokens  # the tokens of `rest`, when counted
+def _split_long(sentence: str, book: TokenBook, max_tokens: int) -> list[str]:
+    """Cut a sentence over the budget into fitting pieces (their tokens kept in `book`),
+    preferring clause punctuation, then spaces."""
+    pieces: list[str] = []
+    rest = sentence
     while rest:
-        window, counted = _window_over_budget(rest, known, count_tokens, max_tokens)
+        window = _window_over_budget(rest, book, max_tokens)
         if window is None:
-            pieces.append((rest, counted))
+            pieces.append(rest)
             break
-        cut, cut_tokens = _best_cut(window, count_tokens, max_tokens)
-        pieces.append((rest[:cut], cut_tokens))
-        rest, known = rest[cut:], None
+        cut = _best_cut(window, book, max_tokens)
+        pieces.append(rest[:cut])
+        rest = rest[cut:]
     return pieces
 
 
-def _window_over_budget(
-    rest: str, known: int | None, count_tokens: TokenCounter, max_tokens: int
-) -> tuple[str | None, int]:
-    """A prefix of `rest` just long enough to exceed the budget, and its tokens; None
-    and the tokens of `rest` when it fits. `known`: the tokens of `rest`, if counted.
+def _window_over_budget(rest: str, book: TokenBook, max_tokens: int) -> str | None:
+    """A prefix of `rest` just long enough to exceed the budget; None when `rest` fits.
 
     Searching for a cut in a bounded prefix, not the whole remainder, keeps a
     sentence of a million characters linear instead of quadratic.
@@ -150,18 +103,30 @@ def _window_over_budget(
     size = max_tokens * 16
     while True:
         window = rest[:size]
-        whole = size >= len(rest)
-        tokens = known if whole and known is not None else count_tokens([window])[0]
-        if tokens > max_tokens:
-            return window, tokens
-        if whole:
-            return None, tokens
+        if book.count(window) > max_tokens:
+            return window
+        if size >= len(rest):
+            return None
         size *= 2
 
 
-def _best_cut(text: str, count_tokens: TokenCounter, max_tokens: int) -> tuple[int, int]:
-    """Position at which to cut `text` so the first part fits (always > 0), and the
-    tokens of that first part."""
+_WORD = re.compile(r"\S+\s*|\s+")
+
+
+def _best_cut(text: str, book: TokenBook, max_tokens: int) -> int:
+    """Position at which to cut `text` so the first part fits (always > 0); `book`
+    keeps the tokens of that first part.
+
+    A prefix that ends after whitespace is counted from its words (`tokens.Pieces`)
+    where the tokenizer allows; others are counted whole.
+    """
+    words = Pieces(_WORD.findall(text), book) if book.join is not None else None
+    word_ends: dict[int, int] = {}  # prefix end -> how many words it holds
+    if words is not None:
+        end = 0
+        for k, word in enumerate(words.pieces, 1):
+            end += len(word)
+            word_ends[end] = k
     counted: dict[int, int] = {}  # prefix end -> its tokens, shared by the searches
 
     def fitting(ends: list[int]) -> list[bool]:
@@ -171,8 +136,8 @@ def _best_cut(text: str, count_tokens: TokenCounter, max_tokens: int) -> tuple[i
         fit = max((e for e, n in counted.items() if n <= max_tokens), default=0)
         fail = min((e for e, n in counted.items() if n > max_tokens), default=len(text) + 1)
         unknown = [e for e in ends if fit < e < fail and e not in counted]
-        if unknown:
-            counted.update(zip(unknown, count_tokens([text[:e] for e in unknown])))
+        book.learn(part for e in unknown for part in _prefix_parts(text, e, words, word_ends))
+        counted.update((e, _prefix_count(text, e, book, words, word_ends)) for e in unknown)
         return [e <= fit or (e < fail and counted[e] <= max_tokens) for e in ends]
 
     clause = [m.end() for m in _CLAUSE_BREAK.finditer(text) if m.end() < len(text)]
@@ -187,9 +152,24 @@ def _best_cut(text: str, count_tokens: TokenCounter, max_tokens: int) -> tuple[i
     else:
         chars = list(range(1, len(text)))
         cut = _longest_fitting(chars, fitting) or 1
-    if cut not in counted:
-        counted[cut] = count_tokens([text[:cut]])[0]
-    return cut, counted[cut]
+    if words is not None and cut in word_ends:
+        words.keep(0, word_ends[cut])
+    else:
+        book.learn([text[:cut]])
+    return cut
+
+
+def _prefix_parts(text: str, end: int, words: Pieces | None, word_ends: dict[int, int]) -> list[str]:
+    """The texts to count for text[:end]: its words' where it ends after one, else itself."""
+    if words is not None and end in word_ends:
+        return words.parts(0, word_ends[end])
+    return [text[:end]]
+
+
+def _prefix_count(text: str, end: int, book: TokenBook, words: Pieces | None, word_ends: dict[int, int]) -> int:
+    if words is not None and end in word_ends:
+        return words.count(0, word_ends[end])
+    return book.count(text[:end])
 
 
 # Positions tried per tokenizer call while searching for a cut: each call narrows the

@@ -8,7 +8,8 @@ Sentences: pysbd (rule-based; French rules keep M., Mme, Dr, 3,5, 13h30, 5/07/20
 « quotes » whole, English rules Mr., U.S., 3.5). A text is split once and kept as
 spans, [start, end) offsets, on the document model (`Paragraph.sentences` for the
 French, `Paragraph.translation_sentences` for the English); segmenting, the audit,
-the summarizer read the spans instead of splitting again. The spans of a text cover
+the summarizer read the spans instead of splitting again (the audit reads a segment's
+sentences from its paragraph's spans too, `segment_sentences`). The spans of a text cover
 it exactly: whitespace between two sentences stays at the end of the first, so the
 sentences concatenated give back the text (`sentences`), and `stripped` gives them
 without that whitespace, as the audit and the summarizer compare them.
@@ -40,6 +41,7 @@ __all__ = [
     "lines",
     "sentence_spans",
     "sentences",
+    "segment_sentences",
     "source_sentences",
     "split_paragraphs",
     "split_sentences",
@@ -196,3 +198,38 @@ def translation_sentences(paragraph: Paragraph) -> list[str]:
     """The stripped sentences of the paragraph's English translation, from its kept spans."""
     spans = paragraph.translation_sentences or sentence_spans(paragraph.translation, "en")
     return stripped(paragraph.translation, spans)
+
+
+def clipped(text: str, spans: Sequence[Span], start: int, end: int) -> list[str]:
+    """The stripped sentences of text[start:end], from the spans of the whole `text`:
+    a sentence that crosses `start` or `end` is cut there."""
+    pieces = (text[max(a, start) : min(b, end)].strip() for a, b in spans if a < end and b > start)
+    return [piece for piece in pieces if piece]
+
+
+def segment_sentences(paragraph: Paragraph) -> list[tuple[list[str], list[str]]]:
+    """For each segment of a translated paragraph, the stripped sentences of its source
+    and of its translation, read from the paragraph's kept spans instead of split again.
+
+    The paragraph's translation is its segments' translations joined by a space (as
+    the pipeline makes it); a segment whose translation is not found there at its
+    place is split on its own.
+    """
+    source_spans = paragraph.sentences or sentence_spans(paragraph.source, "fr")
+    translation_spans = paragraph.translation_sentences or sentence_spans(paragraph.translation, "en")
+    found = []
+    source_at = translation_at = 0
+    for segment in paragraph.segments:
+        source_end = source_at + len(segment.source)
+        source = clipped(paragraph.source, source_spans, source_at, source_end)
+        translation: list[str] = []
+        if segment.translation:
+            translation_end = translation_at + len(segment.translation)
+            if paragraph.translation[translation_at:translation_end] == segment.translation:
+                translation = clipped(paragraph.translation, translation_spans, translation_at, translation_end)
+            else:
+                translation = stripped(segment.translation, sentence_spans(segment.translation, "en"))
+            translation_at = translation_end + 1  # the space that joins two segments
+        found.append((source, translation))
+        source_at = source_end
+    return found

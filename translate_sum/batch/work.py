@@ -22,11 +22,11 @@ from typing import Callable, Iterable, Iterator
 from translate_sum import writers
 from translate_sum.batch.options import BatchOptions, BriefMaker, Models
 from translate_sum.batch.report import ArticleResult
-from translate_sum.document import Article, TranslatedArticle
+from translate_sum.document import TranslatedArticle
 from translate_sum.errors import InputError, TranslateSumError, flag_namer
 from translate_sum.fetch import is_url
 from translate_sum.options import TranslateOptions
-from translate_sum.pipeline import Translator, prepare_article
+from translate_sum.pipeline import PreparedArticle, Translator, prepare
 from translate_sum.reader import read_article
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ class Workplace:
 @dataclass
 class _Read:
     item: WorkItem
-    article: Article
+    article: PreparedArticle
     seconds: float
 
 
@@ -131,7 +131,7 @@ def read_item(place: Workplace, item: WorkItem) -> _Read | ArticleResult:
             item = dataclasses.replace(item, sha256=article.source.sha256)
         # Cleaning and the language check now, so a page in another language fails
         # alone here instead of failing its whole translation group later.
-        article = prepare_article(article, place.translate_options)
+        article = prepare(article, place.translate_options)
     except InputError as exc:
         # The reader names the file by the path it was given; the report uses the relative one.
         return failed(describe(exc, place.options.flag_names).replace(str(path), name))

@@ -56,7 +56,7 @@ def translate(
     headings and paragraphs. --format json lists what became of every element.
     """
     from translate_sum.documents import element_report
-    from translate_sum.pipeline import load_translator, prepare_article
+    from translate_sum.pipeline import load_translator, prepare
     from translate_sum.reader import read_source
     from translate_sum.settings import DOCUMENT_FORMATS, TRANSLATE_FORMATS
     from translate_sum.writers import format_for_path, render_translation
@@ -74,7 +74,7 @@ def translate(
             from translate_sum.documents import check_output_format
 
             check_output_format(fmt, read.document)
-        article = prepare_article(read.article, options)
+        article = prepare(read.article, options)
         translator = load_translator(run.translation_model, engine=run.engine, device=run.device, options=options)
         with ProgressDisplay("Translating", run.quiet) as progress:
             result = translator.translate(article, progress)
@@ -135,7 +135,7 @@ def brief(
     reading order (headings, paragraphs, list items, table cells, notes...).
     """
     from translate_sum.documents import element_report
-    from translate_sum.pipeline import load_briefer, prepare_article
+    from translate_sum.pipeline import load_briefer, prepare
     from translate_sum.reader import read_source
     from translate_sum.writers import format_for_path, render_brief
 
@@ -144,7 +144,7 @@ def brief(
         fmt = fmt or format_for_path(output, default="md")
         options = run.translate_options()
         read = read_source(input_path, max_bytes=run.max_bytes, limits=run.document_limits())
-        article = prepare_article(read.article, options)
+        article = prepare(read.article, options)
         briefer = load_briefer(
             run.translation_model,
             summary.summary_model,
@@ -154,9 +154,8 @@ def brief(
             options=options,
         )
         with ProgressDisplay("Translating", run.quiet) as progress:
-            translated = briefer.translator.translate(article, progress)
-        result = briefer.brief(translated, summary.length)
-        elements = element_report(read.document, translated) if fmt == "json" and read.document else ()
+            result = briefer.brief_article(article, summary.length, progress)
+        elements = element_report(read.document, result.translation) if fmt == "json" and read.document else ()
         text = render_brief(
             result, fmt, with_translation=with_translation or bilingual, bilingual=bilingual, show_skipped=run.show_skipped,
             elements=elements,

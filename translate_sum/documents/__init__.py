@@ -12,7 +12,7 @@ translation goes out as text, Markdown, HTML, JSON or a new .docx
 Typical use::
 
     document = read_document("rapport.docx")
-    translated = translator.translate(document_article(document))
+    translated = translator.translate(prepare(document_article(document), translator.options))
     result = save_translated(document, translated, "report.docx")
     report = [outcome.to_dict() for outcome in result.outcomes]
 

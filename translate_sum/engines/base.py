@@ -3,24 +3,40 @@
 Translation and summarization are both sequence-to-sequence generation, so one
 interface serves both: count tokens (for the segmenter's budget), and generate a batch.
 Engines own batching: callers hand over all texts at once and get outputs in order.
+
+Both real engines also give the token ids themselves (`encode`) and take them back in
+`generate` (`ids`), so that text counted while segmenting is not tokenized again, and
+say how their tokenizer's ids of consecutive texts make the ids of the texts joined
+(`TokenJoin`), so that a segment of several sentences is counted from its sentences'
+ids instead of being tokenized whole. Engines without them (test doubles) still work:
+callers then count texts whole.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from translate_sum.options import DecodeOptions
 
-__all__ = ["DecodeOptions", "ProgressCallback", "Seq2SeqEngine", "decoding_batches", "length_sorted_batches"]
+__all__ = ["DecodeOptions", "ProgressCallback", "Seq2SeqEngine", "TokenIds", "TokenJoin", "decoding_batches"]
 
 ProgressCallback = Callable[[int], None]
 """Called with the number of inputs just finished."""
 
+TokenIds = Sequence[int]
+"""The ids of one text, special tokens included, as the engine's tokenizer gives them."""
+
 
 class Seq2SeqEngine(Protocol):
-    """A loaded sequence-to-sequence model behind a uniform interface."""
+    """A loaded sequence-to-sequence model behind a uniform interface.
+
+    Real engines also have `encode(texts) -> list[list[int]]` (the ids `count_tokens`
+    counts) and `token_join: TokenJoin | None`, and their `generate` takes
+    `ids=`: the ids of `texts`, made by `encode` or joined by `token_join`.
+    """
 
     name: str  # engine name: "transformers", "ctranslate2"
     model_name: str  # the model id or path it was loaded from
@@ -44,25 +60,55 @@ class Seq2SeqEngine(Protocol):
         ...
 
 
-def length_sorted_batches(lengths: Sequence[int], batch_tokens: int) -> list[list[int]]:
-    """Group input indexes into batches of similar length under a token budget.
+@dataclass(frozen=True)
+class TokenJoin:
+    """When a tokenizer's ids of two texts, joined, are the ids of the joined text.
 
-    Sorting by length before batching keeps padding, and so wasted compute, small;
-    callers restore the original order from the indexes. A batch's cost is its
-    longest input times its size, which is what the budget bounds.
+    SentencePiece and byte-level BPE never make a token that crosses whitespace, so
+    where two texts meet at whitespace the ids of the joined text are the two texts'
+    own ids, the special tokens at the joint left out. Which side of the joint the
+    whitespace may be on is the family's: SentencePiece trims it at a text's ends and
+    gives it to the following piece, so either side will do (`trailing` and
+    `leading` hold the characters that work); byte-level BPE makes a text's trailing
+    whitespace a token of its own, so only whitespace that starts the right-hand text
+    does (`leading`), after a left-hand text that ends without any. `prefix` and
+    `suffix` count the special tokens around every text's ids (Marian: 0 and 1,
+    `</s>`; BART: 1 and 1, `<s>` and `</s>`). `refused_starts`: texts starting so
+    are read differently at the start of an input (Marian's `>>fr<<` language codes)
+    and never joined.
+
+    Ids joined this way are exactly what an engine is then given (`generate(ids=)`),
+    so a count made from them is the input's length even where a tokenizer broke
+    the rule: the model's limit holds whatever happens.
     """
-    order = sorted(range(len(lengths)), key=lambda i: lengths[i], reverse=True)
-    batches: list[list[int]] = []
-    current: list[int] = []
-    for i in order:
-        longest = lengths[current[0]] if current else lengths[i]
-        if current and longest * (len(current) + 1) > batch_tokens:
-            batches.append(current)
-            current = []
-        current.append(i)
-    if current:
-        batches.append(current)
-    return batches
+
+    prefix: int
+    suffix: int
+    trailing: frozenset[str] = frozenset()
+    leading: frozenset[str] = frozenset()
+    refused_starts: tuple[str, ...] = ()
+
+    def joins(self, left: str, right: str) -> bool:
+        """Whether the ids of `left + right` are the ids of `left` and of `right`, joined."""
+        if not left or not right or right.startswith(self.refused_starts):
+            return False
+        if left[-1] in self.trailing:
+            return not right[0].isspace()
+        return right[0] in self.leading and not left[-1].isspace()
+
+    def count(self, counts: Sequence[int]) -> int:
+        """The tokens of texts joined, from the tokens of each (special tokens once)."""
+        return sum(counts) - (len(counts) - 1) * (self.prefix + self.suffix)
+
+    def join(self, parts: Sequence[TokenIds]) -> list[int]:
+        """The ids of texts joined, from the ids of each (special tokens once)."""
+        if len(parts) == 1:
+            return list(parts[0])
+        joined = list(parts[0][: self.prefix])
+        for part in parts:
+            joined.extend(part[self.prefix : len(part) - self.suffix])
+        joined.extend(parts[-1][len(parts[-1]) - self.suffix :])
+        return joined
 
 
 STEP_OVERHEAD_INPUTS = 1.0

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from translate_sum.engines.base import STEP_OVERHEAD_INPUTS, DecodeOptions
+from translate_sum.engines.base import STEP_OVERHEAD_INPUTS, DecodeOptions, TokenJoin
 from translate_sum.errors import Hint, ModelError
 
 NO_LIMIT = 1_000_000
@@ -153,3 +153,51 @@ def options_from_generation_config(config: dict) -> DecodeOptions:
         no_repeat_ngram_size=int(config.get("no_repeat_ngram_size") or 0),
         repetition_penalty=float(config.get("repetition_penalty") or 1.0),
     )
+
+
+JOINT_SPACES = (" ", "\n", "\t", "\u00a0", "\u202f")
+"""Whitespace probed at a joint (`probe_token_join`): the space, a line break, a tab, and
+the no-break spaces French typography puts before « » : ; ? !"""
+
+_PROBE_LEFT, _PROBE_RIGHT = "Il dort.", "Le chat"
+
+
+def probe_token_join(
+    encode: Callable[[Sequence[str]], list[list[int]]],
+    *,
+    trailing: bool,
+    refused_starts: tuple[str, ...] = (),
+) -> TokenJoin | None:
+    """The `TokenJoin` of a tokenizer whose tokens never cross whitespace, read off probes.
+
+    The family is the caller's knowledge (`subwords.token_join`): whether whitespace
+    that ends the left-hand text may join (`trailing`: SentencePiece) or only
+    whitespace that starts the right-hand one (byte-level BPE). The probes check the
+    tokenizer's settings: where its special tokens go, and at which whitespace
+    (`JOINT_SPACES`) two texts' ids join into the joined text's, found by tokenizing a
+    few short texts (one call). None when not even a plain space joins (a prefix
+    space, no whitespace trimming): texts are then counted whole.
+    """
+    texts = ["", _PROBE_LEFT, _PROBE_RIGHT]
+    for space in JOINT_SPACES:
+        texts += [_PROBE_LEFT + space, space + _PROBE_RIGHT, _PROBE_LEFT + space + _PROBE_RIGHT]
+    ids = [list(found) for found in encode(texts)]
+    empty, left, right = ids[:3]
+    prefix = next(
+        (k for k in range(len(empty) + 1) if left[:k] == empty[:k] and left[len(left) - len(empty) + k :] == empty[k:]),
+        None,
+    )
+    if prefix is None:
+        return None
+    join = TokenJoin(prefix, len(empty) - prefix)
+    ends_left: set[str] = set()  # whitespace that may end the left-hand text
+    starts_right: set[str] = set()  # whitespace that may start the right-hand text
+    for k, space in enumerate(JOINT_SPACES):
+        left_spaced, right_spaced, whole = ids[3 + 3 * k : 6 + 3 * k]
+        if trailing and join.join([left_spaced, right]) == whole:
+            ends_left.add(space)
+        if join.join([left, right_spaced]) == whole:
+            starts_right.add(space)
+    if " " not in ends_left | starts_right:
+        return None
+    return TokenJoin(join.prefix, join.suffix, frozenset(ends_left), frozenset(starts_right), refused_starts)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from translate_sum.engines.base import DecodeOptions, ProgressCallback, decoding_batches
+from translate_sum.engines.base import DecodeOptions, ProgressCallback, TokenIds, decoding_batches
 from translate_sum.engines.convert import convert_model, default_quantization, import_ctranslate2
 from translate_sum.engines.core import (
     USE_TRANSFORMERS,
@@ -45,15 +45,10 @@ from translate_sum.engines.core import (
     token_limits,
 )
 from translate_sum.engines.heap import keep_freed_memory
-from translate_sum.engines.subwords import load_subwords
+from translate_sum.engines.subwords import load_subwords, token_join
 from translate_sum.errors import ModelError
 
 log = logging.getLogger(__name__)
-
-_REMEMBERED_TEXTS = 50_000
-"""Texts whose token ids are kept between counting and generating: a large batch of
-articles' segments (a few MB of ids), not a whole archive's."""
-
 
 def pick_device(device: str) -> str:
     """Resolve "auto" to "cuda" when CTranslate2 sees a CUDA GPU, else "cpu"."""
@@ -92,7 +87,7 @@ class CTranslate2Engine:
                 f"model directory {model_dir} has no config.json", "give a directory that save_pretrained wrote"
             )
         self.tokenizer = load_subwords(model_dir)
-        self._token_ids: dict[str, list[int]] = {}
+        self.token_join = token_join(self.tokenizer, self.encode)
         converted = convert_model(model_dir, self.model_name, self.device, self.quantization)
         # On CPU several batches decode at once, one per group of cores; a GPU takes
         # one large batch at a time.
@@ -136,29 +131,15 @@ class CTranslate2Engine:
             self.max_input_tokens,
         )
 
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        """Source tokens of each text, special tokens included."""
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of each text, special tokens included."""
         if not texts:
             return []
-        return [len(ids) for ids in self._encode(texts)]
+        return [list(ids) for ids in self.tokenizer.encode(texts)]
 
-    def _encode(self, texts: Sequence[str]) -> list[list[int]]:
-        """Token ids of each text; a text counted before is not tokenized again.
-
-        The segmenter counts every segment's exact text while packing, so `generate`
-        finds the segments' ids here instead of tokenizing the article a second time.
-        """
-        found = [self._token_ids.get(text) for text in texts]
-        missing = [text for text, ids in zip(texts, found) if ids is None]
-        if not missing:
-            return found  # type: ignore[return-value]
-        fresh = self.tokenizer.encode(missing)
-        if len(self._token_ids) + len(missing) > _REMEMBERED_TEXTS:
-            # Replaced, not cleared: a counting thread (the server's) may be reading it.
-            self._token_ids = {}
-        self._token_ids.update(zip(missing, fresh))
-        new = iter(fresh)
-        return [ids if ids is not None else next(new) for ids in found]
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Source tokens of each text, special tokens included."""
+        return [len(ids) for ids in self.encode(texts)]
 
     def default_options(self) -> DecodeOptions:
         """Decoding settings from the model's generation_config.json (as transformers reads it)."""
@@ -169,8 +150,12 @@ class CTranslate2Engine:
         texts: Sequence[str],
         options: DecodeOptions,
         progress: ProgressCallback | None = None,
+        ids: Sequence[TokenIds] | None = None,
     ) -> list[str]:
         """Generate an output for each text, batched by length, returned in order.
+
+        `ids`: the texts' token ids, when the caller has them (`encode`, or joined by
+        `token_join`); else the texts are tokenized here, once.
 
         Batches are sized by their decoding cost (`decoding_batches`) and queued so
         that `self.parallel` of them decode at the same time; outputs are collected in
@@ -180,7 +165,7 @@ class CTranslate2Engine:
         """
         if not texts:
             return []
-        encoded = self._encode(texts)
+        encoded = [list(found) for found in ids] if ids is not None else self.encode(texts)
         lengths = [len(ids) for ids in encoded]
         refuse_long_inputs(lengths, self.max_input_tokens)
         budget = options.batch_tokens or default_batch_cost(self.device, self._width)

@@ -29,7 +29,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from translate_sum.engines.core import first_line, read_json
+from translate_sum.engines.base import TokenJoin
+from translate_sum.engines.core import first_line, probe_token_join, read_json
 from translate_sum.errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -235,6 +236,26 @@ class TransformersSubwords:
         """Text of generated tokens, special tokens left out."""
         ids = self.tokenizer.convert_tokens_to_ids(list(tokens))
         return self.tokenizer.decode(ids, skip_special_tokens=True)
+
+
+def token_join(tokenizer: Any, encode: Any) -> TokenJoin | None:
+    """How the ids of `tokenizer` (whose `encode` gives ids with special tokens) join.
+
+    Marian's SentencePiece and BART's byte-level BPE never make a token across
+    whitespace (`TokenJoin`); for them the joints are probed (`core.probe_token_join`),
+    read here or by transformers' own classes. Any other tokenizer: None, and texts
+    are counted whole. A sampling SentencePiece or a prefix space never joins.
+    """
+    name = type(tokenizer).__name__.removesuffix("Fast")
+    if isinstance(tokenizer, MarianSubwords) or (name == "MarianTokenizer" and not getattr(tokenizer, "sp_model_kwargs", None)):
+        # A text that starts with `>>fr<<` is read as a language code only at the start.
+        return probe_token_join(encode, trailing=True, refused_starts=(">>",))
+    if isinstance(tokenizer, ByteLevelSubwords) or (
+        name in ("BartTokenizer", "RobertaTokenizer") and not getattr(tokenizer, "add_prefix_space", False)
+    ):
+        # A text's trailing whitespace is a token of its own: only leading whitespace joins.
+        return probe_token_join(encode, trailing=False)
+    return None
 
 
 # Tokenizer classes of the model families we run, for checkpoints whose

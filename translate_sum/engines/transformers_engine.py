@@ -3,6 +3,8 @@
 Tokenizer + `AutoModelForSeq2SeqLM` + `generate` (transformers 5 has no translation or
 summarization pipeline). Inputs are sorted by length and batched under a decoding
 cost budget (`base.decoding_batches`), then outputs are put back in input order.
+Each input is tokenized once: `generate` takes the ids its caller counted with
+(`ids`), else tokenizes the inputs in one call, and pads batches from those ids.
 Decoding settings default to the model's own generation config (opus-mt: 4 beams).
 """
 
@@ -12,7 +14,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from translate_sum.engines.base import DecodeOptions, ProgressCallback, decoding_batches
+from translate_sum.engines.base import DecodeOptions, ProgressCallback, TokenIds, decoding_batches
 from translate_sum.engines.core import (
     default_batch_cost,
     first_line,
@@ -67,13 +69,20 @@ class TransformersEngine:
             getattr(self.model.config, "max_position_embeddings", None),
             getattr(self.tokenizer, "model_max_length", None),
         )
+        from translate_sum.engines.subwords import token_join
+
+        self.token_join = token_join(self.tokenizer, self.encode)
         log.info("Loaded %s on %s (input limit %d tokens)", self.model_name, self.device, self.max_input_tokens)
+
+    def encode(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of each text, special tokens included, in one tokenizer call."""
+        if not texts:
+            return []
+        return [list(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Source tokens of each text, special tokens included."""
-        if not texts:
-            return []
-        return [len(ids) for ids in self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]]
+        return [len(ids) for ids in self.encode(texts)]
 
     def default_options(self) -> DecodeOptions:
         """Decoding settings from the model's generation config."""
@@ -84,22 +93,29 @@ class TransformersEngine:
         texts: Sequence[str],
         options: DecodeOptions,
         progress: ProgressCallback | None = None,
+        ids: Sequence[TokenIds] | None = None,
     ) -> list[str]:
-        """Generate an output for each text, batched by length, returned in order."""
+        """Generate an output for each text, batched by length, returned in order.
+
+        `ids`: the texts' token ids, when the caller has them (`encode`, or joined by
+        `token_join`); else the texts are tokenized here, once.
+        """
         import torch
 
-        lengths = self.count_tokens(texts)
+        encoded = [list(found) for found in ids] if ids is not None else self.encode(texts)
+        lengths = [len(found) for found in encoded]
         refuse_long_inputs(lengths, self.max_input_tokens)
         outputs: list[str] = [""] * len(texts)
         width = getattr(self.model.config, "d_model", None) or getattr(self.model.config, "hidden_size", 512)
         budget = options.batch_tokens or default_batch_cost(self.device, width)
         for batch in decoding_batches(lengths, options, budget, overhead=step_overhead(self.device)):
-            encoded = self.tokenizer([texts[i] for i in batch], return_tensors="pt", padding=True)
-            encoded = encoded.to(self.device)
+            # Padded as the tokenizer pads its own output: the same tensors, no second tokenizing.
+            padded = self.tokenizer.pad({"input_ids": [encoded[i] for i in batch]}, return_tensors="pt")
+            padded = padded.to(self.device)
             limit = min(options.output_limit(max(lengths[i] for i in batch)), self.max_output_tokens)
             with torch.inference_mode():
                 generated = self.model.generate(
-                    **encoded,
+                    **padded,
                     num_beams=options.num_beams,
                     max_new_tokens=limit,
                     min_new_tokens=min(options.min_new_tokens, limit),

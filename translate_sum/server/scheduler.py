@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import functools
 import logging
 import threading
 import time
@@ -36,7 +37,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from translate_sum.engines.base import DecodeOptions, ProgressCallback, Seq2SeqEngine
+from translate_sum.engines.base import DecodeOptions, ProgressCallback, Seq2SeqEngine, TokenIds
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class _Job:
     options: DecodeOptions
     progress: ProgressCallback | None
     cancel: "CancelToken | None" = None
+    ids: list[TokenIds] | None = None  # the texts' token ids, when the request counted them
     future: Future = field(default_factory=Future)
     reported: int = 0
 
@@ -164,13 +166,15 @@ class BatchScheduler:
         options: DecodeOptions,
         progress: ProgressCallback | None,
         cancel: CancelToken | None,
+        ids: Sequence[TokenIds] | None = None,
     ) -> list[str]:
-        """Queue `texts` for `engine` and wait for their outputs (called by SharedEngine)."""
+        """Queue `texts` (with their token `ids`, if counted) for `engine` and wait for
+        their outputs (called by SharedEngine)."""
         if not texts:
             return []
         if self._thread is None:
             raise RuntimeError("the scheduler is not running; call start() first")
-        job = _Job(engine, list(texts), options, progress, cancel)
+        job = _Job(engine, list(texts), options, progress, cancel, list(ids) if ids is not None else None)
         with self._cond:
             self._queue.append(job)
             self._arrivals += 1
@@ -184,12 +188,21 @@ class BatchScheduler:
 
     def count_tokens(self, engine: Seq2SeqEngine, texts: Sequence[str]) -> list[int]:
         """`engine.count_tokens(texts)` for a request thread, on the engine's counting copy."""
+        counter, lock = self._counter(engine)
+        with lock:
+            return counter.count_tokens(texts)
+
+    def encode(self, engine: Seq2SeqEngine, texts: Sequence[str]) -> list[list[int]]:
+        """`engine.encode(texts)` for a request thread, on the engine's counting copy."""
+        counter, lock = self._counter(engine)
+        with lock:
+            return counter.encode(texts)  # type: ignore[attr-defined]
+
+    def _counter(self, engine: Seq2SeqEngine) -> tuple[Seq2SeqEngine, threading.Lock]:
         with self._counters_lock:
             if id(engine) not in self._counters:
                 self._counters[id(engine)] = (_counting_copy(engine), threading.Lock())
-            counter, lock = self._counters[id(engine)]
-        with lock:
-            return counter.count_tokens(texts)
+            return self._counters[id(engine)]
 
     # -- the scheduler thread -------------------------------------------------------
 
@@ -253,7 +266,11 @@ class BatchScheduler:
                 job.advance(done * len(job.texts) // total)
 
         try:
-            outputs = engine.generate(texts, options, progress)
+            if all(job.ids is not None for job in jobs):
+                ids = [found for job in jobs for found in job.ids]  # type: ignore[union-attr]
+                outputs = engine.generate(texts, options, progress, ids=ids)  # type: ignore[call-arg]
+            else:
+                outputs = engine.generate(texts, options, progress)
             if len(outputs) != total:
                 raise RuntimeError(f"the engine returned {len(outputs)} outputs for {total} inputs")
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting requests
@@ -283,14 +300,18 @@ class BatchScheduler:
 class SharedEngine:
     """A `Seq2SeqEngine` whose `generate` goes through a `BatchScheduler`.
 
-    Everything else (`model_name`, `max_input_tokens`, `default_options`...) is the
-    real engine's; `count_tokens` runs on the scheduler's counting copy of it.
+    Everything else (`model_name`, `max_input_tokens`, `default_options`,
+    `token_join`...) is the real engine's; `count_tokens` and `encode` run on the
+    scheduler's counting copy of it.
     """
 
     def __init__(self, engine: Seq2SeqEngine, scheduler: BatchScheduler, cancel: CancelToken | None = None) -> None:
         self._engine = engine
         self._scheduler = scheduler
         self._cancel = cancel
+        if hasattr(engine, "encode"):
+            # Only where the engine gives token ids: callers look for `encode` to know.
+            self.encode = functools.partial(scheduler.encode, engine)
 
     @property
     def name(self) -> str:
@@ -319,9 +340,13 @@ class SharedEngine:
         return self._engine.default_options()
 
     def generate(
-        self, texts: Sequence[str], options: DecodeOptions, progress: ProgressCallback | None = None
+        self,
+        texts: Sequence[str],
+        options: DecodeOptions,
+        progress: ProgressCallback | None = None,
+        ids: Sequence[TokenIds] | None = None,
     ) -> list[str]:
-        return self._scheduler.submit(self._engine, texts, options, progress, self._cancel)
+        return self._scheduler.submit(self._engine, texts, options, progress, self._cancel, ids)
 
 
 

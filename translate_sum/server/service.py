@@ -236,14 +236,17 @@ class Service:
     def translate(
         self, article: Any, request: ArticleRequest, cancel: CancelToken | None = None, progress: Progress | None = None
     ) -> Any:
-        """The TranslatedArticle of `article`."""
-        return self.translator_for(request, cancel).translate(article, progress)
+        """The TranslatedArticle of `article` (as read), prepared with the request's options."""
+        from translate_sum.pipeline import prepare
+
+        translator = self.translator_for(request, cancel)
+        return translator.translate(prepare(article, translator.options), progress)
 
     def brief(
         self, article: Any, request: ArticleRequest, cancel: CancelToken | None = None, progress: Progress | None = None
     ) -> Any:
-        """The Brief of `article`, with the request's summarizer and length."""
-        from translate_sum.pipeline import Briefer
+        """The Brief of `article` (as read), with the request's summarizer and length."""
+        from translate_sum.pipeline import Briefer, prepare
 
         summarizer_name = request.summarizer or self.summarizer
         if summarizer_name == "abstractive" and self.summarizer != "abstractive":
@@ -252,14 +255,14 @@ class Service:
                 'send "summarizer": "extractive", or ask the operator to start it with --summarizer abstractive'
             )
         translator = self.translator_for(request, cancel)
-        translated = translator.translate(article, progress)
+        prepared = prepare(article, translator.options)
         summarizer = None
         if summarizer_name == "abstractive":
             # A copy per request, over this request's wrapped engine: concurrent briefs
             # do not wait for each other.
             summarizer = copy.copy(self.briefer.summarizer)
             summarizer.engine = self.scheduler.wrap(self.briefer.summarizer.engine, cancel)
-        return Briefer(translator, summarizer).brief(translated, request.length)
+        return Briefer(translator, summarizer).brief_article(prepared, request.length, progress)
 
     def translate_texts(self, texts: Sequence[str], cancel: CancelToken | None = None) -> list[str]:
         """Each text translated (LibreTranslate's `q`): paragraphs kept, blank texts as given.
@@ -267,10 +270,12 @@ class Service:
         Everything is translated (no furniture detection) in one pass over the engine.
         English texts come back as they are; another language is an `InputError`.
         """
-        request = ArticleRequest(keep_all=True)
+        from translate_sum.pipeline import prepare
+
+        translator = self.translator_for(ArticleRequest(keep_all=True), cancel)
         wanted = [i for i, text in enumerate(texts) if text.strip()]
-        articles = [self.article(texts[i], None) for i in wanted]
-        results = self.translator_for(request, cancel).translate_many(articles) if articles else []
+        articles = [prepare(self.article(texts[i], None), translator.options) for i in wanted]
+        results = translator.translate_many(articles) if articles else []
         outputs = list(texts)
         for i, result in zip(wanted, results):
             outputs[i] = "\n\n".join(p.translation for p in result.paragraphs)

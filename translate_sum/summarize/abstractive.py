@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from translate_sum.engines.base import DecodeOptions, ProgressCallback, Seq2SeqEngine
-from translate_sum.segment import pack_greedy
+from translate_sum.tokens import Pieces, TokenBook, generate, pack_greedy
 from translate_sum.summarize.extractive import (
     Ranking,
     english_sentences,
@@ -60,38 +60,46 @@ def split_to_fit(
     the limit is cut at sentence boundaries, a sentence over it at word boundaries,
     and a word over it in halves; no text is dropped. Chunks come back in order.
     """
-    return [chunk for chunk, _ in _chunks(paragraphs, count_tokens, limit)]
+    return [chunk for chunk, _ in _chunks(paragraphs, TokenBook(count_tokens), limit)]
 
 
-def _chunks(
-    paragraphs: Sequence[str],
-    count_tokens: Callable[[Sequence[str]], list[int]],
-    limit: int,
-) -> list[tuple[str, int]]:
-    """`split_to_fit`, each chunk with its tokens (counted while packing)."""
+def _chunks(paragraphs: Sequence[str], book: TokenBook, limit: int) -> list[tuple[str, int]]:
+    """`split_to_fit`, each chunk with its tokens, which `book` keeps (counted from the
+    pieces' own tokens where the tokenizer allows, `tokens.Pieces`)."""
     if limit < 1:
         raise ValueError(f"limit must be positive, got {limit}")
 
-    def pieces(text: str, tokens: int, level: int) -> list[tuple[str, int]]:
+    def pieces(text: str, level: int) -> list[str]:
         """`text` cut into pieces that each fit, at the coarsest level that works."""
-        if tokens <= limit:
-            return [(text, tokens)]
+        if book.count(text) <= limit:
+            return [text]
         for depth in range(level, len(_SPLITTERS)):
             split, glue = _SPLITTERS[depth]
             parts = split(text)
             if len(parts) > 1:
-                counted = zip(parts, count_tokens(parts))
-                return pack([p for part, n in counted for p in pieces(part, n, depth)], glue)
+                # Each part alone, and as it follows another when the tokenizer joins them.
+                book.learn([*parts, *(glue + part for part in parts[1:] if glue and book.join is not None)])
+                return pack([p for part in parts for p in pieces(part, depth)], glue)
         # One indivisible unit over the limit (a single character): the engine would
         # overflow, and dropping it would lose text; fail loudly instead.
         raise ValueError(f"a single character is over the engine's {limit}-token limit")
 
-    def pack(units: list[tuple[str, int]], glue: str) -> list[tuple[str, int]]:
-        return pack_greedy([u for u, _ in units], [n for _, n in units], count_tokens, limit, glue)
+    def pack(units: list[str], glue: str) -> list[str]:
+        return [chunk for chunk, _ in pack_greedy(Pieces(units, book, glue), limit)]
 
     units = [p.strip() for p in paragraphs if p.strip()]
-    counts = count_tokens(units) if units else []
-    return pack([piece for p, n in zip(units, counts) for piece in pieces(p, n, 0)], _PARAGRAPH_JOIN)
+    book.learn(units)
+    return pack_greedy(Pieces([piece for p in units for piece in pieces(p, 0)], book, _PARAGRAPH_JOIN), limit)
+
+
+def _paragraphs(texts: Sequence[str], book: TokenBook) -> Pieces:
+    """`texts` as paragraphs of one text (joined by a blank line), with every count the
+    book needs for it, and for the map step's chunk size, made in one call."""
+    if book.join is not None:
+        book.learn([*texts, *(_PARAGRAPH_JOIN + text for text in texts[1:]), ""])
+    else:
+        book.learn([*texts, _PARAGRAPH_JOIN.join(texts), ""])
+    return Pieces(texts, book, _PARAGRAPH_JOIN)
 
 
 @dataclass(frozen=True)
@@ -168,9 +176,9 @@ class AbstractiveSummarizer:
         """Most tokens a re-tokenized chunk summary should take (special tokens included)."""
         return max(1, int(self.engine.max_input_tokens * _MAP_SHARE))
 
-    def _map_cap(self) -> int:
+    def _map_cap(self, book: TokenBook) -> int:
         """Most new tokens for a chunk summary, before any drift is measured."""
-        specials = self.engine.count_tokens([""])[0]
+        specials = book.count("")
         return max(1, self._target() - specials)
 
     @staticmethod
@@ -180,9 +188,6 @@ class AbstractiveSummarizer:
         maximum = min(options.max_new_tokens, cap)
         minimum = min(options.min_new_tokens, maximum - 1, shortest_input // 2)
         return replace(options, max_new_tokens=maximum, min_new_tokens=max(0, minimum))
-
-    def _tokens(self, texts: Sequence[str]) -> int:
-        return self.engine.count_tokens([_PARAGRAPH_JOIN.join(texts)])[0]
 
     def summarize(
         self,
@@ -210,31 +215,35 @@ class AbstractiveSummarizer:
             return replace(extractive, fallback_reason=reason)
 
         limit = self.engine.max_input_tokens
-        count = self.engine.count_tokens
-        size = self._tokens(texts)
+        # Every text of this summary is tokenized once, and the engine reuses the ids.
+        book = TokenBook.of(self.engine)
+        whole = _paragraphs(texts, book)
+        size = whole.count(0, len(whole))
         if size < 2 * options.min_new_tokens:
             return fallback(TOO_SHORT)
-        cap = self._map_cap()
+        cap = self._map_cap(book)
         may_retry = True
         # Round 0 is the plain case; each later round is one map step over chunks.
         for round_number in range(self.max_rounds + 1):
             if size <= limit:
                 final = options if round_number == 0 else self._capped(options, limit, size)
-                summary = self.engine.generate([_PARAGRAPH_JOIN.join(texts)], final, progress)[0]
+                text, _ = whole.keep(0, len(whole))
+                summary = generate(self.engine, [text], final, progress, book)[0]
                 summary = summary.strip()
                 if summary:
                     return Summary(summary, "abstractive", sentences=tuple(english_sentences(summary)))
                 return fallback(EMPTY_OUTPUT)
             if round_number == self.max_rounds:
                 break
-            chunks = _chunks(texts, count, limit)
+            chunks = _chunks(texts, book, limit)
             logger.info(
                 "summary round %d: %d tokens over the %d-token limit, %d chunks",
                 round_number + 1, size, limit, len(chunks),
             )
-            summaries, cap, may_retry = self._map(chunks, options, cap, may_retry, progress)
+            summaries, cap, may_retry = self._map(chunks, options, cap, may_retry, progress, book)
             texts = [s.strip() for s in summaries if s.strip()]
-            new_size = self._tokens(texts) if texts else 0
+            whole = _paragraphs(texts, book)
+            new_size = whole.count(0, len(whole)) if texts else 0
             if not texts or new_size >= size:
                 return fallback(
                     f"text did not shrink under the {limit}-token limit "
@@ -250,6 +259,7 @@ class AbstractiveSummarizer:
         cap: int,
         may_retry: bool,
         progress: ProgressCallback | None,
+        book: TokenBook,
     ) -> tuple[list[str], int, bool]:
         """Summaries of the `counted` chunks (text, tokens), each within the target size when the model allows.
 
@@ -263,9 +273,9 @@ class AbstractiveSummarizer:
         shortest = min(tokens for _, tokens in counted)
         first = self._capped(options, cap, shortest)
         cap = first.max_new_tokens
-        summaries = self.engine.generate(chunks, first, progress)
+        summaries = generate(self.engine, chunks, first, progress, book)
         target = self._target()
-        sizes = self.engine.count_tokens([s.strip() for s in summaries])
+        sizes = book.counts([s.strip() for s in summaries])
         over = [i for i, n in enumerate(sizes) if n > target]
         if not over or not may_retry or cap <= 1:
             return summaries, cap, may_retry
@@ -275,10 +285,8 @@ class AbstractiveSummarizer:
             "chunk summaries re-tokenize to up to %d tokens (target %d); cap %d -> %d new tokens",
             worst, target, cap, smaller,
         )
-        redo = self.engine.generate(
-            [chunks[i] for i in over], self._capped(options, smaller, shortest), progress
-        )
-        redone = self.engine.count_tokens([s.strip() for s in redo])
+        redo = generate(self.engine, [chunks[i] for i in over], self._capped(options, smaller, shortest), progress, book)
+        redone = book.counts([s.strip() for s in redo])
         summaries = list(summaries)
         for i, summary in zip(over, redo):
             summaries[i] = summary
