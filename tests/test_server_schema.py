@@ -14,7 +14,9 @@ from typing import Any, Iterator
 
 import pytest
 
-schemathesis = pytest.importorskip("schemathesis", reason="schemathesis is not installed (pip install -e '.[test]')")
+from prerequisites import require_module
+
+schemathesis = require_module("schemathesis")
 
 from fastapi.testclient import TestClient  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402

@@ -145,7 +145,7 @@ def test_key_points_do_not_depend_on_the_hash_seed():
     outputs = {
         subprocess.run(
             [sys.executable, "-c", script],
-            env={**os.environ, "PYTHONHASHSEED": seed},
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(Path(__file__).resolve().parent)},
             cwd=Path(__file__).resolve().parent.parent,
             capture_output=True, text=True, check=True,
         ).stdout
