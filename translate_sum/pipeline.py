@@ -19,10 +19,12 @@ import dataclasses
 import logging
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from translate_sum.document import Article, Brief, Flag, Paragraph, Segment, Stats, TranslatedArticle
 from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
+from translate_sum.memory.context import describe_decoding
+from translate_sum.memory.engine import Generation, generate, record_given, with_memory
 # DEFAULT_SEGMENT_TOKENS and TranslateOptions are re-exported: they used to live here.
 from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SUMMARIZERS, TranslateOptions  # noqa: F401
 from translate_sum.prepare import PreparedArticle, prepare_article
@@ -31,6 +33,7 @@ from translate_sum.segment import pack_sentences
 from translate_sum.text import sentence_spans, source_sentences, translation_sentences, with_translation_sentences
 
 if TYPE_CHECKING:
+    from translate_sum.memory import Memory
     from translate_sum.summarize import AbstractiveSummarizer
 
 __all__ = [
@@ -81,6 +84,11 @@ class Translator:
     @property
     def models(self) -> dict[str, str]:
         return {"translation": self.engine.model_name}
+
+    @property
+    def decoding(self) -> dict[str, Any]:
+        """What produces the words: engine, model, weight type, device, decoding settings."""
+        return describe_decoding(self.engine, self.decode)
 
     def segment(self, paragraph: Paragraph) -> tuple[Segment, ...]:
         """The paragraph cut into segments that fit the model, with their token counts;
@@ -150,27 +158,28 @@ class Translator:
 
         if progress:
             progress(0, total)
-        outputs = iter(self.engine.generate(sources, self.decode, advance) if sources else [])
+        # Through the translation memory when the engine has one: only misses decode.
+        generation = generate(self.engine, sources, self.decode, advance)
+        outputs = iter(zip(generation.outputs, generation.origins))
         translated_articles = []
         for article, paragraphs, english in zip(prepared, segmented, passthrough):
             translated_articles.append(
                 tuple(
-                    _fill(
-                        paragraph,
-                        tuple(dataclasses.replace(s, translation=s.source.strip() if english else next(outputs)) for s in segments),
-                    )
+                    _fill(paragraph, tuple(_translated(s, english, outputs) for s in segments))
                     for paragraph, segments in zip(article.paragraphs, paragraphs)
                 )
             )
+        remembered = _remembered_per_article(generation, segmented, passthrough)
         if self.options.audit:
             translated_articles = self._audit(translated_articles, passthrough)
         elapsed = time.perf_counter() - started
         words = [max(1, article.word_count) for article in prepared]
         results = []
-        for article, translated, share in zip(prepared, translated_articles, words):
+        decoding = self.decoding
+        for article, translated, share, from_memory in zip(prepared, translated_articles, words, remembered):
             # Translated paragraphs and their words, skipped ones apart: the one count.
-            stats = Stats.of(translated, seconds=round(elapsed * share / sum(words), 3))
-            results.append(TranslatedArticle(article.source, translated, self.models, stats))
+            stats = Stats.of(translated, seconds=round(elapsed * share / sum(words), 3), from_memory=from_memory)
+            results.append(TranslatedArticle(article.source, translated, self.models, stats, decoding))
         return results
 
 
@@ -193,12 +202,18 @@ class Translator:
             for i, p in enumerate(paragraphs)
             if any(flag.kind in RETRY_KINDS for flag in p.flags)
         ]
+        # Imported human translations are given as they are, never retried.
+        redo = {
+            (a, i): [k for k in _segments_to_retry(flagged[a][i]) if flagged[a][i].segments[k].origin != "human"]
+            for a, i in retry
+        }
+        retry = [place for place in retry if redo[place]]
         if retry:
-            redo = {(a, i): _segments_to_retry(flagged[a][i]) for a, i in retry}
             sources = [flagged[a][i].segments[k].source for (a, i), ks in redo.items() for k in ks]
             every = sum(len(flagged[a][i].segments) for a, i in retry)
             log.info("retrying %d of the %d segments of %d paragraph(s) with stricter decoding", len(sources), every, len(retry))
             outputs = iter(self.engine.generate(sources, stricter(self.decode)))
+            kept: list[tuple[str, str]] = []
             for a, i in retry:
                 first = flagged[a][i]
                 segments = list(first.segments)
@@ -208,6 +223,10 @@ class Translator:
                 again = _with_flags(again, _check(again))
                 if len(again.flags) < len(first.flags):
                     flagged[a][i] = again
+                    kept.extend((again.segments[k].source, again.segments[k].translation) for k in redo[(a, i)])
+            # The memory keeps the engine's first words (a warm run then retries alike)
+            # and notes what was finally given, for an export.
+            record_given(self.engine, self.decode, kept)
         return [tuple(paragraphs) for paragraphs in flagged]
 
 
@@ -266,6 +285,26 @@ def _segments_to_retry(paragraph: Paragraph) -> list[int]:
     return own or everything
 
 
+def _translated(segment: Segment, english: bool, outputs: Any) -> Segment:
+    """`segment` with its translation: the next of `outputs` (text, origin), or itself in English."""
+    if english:
+        return dataclasses.replace(segment, translation=segment.source.strip(), origin="source")
+    text, origin = next(outputs)
+    return dataclasses.replace(segment, translation=text, origin="human" if origin == "human" else "machine")
+
+
+def _remembered_per_article(
+    generation: Generation, segmented: list[list[tuple[Segment, ...]]], passthrough: list[bool]
+) -> list[int]:
+    """How many of each article's segments the translation memory answered."""
+    counts, start = [], 0
+    for paragraphs, english in zip(segmented, passthrough):
+        size = 0 if english else sum(len(segments) for segments in paragraphs)
+        counts.append(sum(origin != "decoded" for origin in generation.origins[start : start + size]))
+        start += size
+    return counts
+
+
 def _auditable(paragraph: Paragraph) -> bool:
     return not paragraph.skipped and bool(paragraph.segments)
 
@@ -287,16 +326,19 @@ def load_translator(
     device: str = "auto",
     options: TranslateOptions | None = None,
     threads: int | None = None,
+    memory: Memory | None = None,
 ) -> Translator:
     """Resolve and load a translation model (default: the registry's) into a Translator.
 
-    `threads` caps the engine's CPU threads (`engines.load_engine`).
+    `threads` caps the engine's CPU threads (`engines.load_engine`); with `memory`
+    (`memory.open_memory`) segments translated before are not decoded again.
     """
     from translate_sum.engines import load_engine
     from translate_sum.models import default_model, resolve_model
 
     resolved = resolve_model(model or default_model("translation"), "translation")
-    return Translator(load_engine(resolved, engine=engine, device=device, threads=threads), options)
+    loaded = load_engine(resolved, engine=engine, device=device, threads=threads)
+    return Translator(with_memory(loaded, resolved.path, memory) if memory is not None else loaded, options)
 
 
 class Briefer:
@@ -371,8 +413,12 @@ def load_briefer(
     device: str = "auto",
     options: TranslateOptions | None = None,
     threads: int | None = None,
+    memory: Memory | None = None,
 ) -> Briefer:
-    """Load the translation model and, for abstractive briefs, the summary model."""
+    """Load the translation model and, for abstractive briefs, the summary model.
+
+    With `memory`, translations are looked up there first (summaries are not).
+    """
     from translate_sum.engines import load_engine
     from translate_sum.models import default_model, resolve_models
     from translate_sum.summarize import AbstractiveSummarizer
@@ -384,7 +430,8 @@ def load_briefer(
     if summarizer == "abstractive":
         wanted.append((summary_model or default_model("summary"), "summary"))
     resolved = resolve_models(wanted)
-    translator = Translator(load_engine(resolved[0], engine=engine, device=device, threads=threads), options)
+    loaded = load_engine(resolved[0], engine=engine, device=device, threads=threads)
+    translator = Translator(with_memory(loaded, resolved[0].path, memory) if memory is not None else loaded, options)
     abstractive = (
         AbstractiveSummarizer(load_engine(resolved[1], engine=engine, device=device, threads=threads))
         if len(resolved) > 1

@@ -15,6 +15,7 @@ from translate_sum.cli.common import (
     SummarySettings,
     check_output,
     emit,
+    opened_memory,
     run_options,
     setting_option,
     summary_options,
@@ -58,9 +59,10 @@ def translate(
         options = run.translate_options()
         # Bad input fails before a model is loaded.
         article = prepare_article(read_article(input_path, max_bytes=run.max_bytes), options)
-        translator = load_translator(run.translation_model, engine=run.engine, device=run.device, options=options)
-        with ProgressDisplay("Translating", run.quiet) as progress:
-            result = translator.translate(article, progress)
+        with opened_memory(run.memory_options()) as memory:
+            translator = load_translator(run.translation_model, engine=run.engine, device=run.device, options=options, memory=memory)
+            with ProgressDisplay("Translating", run.quiet) as progress:
+                result = translator.translate(article, progress)
         emit(render_translation(result, fmt, bilingual=bilingual, show_skipped=run.show_skipped), output)
         if not run.quiet:
             line = summary_line("translate", result, result.stats.seconds, show_skipped=run.show_skipped, fmt=fmt, name_option=flag_namer(FLAGS))
@@ -99,16 +101,18 @@ def brief(
         fmt = fmt or format_for_path(output, default="md")
         options = run.translate_options()
         article = prepare_article(read_article(input_path, max_bytes=run.max_bytes), options)
-        briefer = load_briefer(
-            run.translation_model,
-            summary.summary_model,
-            summarizer=summary.summarizer,
-            engine=run.engine,
-            device=run.device,
-            options=options,
-        )
-        with ProgressDisplay("Translating", run.quiet) as progress:
-            translated = briefer.translator.translate(article, progress)
+        with opened_memory(run.memory_options()) as memory:
+            briefer = load_briefer(
+                run.translation_model,
+                summary.summary_model,
+                summarizer=summary.summarizer,
+                engine=run.engine,
+                device=run.device,
+                options=options,
+                memory=memory,
+            )
+            with ProgressDisplay("Translating", run.quiet) as progress:
+                translated = briefer.translator.translate(article, progress)
         result = briefer.brief(translated, summary.length)
         text = render_brief(
             result, fmt, with_translation=with_translation or bilingual, bilingual=bilingual, show_skipped=run.show_skipped
