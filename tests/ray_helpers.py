@@ -31,7 +31,7 @@ class DiesOn:
 class DyingSpec(ModelSpec):
     """The echo models, but a worker dies while translating a text with "Tchernobyl"."""
 
-    def load(self):  # type: ignore[no-untyped-def]
-        translator, briefer = super().load()
+    def load(self, memory=None):  # type: ignore[no-untyped-def]
+        translator, briefer = super().load(memory)
         translator.engine = DiesOn("Tchernobyl", translator.engine)  # type: ignore[assignment]
         return translator, briefer

@@ -38,6 +38,9 @@ class ArticleResult:
     flags: list[dict[str, Any]] = field(default_factory=list)
     # Something the reader should know about a finished article (English passed through).
     note: str | None = None
+    # Its segments, and how many the translation memory gave (`writers.memory_to_dict`);
+    # None when not translated by this run (skipped, failed).
+    memory: dict[str, int] | None = None
 
     @property
     def reason(self) -> str:
@@ -62,6 +65,7 @@ class ArticleResult:
             "summary": self.summary,
             "flags": list(self.flags),
             "note": self.note,
+            "memory": dict(self.memory) if self.memory is not None else None,
         }
 
 
@@ -99,7 +103,16 @@ class BatchReport:
             "pending": self.pending,
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
+            "memory": self.memory_totals(),
         }
+
+    def memory_totals(self) -> dict[str, int]:
+        """The translation memory's counts over the articles this run translated."""
+        totals = {"segments": 0, "from_memory": 0, "human": 0}
+        for article in self.articles:
+            for key, value in (article.memory or {}).items():
+                totals[key] = totals.get(key, 0) + value
+        return totals
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -114,11 +127,13 @@ class BatchReport:
         return data
 
     def summary_line(self) -> str:
-        """One line for the end of a run: counts and seconds."""
+        """One line for the end of a run: counts, seconds, what the translation memory gave."""
         parts = [f"{self.count('done')} done", f"{self.count('skipped')} skipped", f"{self.count('failed')} failed"]
         if self.interrupted:
             parts.append(f"{self.pending} not reached (interrupted)")
-        return f"{self.total} articles: {', '.join(parts)} in {self.seconds:.1f} s; report in {self.output_dir}"
+        memory = self.memory_totals()
+        remembered = f"; {memory['from_memory']} of {memory['segments']} segments from the memory" if memory["from_memory"] else ""
+        return f"{self.total} articles: {', '.join(parts)} in {self.seconds:.1f} s{remembered}; report in {self.output_dir}"
 
     def failure_lines(self, limit: int = FAILURES_SHOWN) -> list[str]:
         """The failed inputs for the end of a run, one line each (name: reason).
