@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -262,3 +263,29 @@ def test_the_server_answers_repeats_from_the_memory_without_the_scheduler_and_co
     assert metric(page, "translate_sum_memory_misses_total") == 1
     assert memory.problem == "closed", "the server closes the memory when it stops"
     assert TranslationMemory(tmp_path / "m.sqlite3").report().runs[0].stats.hits == 2
+
+
+@dataclass
+class TakesIds(RecordingEngine):
+    """A recording engine whose `generate` takes the texts' token ids, and keeps them."""
+
+    given: list = field(default_factory=list)
+
+    def generate(self, texts, options, progress=None, ids=None):  # type: ignore[no-untyped-def]
+        self.given.append(ids)
+        return super().generate(texts, options, progress)
+
+
+def test_the_memory_hands_the_misses_token_ids_on_to_an_engine_that_takes_them(tmp_path: Path) -> None:
+    from translate_sum.memory import generate
+
+    engine = TakesIds()
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "config.json").write_text("{}", encoding="utf-8")
+    remembered = with_memory(engine, tmp_path / "model", TranslationMemory(tmp_path / "m.sqlite3"))
+    options = engine.default_options()
+    generate(remembered, ["Un.", "Deux."], options)  # "Un." is now in the memory
+    generation = generate(remembered, ["Un.", "Trois.", "Trois."], options, ids=[[1], [3], [3]])
+    assert engine.given[-1] == [[3]], "only the miss, once, with its own ids"
+    assert generation.origins == ("memory", "decoded", "decoded")
+    assert generate(remembered, ["Quatre."], options).outputs == ("EN(Quatre.)",) and engine.given[-1] is None
