@@ -23,8 +23,9 @@ folder    A folder of articles in which the same wire appears in several outlets
           the no-memory run's.
 requests  LibreTranslate-like requests (one paragraph each, `keep_all`, as
           `Service.translate_texts` does) sent 10 times: requests per second and
-          median latency, with and without the memory. Library level: the server is
-          not wired to the memory yet, so no HTTP is measured.
+          median latency, with and without the memory. Library level, no HTTP: a
+          request's `Translator` over the `MemoryEngine`, as the server builds it
+          (the memory outside its scheduler, `Service.translator_for`).
 lookup    A memory of `--entries` (1,000,000) entries of news-length text: build
           time, file size, and lookup time per segment (hits and misses, batches of
           100 as an article's call makes), after reopening the file.
@@ -156,11 +157,13 @@ def load(kind: str, work: Path, corpus_texts: list[str], engine: str) -> tuple[A
 
 
 def json_of(result: Any) -> str:
-    """An article's JSON output without its timings (what must not change)."""
+    """An article's JSON output without what says how it was made (timings, the memory's
+    counts, the model hash the memory adds to `decoding`): what must not change."""
     from translate_sum import writers
 
     data = writers.brief_to_dict(result) if hasattr(result, "key_points") else writers.translation_to_dict(result)
-    data.pop("stats", None)
+    for key in ("stats", "memory", "decoding"):
+        data.pop(key, None)
     return writers.to_json(data)
 
 

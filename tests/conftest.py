@@ -8,7 +8,8 @@ read their environment once, at import), this file:
   or write the user's cache by accident; the user's real hub cache is remembered first
   (`REAL_HF_HUB_CACHE`) so tests marked `real_model` can still find real checkpoints;
 - clears the user's `TRANSLATE_SUM_*` settings (model, device, engine) so they cannot
-  change test outcomes, and sends CTranslate2 conversions to the throw-away directory;
+  change test outcomes, and sends CTranslate2 conversions and the translation memory
+  (on, as by default) to the throw-away directory;
 - runs torch on one thread (`OMP_NUM_THREADS=1` unless already set): tiny models are
   fastest that way, above all on a shared machine.
 
@@ -73,6 +74,9 @@ os.environ.update(
         "HF_HUB_CACHE": str(_SESSION_HOME / "hf" / "hub"),
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "TRANSLATE_SUM_CT2_CACHE": str(_SESSION_HOME / "ct2"),
+        # The translation memory is on by default: kept in the session's folder, never
+        # the user's cache, and left on so the CLI tests exercise it.
+        "TRANSLATE_SUM_MEMORY": str(_SESSION_HOME / "memory.sqlite3"),
         # Tests fork CLI subprocesses; a tokenizer that already ran threads would warn.
         "TOKENIZERS_PARALLELISM": "false",
     }

@@ -31,7 +31,13 @@ class DiesOn:
 class DyingSpec(ModelSpec):
     """The echo models, but a worker dies while translating a text with "Tchernobyl"."""
 
-    def load(self):  # type: ignore[no-untyped-def]
-        translator, briefer = super().load()
-        translator.engine = DiesOn("Tchernobyl", translator.engine)  # type: ignore[assignment]
+    def load(self, memory=None):  # type: ignore[no-untyped-def]
+        from translate_sum.memory import MemoryEngine
+
+        translator, briefer = super().load(memory)
+        engine = translator.engine
+        if isinstance(engine, MemoryEngine):  # the memory stays outermost: it reports where outputs came from
+            translator.engine = engine.around(DiesOn("Tchernobyl", engine.engine))
+        else:
+            translator.engine = DiesOn("Tchernobyl", engine)  # type: ignore[assignment]
         return translator, briefer

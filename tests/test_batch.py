@@ -229,8 +229,9 @@ def test_the_report_has_one_entry_per_input_with_hash_outputs_and_one_line_error
     assert str(tmp_path) not in json.dumps(report["articles"])
     assert report["totals"] == {
         "articles": 5, "done": 3, "skipped": 0, "failed": 2, "pending": 0,
-        "seconds": report["totals"]["seconds"], "interrupted": False,
+        "seconds": report["totals"]["seconds"], "interrupted": False, "memory": report["totals"]["memory"],
     }
+    assert report["totals"]["memory"]["from_memory"] == 0 and report["totals"]["memory"]["segments"] > 0  # no memory given
     assert report["options"]["models"] == {"translation": "fake-fr-en", "summary": "extractive"}
 
 

@@ -169,6 +169,39 @@ def test_a_model_that_cannot_load_fails_the_run_with_the_librarys_error(
     assert report["totals"]["pending"] == 2 and report["articles"] == []
 
 
+def test_ray_workers_share_the_drivers_memory_so_a_forced_rerun_decodes_nothing(
+    tmp_path: Path, local_ray: None, spec: ModelSpec
+) -> None:
+    from translate_sum.memory import MemoryOptions, TranslationMemory
+
+    source = make_many(tmp_path, 3)
+    memory = MemoryOptions(path=tmp_path / "memory.sqlite3")
+    run_batch(source, tmp_path / "local", local_options(spec), load=spec.load)
+    cold = run_on_ray(source, tmp_path / "ray", BatchOptions(), spec, memory=memory)
+    segments = cold.to_dict()["totals"]["memory"]["segments"]
+    assert segments > 0 and exit_status(cold) == 0
+
+    warm = run_on_ray(source, tmp_path / "ray", BatchOptions(force=True), spec, memory=memory)
+    assert warm.to_dict()["totals"]["memory"] == {"segments": segments, "from_memory": segments, "human": 0}
+    assert outputs_of(tmp_path / "ray") == outputs_of(tmp_path / "local"), "the same bytes, memory cold, warm or off"
+    kept = TranslationMemory(memory.path).report()  # the driver's file holds what the workers translated
+    assert kept.entries > 0 and [run.stats.hits for run in kept.runs] == [segments, 0]
+
+
+def test_a_ray_run_whose_memory_cannot_be_opened_warns_once_and_goes_on_without_it(
+    tmp_path: Path, local_ray: None, spec: ModelSpec, caplog: pytest.LogCaptureFixture
+) -> None:
+    from translate_sum.memory import MemoryOptions
+
+    source = make_many(tmp_path, 2)
+    damaged = tmp_path / "memory.sqlite3"
+    damaged.write_bytes(b"not a database" * 100)
+    report = run_on_ray(source, tmp_path / "ray", BatchOptions(), spec, memory=MemoryOptions(path=damaged))
+    assert exit_status(report) == 0 and report.to_dict()["totals"]["memory"]["from_memory"] == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING" and str(damaged) in r.getMessage()]
+    assert len(warnings) == 1 and "going on without it" in warnings[0]
+
+
 def test_workers_follow_the_cluster_cpus_or_gpus() -> None:
     assert plan_workers({"CPU": 8.0}, RayOptions(), "auto") == (8, 1, 0.0)
     assert plan_workers({"CPU": 8.0}, RayOptions(cpus_per_worker=4), "cpu") == (2, 4, 0.0)

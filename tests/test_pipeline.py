@@ -85,13 +85,16 @@ def test_translator_is_reused_across_calls(tiny_translator: Translator, tiny_mar
 
 def test_json_has_the_documented_shape(tiny_translator: Translator, tiny_marian_dir: Path) -> None:
     data = json.loads(render_translation(tiny_translator.translate_text(ARTICLE), "json"))
-    assert set(data) == {"source", "title", "paragraphs", "models", "stats"}
+    assert set(data) == {"source", "title", "paragraphs", "models", "decoding", "stats", "memory"}
     assert set(data["source"]) >= {"path", "title", "encoding"}
     assert set(data["paragraphs"][0]) >= {"index", "source", "translation", "segments"}
-    assert set(data["paragraphs"][0]["segments"][0]) == {"source", "translation"}
+    assert set(data["paragraphs"][0]["segments"][0]) == {"source", "translation", "origin"}
     assert data["models"] == {"translation": str(tiny_marian_dir)}
+    assert set(data["decoding"]) >= {"engine", "model", "compute_type", "device", "num_beams", "max_length_ratio"}
     assert set(data["stats"]) == {"paragraphs", "source_words", "skipped", "seconds"}
     assert data["stats"]["paragraphs"] == 4
+    segments = sum(len(p["segments"]) for p in data["paragraphs"])
+    assert data["memory"] == {"segments": segments, "from_memory": 0, "human": 0}  # no memory given
 
 
 def test_bilingual_text_contains_every_french_paragraph() -> None:

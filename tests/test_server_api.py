@@ -83,7 +83,7 @@ def test_brief_answers_summary_key_points_and_every_paragraph(client: TestClient
     response = client.post("/v1/brief", json={"text": ARTICLE, "length": "short"})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"source", "title", "summary", "key_points", "paragraphs", "models", "stats"}
+    assert set(data) == {"source", "title", "summary", "key_points", "paragraphs", "models", "decoding", "stats", "memory"}
     assert data["summary"]
     assert all(point["paragraphs"] for point in data["key_points"])
     assert [p["index"] for p in data["paragraphs"]] == [1, 2, 3, 4]

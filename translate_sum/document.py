@@ -9,10 +9,15 @@ tools read, so rename with care.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Sequence
 
 Severity = Literal["warning", "error"]
+
+SegmentOrigin = Literal["machine", "human", "source"]
+"""Who wrote a segment's translation: the model (now, or earlier and remembered by the
+translation memory), a human (a translation imported into the memory), or nobody (English
+passed through as it is)."""
 
 Span = tuple[int, int]
 """A sentence as [start, end) character offsets into its text (see `text.py`)."""
@@ -43,6 +48,7 @@ class Segment:
     # The model's tokens of `source` (special tokens included), counted while packing
     # so that the engine need not count them again; 0 when not counted.
     tokens: int = 0
+    origin: SegmentOrigin = "machine"
 
 
 @dataclass(frozen=True)
@@ -115,12 +121,23 @@ class Stats:
     source_words: int
     seconds: float
     skipped: int = 0
+    # The segments sent for translation, and how many of them the translation memory
+    # answered instead of the model (`human`: imported human translations among them).
+    segments: int = 0
+    from_memory: int = 0
+    human: int = 0
 
     @classmethod
-    def of(cls, paragraphs: Sequence[Paragraph], seconds: float) -> Stats:
-        """The count of `paragraphs` (an article's, skipped ones among them)."""
+    def of(cls, paragraphs: Sequence[Paragraph], seconds: float, from_memory: int = 0) -> Stats:
+        """The count of `paragraphs` (an article's, skipped ones among them);
+        `from_memory` of their segments were answered by the translation memory."""
         kept = [p for p in paragraphs if not p.skipped]
-        return cls(len(kept), sum(len(p.source.split()) for p in kept), seconds, len(paragraphs) - len(kept))
+        segments = [s for p in kept for s in p.segments if s.origin != "source"]
+        human = sum(1 for s in segments if s.origin == "human")
+        return cls(
+            len(kept), sum(len(p.source.split()) for p in kept), seconds, len(paragraphs) - len(kept),
+            len(segments), from_memory, human,
+        )
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,9 @@ class TranslatedArticle:
     paragraphs: tuple[Paragraph, ...]
     models: dict[str, str]
     stats: Stats
+    # What produced the words: engine, model, weight type, device and decoding settings
+    # (`pipeline.Translator.decoding`); empty when not known.
+    decoding: dict[str, Any] = field(default_factory=dict)
 
     @property
     def title(self) -> str | None:

@@ -21,16 +21,19 @@ import dataclasses
 import logging
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from translate_sum.document import Article, Brief, Flag, Paragraph, Segment, Stats, TranslatedArticle
 from translate_sum.engines.base import DecodeOptions, Seq2SeqEngine
+from translate_sum.memory.context import describe_decoding
+from translate_sum.memory.engine import Generation, record_given, with_memory
+from translate_sum.memory.engine import generate as remembered
 # DEFAULT_SEGMENT_TOKENS and TranslateOptions are re-exported: they used to live here.
 from translate_sum.options import DEFAULT_SEGMENT_TOKENS, SUMMARIZERS, TranslateOptions  # noqa: F401
 from translate_sum.prepare import PreparedArticle, prepare_article
 from translate_sum.reader import parse_article, read_article
 from translate_sum.segment import pack_sentences
-from translate_sum.tokens import TokenBook, generate
+from translate_sum.tokens import TokenBook, generate, takes_ids
 from translate_sum.text import (
     segment_sentences,
     sentence_spans,
@@ -40,6 +43,7 @@ from translate_sum.text import (
 )
 
 if TYPE_CHECKING:
+    from translate_sum.memory import Memory
     from translate_sum.summarize import AbstractiveSummarizer
 
 __all__ = [
@@ -100,6 +104,11 @@ class Translator:
     def models(self) -> dict[str, str]:
         return {"translation": self.engine.model_name}
 
+    @property
+    def decoding(self) -> dict[str, Any]:
+        """What produces the words: engine, model, weight type, device, decoding settings."""
+        return describe_decoding(self.engine, self.decode)
+
     def _segment(self, articles: Sequence[PreparedArticle], book: TokenBook) -> list[list[tuple[Segment, ...]]]:
         """Each article's paragraphs cut into segments that fit the model, with their
         token counts (none for a skipped paragraph); all the sentences are counted in
@@ -142,16 +151,18 @@ class Translator:
         book = TokenBook.of(self.engine)
         segmented = self._segment(prepared, book)
         passthrough = [article.passes_through for article in prepared]
-        translated = self._translate(prepared, segmented, passthrough, book, progress)
+        translated, generation = self._translate(prepared, segmented, passthrough, book, progress)
+        remembered_counts = _remembered_per_article(generation, segmented, passthrough)
         if self.options.audit:
             translated = self._audit(translated, passthrough, book)
         elapsed = time.perf_counter() - started
         words = [max(1, article.word_count) for article in prepared]
         results = []
-        for article, paragraphs, share in zip(prepared, translated, words):
+        decoding = self.decoding
+        for article, paragraphs, share, from_memory in zip(prepared, translated, words, remembered_counts):
             # Translated paragraphs and their words, skipped ones apart: the one count.
-            stats = Stats.of(paragraphs, seconds=round(elapsed * share / sum(words), 3))
-            results.append(TranslatedArticle(article.source, paragraphs, self.models, stats))
+            stats = Stats.of(paragraphs, seconds=round(elapsed * share / sum(words), 3), from_memory=from_memory)
+            results.append(TranslatedArticle(article.source, paragraphs, self.models, stats, decoding))
         return results
 
     def _translate(
@@ -161,9 +172,10 @@ class Translator:
         passthrough: list[bool],
         book: TokenBook,
         progress: Progress | None,
-    ) -> list[tuple[Paragraph, ...]]:
+    ) -> tuple[list[tuple[Paragraph, ...]], Generation]:
         """The articles' paragraphs with their segments translated, in one engine call
-        (English that passes through keeps its own words)."""
+        (English that passes through keeps its own words), and where each output came
+        from (decoded, or the translation memory)."""
         sources = [
             s.source
             for paragraphs, english in zip(segmented, passthrough)
@@ -182,17 +194,19 @@ class Translator:
 
         if progress:
             progress(0, total)
-        outputs = iter(generate(self.engine, sources, self.decode, advance, book) if sources else [])
-        return [
+        ids = [book.ids(text) for text in sources] if takes_ids(self.engine) else []
+        given = ids if sources and ids and all(found is not None for found in ids) else None
+        # Through the translation memory when the engine has one: only misses decode.
+        generation = remembered(self.engine, sources, self.decode, advance, given)
+        outputs = iter(zip(generation.outputs, generation.origins))
+        translated = [
             tuple(
-                _fill(
-                    paragraph,
-                    tuple(dataclasses.replace(s, translation=s.source.strip() if english else next(outputs)) for s in segments),
-                )
+                _fill(paragraph, tuple(_translated(s, english, outputs) for s in segments))
                 for paragraph, segments in zip(article.paragraphs, paragraphs)
             )
             for article, paragraphs, english in zip(articles, segmented, passthrough)
         ]
+        return translated, generation
 
     def _check_prepared(self, article: PreparedArticle) -> PreparedArticle:
         """`article` when it was prepared with this translator's settings; else an error."""
@@ -225,12 +239,18 @@ class Translator:
             for i, p in enumerate(paragraphs)
             if any(flag.kind in RETRY_KINDS for flag in p.flags)
         ]
+        # Imported human translations are given as they are, never retried.
+        redo = {
+            (a, i): [k for k in _segments_to_retry(flagged[a][i]) if flagged[a][i].segments[k].origin != "human"]
+            for a, i in retry
+        }
+        retry = [place for place in retry if redo[place]]
         if retry:
-            redo = {(a, i): _segments_to_retry(flagged[a][i]) for a, i in retry}
             sources = [flagged[a][i].segments[k].source for (a, i), ks in redo.items() for k in ks]
             every = sum(len(flagged[a][i].segments) for a, i in retry)
             log.info("retrying %d of the %d segments of %d paragraph(s) with stricter decoding", len(sources), every, len(retry))
             outputs = iter(generate(self.engine, sources, stricter(self.decode), book=book))
+            kept: list[tuple[str, str]] = []
             for a, i in retry:
                 first = flagged[a][i]
                 segments = list(first.segments)
@@ -240,6 +260,10 @@ class Translator:
                 again = _with_flags(again, _check(again))
                 if len(again.flags) < len(first.flags):
                     flagged[a][i] = again
+                    kept.extend((again.segments[k].source, again.segments[k].translation) for k in redo[(a, i)])
+            # The memory keeps the engine's first words (a warm run then retries alike)
+            # and notes what was finally given, for an export.
+            record_given(self.engine, self.decode, kept)
         return [tuple(paragraphs) for paragraphs in flagged]
 
 
@@ -303,6 +327,26 @@ def _segments_to_retry(paragraph: Paragraph) -> list[int]:
     return own or everything
 
 
+def _translated(segment: Segment, english: bool, outputs: Any) -> Segment:
+    """`segment` with its translation: the next of `outputs` (text, origin), or itself in English."""
+    if english:
+        return dataclasses.replace(segment, translation=segment.source.strip(), origin="source")
+    text, origin = next(outputs)
+    return dataclasses.replace(segment, translation=text, origin="human" if origin == "human" else "machine")
+
+
+def _remembered_per_article(
+    generation: Generation, segmented: list[list[tuple[Segment, ...]]], passthrough: list[bool]
+) -> list[int]:
+    """How many of each article's segments the translation memory answered."""
+    counts, start = [], 0
+    for paragraphs, english in zip(segmented, passthrough):
+        size = 0 if english else sum(len(segments) for segments in paragraphs)
+        counts.append(sum(origin != "decoded" for origin in generation.origins[start : start + size]))
+        start += size
+    return counts
+
+
 def _auditable(paragraph: Paragraph) -> bool:
     return not paragraph.skipped and bool(paragraph.segments)
 
@@ -324,16 +368,19 @@ def load_translator(
     device: str = "auto",
     options: TranslateOptions | None = None,
     threads: int | None = None,
+    memory: Memory | None = None,
 ) -> Translator:
     """Resolve and load a translation model (default: the registry's) into a Translator.
 
-    `threads` caps the engine's CPU threads (`engines.load_engine`).
+    `threads` caps the engine's CPU threads (`engines.load_engine`); with `memory`
+    (`memory.open_memory`) segments translated before are not decoded again.
     """
     from translate_sum.engines import load_engine
     from translate_sum.models import default_model, resolve_model
 
     resolved = resolve_model(model or default_model("translation"), "translation")
-    return Translator(load_engine(resolved, engine=engine, device=device, threads=threads), options)
+    loaded = load_engine(resolved, engine=engine, device=device, threads=threads)
+    return Translator(with_memory(loaded, resolved.path, memory) if memory is not None else loaded, options)
 
 
 class Briefer:
@@ -411,8 +458,12 @@ def load_briefer(
     device: str = "auto",
     options: TranslateOptions | None = None,
     threads: int | None = None,
+    memory: Memory | None = None,
 ) -> Briefer:
-    """Load the translation model and, for abstractive briefs, the summary model."""
+    """Load the translation model and, for abstractive briefs, the summary model.
+
+    With `memory`, translations are looked up there first (summaries are not).
+    """
     from translate_sum.engines import load_engine
     from translate_sum.models import default_model, resolve_models
     from translate_sum.summarize import AbstractiveSummarizer
@@ -424,7 +475,8 @@ def load_briefer(
     if summarizer == "abstractive":
         wanted.append((summary_model or default_model("summary"), "summary"))
     resolved = resolve_models(wanted)
-    translator = Translator(load_engine(resolved[0], engine=engine, device=device, threads=threads), options)
+    loaded = load_engine(resolved[0], engine=engine, device=device, threads=threads)
+    translator = Translator(with_memory(loaded, resolved[0].path, memory) if memory is not None else loaded, options)
     abstractive = (
         AbstractiveSummarizer(load_engine(resolved[1], engine=engine, device=device, threads=threads))
         if len(resolved) > 1

@@ -87,6 +87,13 @@ DEFAULT_QUEUE_SIZE = 64
 """Requests the server works on or holds at once; more are refused with 503."""
 DEFAULT_REQUEST_TIMEOUT = 300.0
 """Seconds one request may take on the server (504 after)."""
+DEFAULT_MEMORY_MAX_MB = 512
+"""The translation memory's size bound: about 1.5 million segments of news (a segment
+and its translation weigh ~350 bytes with their index entries), years of a newsroom's
+wires, a small share of a disk."""
+MEMORY_MAX_MB_RANGE = (1, 1_000_000)
+"""Smallest and largest memory bound a user may ask for, in MB."""
+
 DEFAULT_BODY_TIMEOUT = 30.0
 """Seconds a client has to send a request's whole body (408 after); nginx's
 client_body_timeout is per read, which a byte every few seconds defeats."""
@@ -327,6 +334,25 @@ _TABLE = _table(
         "With --ray: processor cores given to each worker (more: fewer workers, less memory).",
         bounds=(1, None), expert=True,
     ),
+    # The translation memory (`memory.MemoryOptions`).
+    Setting(
+        "memory", Path, None,
+        "The translation memory: a file where every translated sentence is kept, so that a "
+        "sentence seen before (the same wire in another outlet, a rerun) is not translated again. "
+        "Default: memory.sqlite3 in the user cache (translate-sum/).",
+        envvar=_env("MEMORY"), metavar="PATH", expert=True,
+    ),
+    Setting(
+        "no_memory", bool, False,
+        "Translate everything afresh: neither read nor fill the translation memory "
+        "(the words come out the same either way).",
+        envvar=_env("NO_MEMORY"), expert=True,
+    ),
+    Setting(
+        "memory_max_mb", int, DEFAULT_MEMORY_MAX_MB,
+        "The translation memory's size in megabytes; past it, the sentences used least recently are forgotten.",
+        envvar=_env("MEMORY_MAX_MB"), bounds=MEMORY_MAX_MB_RANGE, metavar="MB", expert=True,
+    ),
     # The server (`serve`) and what a request may ask for.
     Setting("host", str, "127.0.0.1", "Address to listen on; 0.0.0.0 opens it to the network."),
     Setting("port", int, 8000, "Port to listen on (0: any free port).", bounds=(0, 65535)),
@@ -437,6 +463,7 @@ __all__ = [
     "DEFAULT_MAX_PAGES",
     "DEFAULT_MAX_PARAGRAPHS",
     "DEFAULT_MAX_UNPACKED_BYTES",
+    "DEFAULT_MEMORY_MAX_MB",
     "DEFAULT_QUEUE_SIZE",
     "DEFAULT_REQUEST_TIMEOUT",
     "DEFAULT_SEGMENT_TOKENS",
@@ -445,6 +472,7 @@ __all__ = [
     "DOCUMENT_FORMATS",
     "ENGINES",
     "LENGTHS",
+    "MEMORY_MAX_MB_RANGE",
     "QUANTIZATIONS",
     "SEGMENT_TOKENS_RANGE",
     "SETTINGS",

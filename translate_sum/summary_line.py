@@ -3,6 +3,9 @@
 'Translated 7 paragraphs (181 French words) in 3.1 s; 4 skipped (page furniture or
 duplicates, --show-skipped lists them); 2 paragraphs flagged, see "Check these".'
 
+When the translation memory gave some segments, the line says how many ('; 12 of 40
+segments from the memory').
+
 The counts are the article's `Stats` (paragraphs translated and their French words,
 skipped ones apart), the same the footers, the JSON and the web page show. Settings
 are named by their field names (``show_skipped``) through `Hint`, so the command
@@ -54,6 +57,8 @@ def summary_line(
         done = "Brief of" if command == "brief" else "Translated"
         text = f"{done} {count} ({stats.source_words:,} French words)"
     text += f" in {seconds:.1f} s"
+    if stats.from_memory:
+        text += f"; {_segments_from_memory(stats.from_memory, stats.segments, stats.human)}"
     if stats.skipped:
         shown = "listed in the output" if show_skipped else Hint("{option} lists them", "show_skipped").render(name_option)
         if fmt in ("docx", "odt"):
@@ -66,6 +71,13 @@ def summary_line(
     if flagged:
         text += f"; {_paragraphs(flagged)} flagged, {_WHERE_FLAGS_ARE.get(fmt, _CHECK_LIST)}"
     return text + "."
+
+
+def _segments_from_memory(count: int, segments: int, human: int) -> str:
+    """'12 of 40 segments from the memory (2 human translations)'."""
+    of = f"all {segments}" if count == segments else f"{count} of {segments}"
+    humans = f" ({human} human translation{'s' if human != 1 else ''})" if human else ""
+    return f"{of} segment{'s' if segments != 1 else ''} from the memory{humans}"
 
 
 def _paragraphs(count: int) -> str:

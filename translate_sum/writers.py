@@ -66,7 +66,7 @@ def paragraph_to_dict(paragraph: Paragraph) -> dict[str, Any]:
         "index": paragraph.index,
         "source": paragraph.source,
         "translation": paragraph.translation,
-        "segments": [{"source": s.source, "translation": s.translation} for s in paragraph.segments],
+        "segments": [{"source": s.source, "translation": s.translation, "origin": s.origin} for s in paragraph.segments],
         "flags": [flag.to_dict() for flag in paragraph.flags],
     }
     if paragraph.skipped:
@@ -78,6 +78,11 @@ def paragraph_to_dict(paragraph: Paragraph) -> dict[str, Any]:
 def stats_to_dict(stats: Stats) -> dict[str, Any]:
     """Paragraphs translated and their French words, paragraphs skipped, seconds (`Stats`)."""
     return {"paragraphs": stats.paragraphs, "source_words": stats.source_words, "skipped": stats.skipped, "seconds": stats.seconds}
+
+
+def memory_to_dict(stats: Stats) -> dict[str, int]:
+    """Segments translated, and how many the translation memory gave (human ones among them)."""
+    return {"segments": stats.segments, "from_memory": stats.from_memory, "human": stats.human}
 
 
 def translation_to_dict(translated: TranslatedArticle, elements: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
@@ -99,7 +104,9 @@ def translation_to_dict(translated: TranslatedArticle, elements: Sequence[dict[s
         "title": translated.title,
         "paragraphs": paragraphs,
         "models": dict(translated.models),
+        "decoding": dict(translated.decoding),
         "stats": stats_to_dict(translated.stats),
+        "memory": memory_to_dict(translated.stats),
     }
 
 
@@ -382,7 +389,9 @@ def brief_to_dict(brief: Brief, elements: Sequence[dict[str, Any]] = ()) -> dict
         "key_points": [{"text": k.text, "paragraphs": list(k.paragraphs)} for k in brief.key_points],
         "paragraphs": translation["paragraphs"],
         "models": dict(brief.models),
+        "decoding": translation["decoding"],
         "stats": stats_to_dict(brief.stats),
+        "memory": translation["memory"],
     }
 
 

@@ -9,6 +9,10 @@ them (`work.process_group`): read from the input folder, translate, brief, write
 the output folder. Each article's result streams back as soon as it is written, so
 the driver records it and moves the progress line at once.
 
+The translation memory stays the driver's: a small actor on the driver's node holds
+its file and every worker looks up and stores through it (`ray_memory` says why), so
+what the cluster translates is remembered for the next run, local or on Ray.
+
 How many workers: one per GPU when the cluster has GPUs and the device allows CUDA;
 otherwise one per `cpus_per_worker` CPUs of the cluster, each engine using that many
 threads. `workers` caps the count.
@@ -34,15 +38,19 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from translate_sum.batch.options import BatchOptions, Models, ModelSpec
 from translate_sum.batch.ray_join import check_client, check_reachable, connect, import_ray
+from translate_sum.batch.ray_memory import RemoteMemory, end_keeper_run, start_keeper, stop_keeper
 from translate_sum.batch.report import ArticleResult, BatchReport
 from translate_sum.batch.run import BatchProgress, Driver
 from translate_sum.batch.state import options_fingerprint
 from translate_sum.batch.work import WorkItem, Workplace, describe, process_group
 from translate_sum.errors import Hint, TranslateSumError
+
+if TYPE_CHECKING:
+    from translate_sum.memory import MemoryOptions
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +77,9 @@ class RayOptions:
 class ArticleWorker:
     """A Ray actor's body: models loaded once, then groups of articles on demand."""
 
-    def __init__(self, spec: ModelSpec) -> None:
+    def __init__(self, spec: ModelSpec, memory: RemoteMemory | None = None) -> None:
         self.spec = spec
+        self.memory = memory  # the driver's translation memory (`ray_memory`), or None
         self.models: Models | None = None
         self.articles = 0
 
@@ -85,7 +94,7 @@ class ArticleWorker:
         if self.models is None:
             if self.spec.threads:
                 _set_torch_threads(self.spec.threads)
-            self.models = self.spec.load()
+            self.models = self.spec.load(self.memory)
         return self.models
 
     def process(self, place: Workplace, group: list[WorkItem]) -> Iterator[ArticleResult]:
@@ -129,8 +138,12 @@ class _Pool:
     next run with the same models (no second model load); `shutdown_workers` ends it.
     """
 
-    def __init__(self, ray: Any, spec: ModelSpec, count: int, cpus: int, gpus: float) -> None:
+    def __init__(
+        self, ray: Any, spec: ModelSpec, count: int, cpus: int, gpus: float, memory: MemoryOptions | None = None
+    ) -> None:
         self.ray = ray
+        self.memory_options = memory
+        self.keeper: Any = None  # the translation memory's actor on this node (`ray_memory`)
         self.spec = dataclasses.replace(spec, threads=cpus, device="cuda" if gpus else spec.device)
         self.actor_class = ray.remote(ArticleWorker)
         self.resources = {"num_cpus": cpus, "num_gpus": gpus, "max_restarts": 0}
@@ -147,6 +160,7 @@ class _Pool:
         """Start every worker and load its models; a model that cannot load fails the run here."""
         if self.slots:
             return  # warm from an earlier run
+        self.keeper = start_keeper(self.ray, self.memory_options, self.token)
         self.slots = [self._new_worker() for _ in range(self.count)]
         log.info("starting %d Ray workers (%s threads each)", self.count, self.spec.threads)
         try:
@@ -166,7 +180,8 @@ class _Pool:
     def _new_worker(self) -> Any:
         self.started += 1
         name = f"{WORKER_NAME}-{self.token}-{self.started}"
-        return self.actor_class.options(name=name, **self.resources).remote(self.spec)
+        memory = RemoteMemory(self.keeper) if self.keeper is not None else None
+        return self.actor_class.options(name=name, **self.resources).remote(self.spec, memory)
 
     def submit(self, slot: int, place: Workplace, group: list[WorkItem]) -> _Task:
         stream = self.slots[slot].process.options(num_returns="streaming").remote(place, group)
@@ -195,6 +210,8 @@ class _Pool:
             except Exception:  # already gone, or from a Ray session since shut down
                 log.debug("could not kill a Ray worker", exc_info=True)
         self.slots = []
+        stop_keeper(self.ray, self.keeper)
+        self.keeper = None
         _WARM.pop(self.key, None)
 
 
@@ -202,14 +219,14 @@ _WARM: dict[tuple[Any, ...], _Pool] = {}
 """Pools kept between runs of a process that manages Ray itself, by models and shape."""
 
 
-def _pool_for(ray: Any, spec: ModelSpec, ray_options: RayOptions) -> _Pool:
+def _pool_for(ray: Any, spec: ModelSpec, ray_options: RayOptions, memory: MemoryOptions | None = None) -> _Pool:
     count, cpus, gpus = plan_workers(ray.cluster_resources(), ray_options, spec.device)
-    key = (ray.get_runtime_context().get_job_id(), spec, count, cpus, gpus)
+    key = (ray.get_runtime_context().get_job_id(), spec, count, cpus, gpus, memory)
     pool = _WARM.get(key)
     if pool is None:
         # One warm pool at a time: another would hold the CPUs this one needs.
         shutdown_workers()
-        pool = _Pool(ray, spec, count, cpus, gpus)
+        pool = _Pool(ray, spec, count, cpus, gpus, memory)
         pool.key = key
     return pool
 
@@ -244,10 +261,12 @@ def run_on_ray(
     spec: ModelSpec,
     ray_options: RayOptions | None = None,
     progress: BatchProgress | None = None,
+    memory: MemoryOptions | None = None,
 ) -> BatchReport:
     """`run_batch` on Ray workers: same outputs, report, resume and exit statuses.
 
-    `spec` names the models each worker loads. Ray is joined or started here
+    `spec` names the models each worker loads; with `memory`, the workers share the
+    translation memory through the driver (`ray_memory`). Ray is joined or started here
     (`RayOptions.address`) and shut down at the end, unless this process already
     called `ray.init`: then the workers stay up, models loaded, for the next run with
     the same spec, until `shutdown_workers()` or `ray.shutdown()`. Raises like `run_batch`, and
@@ -278,7 +297,7 @@ def run_on_ray(
             driver.tell("(starting Ray workers)")
             if not ray_options.address:
                 started_here = connect(None)
-            pool = _pool_for(ray, spec, ray_options)
+            pool = _pool_for(ray, spec, ray_options, memory)
             pool.start()
             _Scheduler(ray, driver, pool, first, groups, in_flight, ray_options.max_attempts).run()
         workers = pool.stats() if pool is not None else []
@@ -306,7 +325,11 @@ def run_on_ray(
 
 def _close(ray: Any, driver: Driver, pool: _Pool | None, started_here: bool) -> None:
     driver.close()
+    if pool is not None:
+        end_keeper_run(ray, pool.keeper)  # the run's memory counts, for `memory stats`
     if started_here:
+        if pool is not None:
+            stop_keeper(ray, pool.keeper)  # closes the memory file before Ray goes
         ray.shutdown()  # its workers end with it
     elif pool is not None and pool.slots:
         # The caller manages Ray: keep the loaded workers for its next run.

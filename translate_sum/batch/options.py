@@ -32,6 +32,7 @@ from translate_sum.pipeline import Translator
 
 if TYPE_CHECKING:
     from translate_sum.documents import DocumentLimits
+    from translate_sum.memory import Memory
 
 GROUP_SIZE = 8
 """Articles per `translate_many` call: enough segments to keep the engine's batches
@@ -134,11 +135,12 @@ class ModelSpec:
             if name != "extractive":
                 check_local_model(name, role)
 
-    def load(self) -> Models:
-        """Load the translator and, unless translate-only, the briefer."""
+    def load(self, memory: Memory | None = None) -> Models:
+        """Load the translator and, unless translate-only, the briefer; with `memory`,
+        translations are looked up there first (`memory.open_memory`)."""
         from translate_sum.pipeline import load_briefer, load_translator
 
-        engine = {"engine": self.engine, "device": self.device, "options": self.options, "threads": self.threads}
+        engine = {"engine": self.engine, "device": self.device, "options": self.options, "threads": self.threads, "memory": memory}
         if self.translate_only:
             return load_translator(self.translation_model, **engine), None
         briefer = load_briefer(self.translation_model, self.summary_model, summarizer=self.summarizer, **engine)

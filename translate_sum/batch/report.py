@@ -40,6 +40,9 @@ class ArticleResult:
     flags: list[dict[str, Any]] = field(default_factory=list)
     # Something the reader should know about a finished article (English passed through).
     note: str | None = None
+    # Its segments, and how many the translation memory gave (`writers.memory_to_dict`);
+    # None when not translated by this run (skipped, failed).
+    memory: dict[str, int] | None = None
 
     @property
     def reason(self) -> str:
@@ -64,6 +67,7 @@ class ArticleResult:
             "summary": self.summary,
             "flags": list(self.flags),
             "note": self.note,
+            "memory": dict(self.memory) if self.memory is not None else None,
         }
 
 
@@ -112,9 +116,18 @@ class BatchReport:
             "pending": self.pending,
             "seconds": round(self.seconds, 3),
             "interrupted": self.interrupted,
+            "memory": self.memory_totals(),
         }
         if self.feeds is not None:
             totals.update(feeds=len(self.feeds), feed_failures=self.feed_failures, requests=self.requests)
+        return totals
+
+    def memory_totals(self) -> dict[str, int]:
+        """The translation memory's counts over the articles this run translated."""
+        totals = {"segments": 0, "from_memory": 0, "human": 0}
+        for article in self.articles:
+            for key, value in (article.memory or {}).items():
+                totals[key] = totals.get(key, 0) + value
         return totals
 
     def to_dict(self) -> dict[str, Any]:
@@ -133,14 +146,16 @@ class BatchReport:
         return data
 
     def summary_line(self) -> str:
-        """One line for the end of a run: counts and seconds."""
+        """One line for the end of a run: counts, seconds, what the translation memory gave."""
         parts = [f"{self.count('done')} done", f"{self.count('skipped')} skipped", f"{self.count('failed')} failed"]
         if self.interrupted:
             parts.append(f"{self.pending} not reached (interrupted)")
         counts = f"{self.total} articles: {', '.join(parts)}"
         if self.feeds is not None:
             counts = f"{self._sources_line()}; {self.total} new articles: {', '.join(parts)}"
-        return f"{counts} in {self.seconds:.1f} s; report in {self.output_dir}"
+        memory = self.memory_totals()
+        remembered = f"; {memory['from_memory']} of {memory['segments']} segments from the memory" if memory["from_memory"] else ""
+        return f"{counts} in {self.seconds:.1f} s{remembered}; report in {self.output_dir}"
 
     def _sources_line(self) -> str:
         """'3 sources (1 failed, 1 unchanged)': what a feed run read."""

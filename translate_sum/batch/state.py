@@ -4,10 +4,10 @@ The state of a folder run lives in `OUTPUT/.batch-state.sqlite` (an embedded
 database, one file plus SQLite's journal beside it): one row per input with its
 status, the sha256 of the bytes it was made from, the options it was made with (a
 fingerprint, stored once in its own table), its outputs, and what the report and the
-digest show (title, summary, flags, note). A finished article costs one row update,
-not a rewrite of a large JSON file, so a 500,000-article run resumes and reports at the
-same cost per article as a 100-article one. `report.json` and `index.md` are written
-from this state (`Ledger.report`).
+digest show (title, summary, flags, note, the translation memory's counts). A
+finished article costs one row update, not a rewrite of a large JSON file, so a
+500,000-article run resumes and reports at the same cost per article as a 100-article
+one. `report.json` and `index.md` are written from this state (`Ledger.report`).
 
 An input is skipped when its row says done (or skipped) with the same bytes and the
 same options, and its outputs are still there.
@@ -69,7 +69,8 @@ CREATE TABLE IF NOT EXISTS articles (
     title TEXT,
     summary TEXT,
     flags TEXT NOT NULL,
-    note TEXT
+    note TEXT,
+    memory TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_by_run ON articles(run, position);
 """
@@ -110,6 +111,13 @@ def translate_options(options: BatchOptions, translator: Translator | None) -> T
     if options.translate_options is not None:
         return options.translate_options
     return translator.options if translator is not None else TranslateOptions()
+
+
+def _add_memory_column(db: sqlite3.Connection) -> None:
+    """Give a state database from before the translation memory its `memory` column."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(articles)")}
+    if "memory" not in columns:
+        db.execute("ALTER TABLE articles ADD COLUMN memory TEXT")
 
 
 def file_sha256(path: Path) -> str:
@@ -154,6 +162,7 @@ class Ledger:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
+            _add_memory_column(self.db)
             self.db.execute("BEGIN")
         except (OSError, sqlite3.Error) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
@@ -214,11 +223,12 @@ class Ledger:
         try:
             self.db.execute(
                 "INSERT OR REPLACE INTO articles (input, run, position, status, error, outputs, seconds, sha256, options_id,"
-                " title, summary, flags, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " title, summary, flags, note, memory) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     result.input, self.run_id, position, result.status, result.error, json.dumps(result.outputs),
                     result.seconds, result.sha256, self.options_id if result.status != "failed" else None,
                     result.title, result.summary, json.dumps(result.flags, ensure_ascii=False), result.note,
+                    json.dumps(result.memory) if result.memory is not None else None,
                 ),
             )
         except sqlite3.Error as exc:
@@ -250,12 +260,15 @@ class Ledger:
     def results(self) -> Iterator[ArticleResult]:
         """This run's results in input order."""
         rows = self.db.execute(
-            "SELECT input, status, error, outputs, seconds, sha256, title, summary, flags, note"
+            "SELECT input, status, error, outputs, seconds, sha256, title, summary, flags, note, memory"
             " FROM articles WHERE run = ? ORDER BY position",
             (self.run_id,),
         )
-        for name, status, error, outputs, seconds, sha, title, summary, flags, note in rows:
-            yield ArticleResult(name, status, error, json.loads(outputs), seconds, sha, title, summary, json.loads(flags), note)
+        for name, status, error, outputs, seconds, sha, title, summary, flags, note, memory in rows:
+            yield ArticleResult(
+                name, status, error, json.loads(outputs), seconds, sha, title, summary, json.loads(flags), note,
+                json.loads(memory) if memory is not None else None,
+            )
 
     def report(self, input_dir: str | Path, output_dir: Path, fingerprint: dict[str, Any], names: Iterable[str], seconds: float,
                interrupted: bool) -> BatchReport:

@@ -216,6 +216,7 @@ def finish(
         base_seconds + time.perf_counter() - started, item.sha256, title, summary,
         [{"paragraph": p.index, **flag.to_dict()} for p in translated.paragraphs for flag in p.flags],
         ENGLISH_NOTE if translated.source.language == "en" else None,
+        writers.memory_to_dict(translated.stats),
     )
 
 

@@ -3,8 +3,9 @@
 No logic lives here. Every option is made from the settings table
 (`translate_sum.settings`) by `common.setting_option`; each command lives in its own
 module (`article`: translate and brief, `folder`: batch, `server`: serve, `pair`:
-audit, `registry`: models); `progress` is the one progress display. Heavy imports
-happen inside command bodies so that `--help` never loads torch or transformers.
+audit, `registry`: models, `memory`: the translation memory); `progress` is the one
+progress display. Heavy imports happen inside command bodies so that `--help` never
+loads torch or transformers.
 Library errors (`TranslateSumError`) become one line on stderr and a non-zero exit;
 no traceback reaches the user.
 
@@ -24,6 +25,7 @@ from translate_sum import __version__
 from translate_sum.cli.article import brief, translate
 from translate_sum.cli.common import FLAGS, setting_option, user_errors
 from translate_sum.cli.folder import batch
+from translate_sum.cli.memory import memory
 from translate_sum.cli.pair import audit
 from translate_sum.cli.registry import models
 from translate_sum.cli.server import serve
@@ -50,7 +52,7 @@ def main(verbose: int) -> None:
         logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
-for _command in (translate, brief, batch, serve, audit, models):
+for _command in (translate, brief, batch, serve, audit, models, memory):
     main.add_command(_command)
 
-__all__ = ["FLAGS", "audit", "batch", "brief", "main", "models", "serve", "translate", "user_errors"]
+__all__ = ["FLAGS", "audit", "batch", "brief", "main", "memory", "models", "serve", "translate", "user_errors"]

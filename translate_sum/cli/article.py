@@ -17,6 +17,7 @@ from translate_sum.cli.common import (
     SummarySettings,
     check_output,
     emit,
+    opened_memory,
     run_options,
     setting_option,
     summary_options,
@@ -75,9 +76,10 @@ def translate(
 
             check_output_format(fmt, read.document)
         article = prepare(read.article, options)
-        translator = load_translator(run.translation_model, engine=run.engine, device=run.device, options=options)
-        with ProgressDisplay("Translating", run.quiet) as progress:
-            result = translator.translate(article, progress)
+        with opened_memory(run.memory_options()) as memory:
+            translator = load_translator(run.translation_model, engine=run.engine, device=run.device, options=options, memory=memory)
+            with ProgressDisplay("Translating", run.quiet) as progress:
+                result = translator.translate(article, progress)
         if as_document:
             assert output is not None  # checked above
             _write_document(result, fmt, read.document, output, run.quiet)
@@ -145,16 +147,18 @@ def brief(
         options = run.translate_options()
         read = read_source(input_path, max_bytes=run.max_bytes, limits=run.document_limits())
         article = prepare(read.article, options)
-        briefer = load_briefer(
-            run.translation_model,
-            summary.summary_model,
-            summarizer=summary.summarizer,
-            engine=run.engine,
-            device=run.device,
-            options=options,
-        )
-        with ProgressDisplay("Translating", run.quiet) as progress:
-            result = briefer.brief_article(article, summary.length, progress)
+        with opened_memory(run.memory_options()) as memory:
+            briefer = load_briefer(
+                run.translation_model,
+                summary.summary_model,
+                summarizer=summary.summarizer,
+                engine=run.engine,
+                device=run.device,
+                options=options,
+                memory=memory,
+            )
+            with ProgressDisplay("Translating", run.quiet) as progress:
+                result = briefer.brief_article(article, summary.length, progress)
         elements = element_report(read.document, result.translation) if fmt == "json" and read.document else ()
         text = render_brief(
             result, fmt, with_translation=with_translation or bilingual, bilingual=bilingual, show_skipped=run.show_skipped,

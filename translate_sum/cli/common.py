@@ -29,8 +29,9 @@ from translate_sum.errors import TranslateSumError, flag_namer
 from translate_sum.options import TranslateOptions
 from translate_sum.settings import Setting, flag_spellings, setting
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used, so --help stays instant
     from translate_sum.documents import DocumentLimits
+    from translate_sum.memory import Memory, MemoryOptions
 
 FLAGS = flag_spellings()
 """Library setting names (errors' hints) whose flag is not `--` plus the name dashed."""
@@ -162,6 +163,13 @@ class RunSettings:
     audit: bool
     show_skipped: bool
     quiet: bool
+    memory: Path | None
+    no_memory: bool
+    memory_max_mb: int
+
+    def memory_options(self) -> MemoryOptions:
+        """The translation memory's settings, under the library's names."""
+        return memory_options(self.memory, self.no_memory, self.memory_max_mb)
 
     def document_limits(self) -> DocumentLimits:
         """The bounds on a Word, OpenDocument or PDF input, field for field."""
@@ -237,8 +245,34 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
         setting_option("audit"),
         setting_option("show_skipped"),
         setting_option("quiet", callback=_quiet_notices),
+        *memory_settings(),
     ]
     return _gather(command, "run", RunSettings, decorators)
+
+
+def memory_settings() -> list[Decorator]:
+    """The translation memory's options (`--memory`, `--no-memory`, `--memory-max-mb`)."""
+    return [setting_option("memory"), setting_option("no_memory"), setting_option("memory_max_mb")]
+
+
+def memory_options(path: Path | None, no_memory: bool, max_mb: int) -> MemoryOptions:
+    """`MemoryOptions` from the memory flags' values."""
+    from translate_sum.memory import MemoryOptions
+
+    return MemoryOptions(path=path, enabled=not no_memory, max_mb=max_mb)
+
+
+@contextlib.contextmanager
+def opened_memory(options: MemoryOptions) -> Iterator[Memory]:
+    """The translation memory for one run (`NoMemory` when off or unusable, with one
+    warning); closed at the end, which records the run's counts for `memory stats`."""
+    from translate_sum.memory import open_memory
+
+    memory = open_memory(options)
+    try:
+        yield memory
+    finally:
+        memory.close()
 
 
 def summary_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,6 +6,7 @@ builds its options, shows progress and sets the exit status.
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from translate_sum.cli.common import (
     SettingsCommand,
     SummarySettings,
     describe,
+    opened_memory,
     run_options,
     setting_option,
     summary_options,
@@ -132,13 +134,14 @@ def batch(
         try:
             with ProgressDisplay("Articles", run.quiet) as progress:
                 if ray_address is None:
-                    report = run_batch(input_dir, output_dir, options, progress=progress, load=spec.load)
+                    with opened_memory(run.memory_options()) as memory:
+                        report = run_batch(input_dir, output_dir, options, progress=progress, load=functools.partial(spec.load, memory))
                 else:
                     from translate_sum.batch.cluster import RayOptions, run_on_ray
 
                     address = None if ray_address == "local" else ray_address
                     ray_options = RayOptions(address=address, workers=workers, cpus_per_worker=cpus_per_worker)
-                    report = run_on_ray(input_dir, output_dir, options, spec, ray_options, progress)
+                    report = run_on_ray(input_dir, output_dir, options, spec, ray_options, progress, memory=run.memory_options())
         except InputError as exc:  # INPUT itself: a list's bad line, a broken OPML file, --since with no feed
             raise click.UsageError(describe(exc)) from exc
     _tell(report, input_dir, options.patterns, run.quiet)

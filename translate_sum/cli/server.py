@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import click
 
-from translate_sum.cli.common import SettingsCommand, setting_option, user_errors
+from pathlib import Path
+
+from translate_sum.cli.common import SettingsCommand, memory_options, setting_option, user_errors
 
 
 @click.command(cls=SettingsCommand)
@@ -33,6 +35,9 @@ from translate_sum.cli.common import SettingsCommand, setting_option, user_error
 @setting_option("queue_size")
 @setting_option("request_timeout")
 @setting_option("body_timeout")
+@setting_option("memory")
+@setting_option("no_memory")
+@setting_option("memory_max_mb")
 def serve(
     host: str,
     port: int,
@@ -52,6 +57,9 @@ def serve(
     queue_size: int,
     request_timeout: float,
     body_timeout: float,
+    memory: Path | None,
+    no_memory: bool,
+    memory_max_mb: int,
 ) -> None:
     """Serve the web page, the /v1 API and LibreTranslate's API over HTTP.
 
@@ -66,6 +74,7 @@ def serve(
         from translate_sum.server.service import Service, ServiceLimits
     except ImportError as exc:
         raise click.ClickException(f"the server needs its extra packages ({exc.name} is missing); run: pip install \"translate-sum[serve]\"") from exc
+    from translate_sum.memory import open_memory
     from translate_sum.pipeline import load_briefer
 
     with user_errors():
@@ -74,12 +83,16 @@ def serve(
         except OSError as exc:
             raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port or --host") from exc
         click.echo("Loading the models...", err=True)
-        briefer = load_briefer(translation_model, summary_model, summarizer=summarizer, engine=engine, device=device)
+        # Closed by the service when it stops (the memory records the server's counts).
+        translation_memory = open_memory(memory_options(memory, no_memory, memory_max_mb))
+        briefer = load_briefer(
+            translation_model, summary_model, summarizer=summarizer, engine=engine, device=device, memory=translation_memory
+        )
         limits = ServiceLimits(
             queue_size=queue_size, request_timeout=request_timeout, max_bytes=max_bytes,
             max_pages=max_pages, max_paragraphs=max_paragraphs, max_unpacked_bytes=max_unpacked_bytes,
         )
-        service = Service(briefer.translator, briefer, limits)
+        service = Service(briefer.translator, briefer, limits, memory=translation_memory)
         keys = tuple(key for value in api_keys for key in value.split())
         hosts = allowed_hosts_for(host, allowed_hosts)
         scraper_keys = tuple(key for value in metrics_keys for key in value.split()) or None

@@ -103,6 +103,26 @@ def identify_engine(engine: Any, model_dir: Path, cache: DigestCache | None = No
     return EngineIdentity(engine=name, model=model, compute_type=compute_type, device=device, runtime=runtime)
 
 
+def describe_decoding(engine: Any, options: DecodeOptions) -> dict[str, Any]:
+    """What produces `engine`'s words with `options`, as JSON-ready data for the outputs.
+
+    The engine, the model as named, the weights' type, the device and the decoding
+    settings (batch sizing left out: it does not change the words); behind a
+    translation memory, also the model files' hash that keys its entries.
+    """
+    identity = getattr(engine, "identity", None)
+    record: dict[str, Any] = {
+        "engine": str(getattr(engine, "name", type(engine).__name__)),
+        "model": str(getattr(engine, "model_name", "unknown")),
+        "compute_type": identity.compute_type if isinstance(identity, EngineIdentity) else _compute_type(engine),
+        "device": identity.device if isinstance(identity, EngineIdentity) else str(getattr(engine, "device", "unknown")),
+    }
+    if isinstance(identity, EngineIdentity):
+        record["model_hash"] = identity.model
+    options_record = {k: v for k, v in dataclasses.asdict(options).items() if k not in _UNKEYED_OPTIONS}
+    return {**record, **options_record}
+
+
 def _compute_type(engine: Any) -> str:
     """The weights' type: the engine's `compute_type` or `quantization`, else its torch dtype."""
     for attribute in ("compute_type", "quantization"):
@@ -124,4 +144,4 @@ def _versions(*packages: str) -> str:
     return ", ".join(found)
 
 
-__all__ = ["HUMAN_CONTEXT", "KEY_REVISION", "EngineIdentity", "MemoryContext", "identify_engine"]
+__all__ = ["HUMAN_CONTEXT", "KEY_REVISION", "EngineIdentity", "MemoryContext", "describe_decoding", "identify_engine"]

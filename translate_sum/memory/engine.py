@@ -34,6 +34,7 @@ from translate_sum.engines.base import DecodeOptions, ProgressCallback, Seq2SeqE
 from translate_sum.memory.context import EngineIdentity, MemoryContext, identify_engine
 from translate_sum.memory.records import Memory, NoMemory
 from translate_sum.memory.stats import DECODED, HUMAN, REMEMBERED, MemoryStats, Origin
+from translate_sum.tokens import takes_ids
 
 
 @dataclass(frozen=True)
@@ -91,17 +92,30 @@ class MemoryEngine:
         """The key prefix of a call decoded with `options`."""
         return MemoryContext(self.identity, options)
 
-    def generate(self, texts: Sequence[str], options: DecodeOptions, progress: ProgressCallback | None = None) -> list[str]:
+    def generate(
+        self,
+        texts: Sequence[str],
+        options: DecodeOptions,
+        progress: ProgressCallback | None = None,
+        ids: Sequence[Sequence[int]] | None = None,
+    ) -> list[str]:
         """Outputs for `texts`, in order: remembered ones looked up, the rest decoded."""
-        return list(self.generate_recalled(texts, options, progress).outputs)
+        return list(self.generate_recalled(texts, options, progress, ids).outputs)
 
     def generate_recalled(
-        self, texts: Sequence[str], options: DecodeOptions, progress: ProgressCallback | None = None
+        self,
+        texts: Sequence[str],
+        options: DecodeOptions,
+        progress: ProgressCallback | None = None,
+        ids: Sequence[Sequence[int]] | None = None,
     ) -> Generation:
         """`generate`, with each output's origin and the call's counts.
 
         `progress` hears of the remembered and repeated segments at once, then of the
         decoded ones as the wrapped engine finishes them: it adds up to `len(texts)`.
+        `ids`, the token ids of `texts` when the caller has them, are handed on for the
+        misses (to an engine whose `generate` takes `ids=`), so they are not
+        tokenized again.
         """
         context = self.context(options)
         found = self.memory.recall(context, texts)
@@ -114,7 +128,7 @@ class MemoryEngine:
         repeats = len(texts) - hits - len(to_decode)
         if progress and hits + repeats:
             progress(hits + repeats)
-        decoded = self.engine.generate(to_decode, options, progress) if to_decode else []
+        decoded = self._decode(to_decode, options, progress, texts, ids)
         stored = self.memory.store_many(context, zip(to_decode, decoded))
         outputs: list[str] = []
         origins: list[Origin] = []
@@ -135,6 +149,22 @@ class MemoryEngine:
         self.memory.count(stats)
         return Generation(tuple(outputs), tuple(origins), stats)
 
+    def _decode(
+        self,
+        to_decode: list[str],
+        options: DecodeOptions,
+        progress: ProgressCallback | None,
+        texts: Sequence[str],
+        ids: Sequence[Sequence[int]] | None,
+    ) -> list[str]:
+        """The wrapped engine's outputs for the misses, with their ids when the caller gave them."""
+        if not to_decode:
+            return []
+        if ids is None or not takes_ids(self.engine):
+            return self.engine.generate(to_decode, options, progress)
+        first = {text: i for i, text in reversed(list(enumerate(texts)))}
+        return self.engine.generate(to_decode, options, progress, ids=[ids[first[text]] for text in to_decode])  # type: ignore[call-arg]
+
     def record_given(self, options: DecodeOptions, pairs: Iterable[tuple[str, str]]) -> None:
         """Note the (source, translation) pairs a run finally gave for a call with `options`."""
         self.memory.record_given(self.context(options), pairs)
@@ -153,16 +183,27 @@ def with_memory(engine: Seq2SeqEngine, model_dir: Path, memory: Memory) -> Seq2S
 
 
 def generate(
-    engine: Seq2SeqEngine, texts: Sequence[str], options: DecodeOptions, progress: ProgressCallback | None = None
+    engine: Seq2SeqEngine,
+    texts: Sequence[str],
+    options: DecodeOptions,
+    progress: ProgressCallback | None = None,
+    ids: Sequence[Sequence[int]] | None = None,
 ) -> Generation:
     """Outputs of `engine` for `texts` and where each came from, for any engine.
 
     A `MemoryEngine` says; any other engine decoded everything. The pipeline calls this
-    instead of `engine.generate` to report how many segments the memory gave.
+    instead of `engine.generate` to report how many segments the memory gave. `ids`
+    (the texts' token ids) are handed on only when given: give them only to an engine
+    whose `generate` takes `ids=`.
     """
     if isinstance(engine, MemoryEngine):
-        return engine.generate_recalled(texts, options, progress)
-    outputs = tuple(engine.generate(texts, options, progress)) if texts else ()
+        return engine.generate_recalled(texts, options, progress, ids)
+    if not texts:
+        outputs: tuple[str, ...] = ()
+    elif ids is None:
+        outputs = tuple(engine.generate(texts, options, progress))
+    else:
+        outputs = tuple(engine.generate(texts, options, progress, ids=ids))  # type: ignore[call-arg]
     return Generation(outputs, (DECODED,) * len(outputs), MemoryStats(decoded=len(outputs)))
 
 

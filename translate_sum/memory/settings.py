@@ -1,8 +1,9 @@
 """The translation memory's settings: where it lives, whether it is used, how large.
 
 One frozen `MemoryOptions` carries them from the command line (or the server's
-start-up) to `open_memory`. The defaults and environment variable names are here,
-once, so the CLI can declare its flags from them:
+start-up) to `open_memory`. The settings are declared once, with every other, in
+`translate_sum.settings` (defaults, bounds, environment variables, help); the names
+here are taken from there:
 
 - ``memory`` (``--memory PATH``, ``TRANSLATE_SUM_MEMORY``): the SQLite file; default
   ``<user cache>/translate-sum/memory.sqlite3`` (next to the CTranslate2 conversions);
@@ -22,14 +23,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-MEMORY_ENV = "TRANSLATE_SUM_MEMORY"
-NO_MEMORY_ENV = "TRANSLATE_SUM_NO_MEMORY"
-MEMORY_MAX_MB_ENV = "TRANSLATE_SUM_MEMORY_MAX_MB"
+from translate_sum.settings import DEFAULT_MEMORY_MAX_MB, MEMORY_MAX_MB_RANGE, envvar_of
 
-DEFAULT_MAX_MB = 512
-"""About 1.5 million segments of news (a segment and its translation weigh ~350 bytes
-with their index entries): years of a newsroom's wires, a small share of a disk."""
-MAX_MB_RANGE = (1, 1_000_000)
+MEMORY_ENV = envvar_of("memory")
+NO_MEMORY_ENV = envvar_of("no_memory")
+MEMORY_MAX_MB_ENV = envvar_of("memory_max_mb")
+
+DEFAULT_MAX_MB = DEFAULT_MEMORY_MAX_MB
+"""The size bound's default, declared with the setting (`translate_sum.settings`)."""
+MAX_MB_RANGE = MEMORY_MAX_MB_RANGE
 
 DEFAULT_BUSY_SECONDS = 5.0
 """How long a write waits for another process's write (a batch and a server on one

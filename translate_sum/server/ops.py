@@ -3,7 +3,8 @@
 `GET /health` answers while the engine works (liveness, with the requests in
 flight); `GET /v1/info` names the models, summarizers and limits; `GET /metrics` is
 Prometheus text: request counts and durations by route (`Metrics`, fed by the
-`CountRequests` middleware) and the scheduler's queue and throughput gauges.
+`CountRequests` middleware), the scheduler's queue and throughput gauges, and the
+translation memory's hits and misses (when the server has one).
 
 Limits: `/v1/info` asks for the API key when the server has one (it names paths on
 this machine); `/metrics` asks for the metrics key when one is set (serve
@@ -63,5 +64,25 @@ def _gauges(service: Service) -> dict[str, tuple[str, str, Callable[[], float]]]
             "gauge",
             "Segments per second over the last minute.",
             lambda: scheduler.segments_per_second(),
+        ),
+        **_memory_gauges(service),
+    }
+
+
+def _memory_gauges(service: Service) -> dict[str, tuple[str, str, Callable[[], float]]]:
+    """The translation memory's hits and misses since start, when the server has one."""
+    from translate_sum.memory import NoMemory
+
+    memory = service.memory
+    if memory is None or isinstance(memory, NoMemory):
+        return {}
+    return {
+        "translate_sum_memory_hits_total": (
+            "counter", "Segments the translation memory answered (imported human ones included).", lambda: memory.totals().hits
+        ),
+        "translate_sum_memory_misses_total": (
+            "counter",
+            "Segments the translation memory did not have, so the model translated them.",
+            lambda: memory.totals().decoded + memory.totals().repeats,
         ),
     }

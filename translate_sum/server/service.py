@@ -142,9 +142,13 @@ class Service:
     translator, or None when the server only translates.
     """
 
-    def __init__(self, translator: Any, briefer: Any | None = None, limits: ServiceLimits | None = None) -> None:
+    def __init__(
+        self, translator: Any, briefer: Any | None = None, limits: ServiceLimits | None = None, memory: Any | None = None
+    ) -> None:
         self.translator = translator
         self.briefer = briefer
+        # The translation memory the translator's engine was wrapped with (closed at stop).
+        self.memory = memory
         self.limits = limits or ServiceLimits()
         limits = self.limits
         self.scheduler = BatchScheduler(limits.max_wait, limits.max_inputs, limits.max_gather)
@@ -173,6 +177,8 @@ class Service:
     def stop(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
         self.scheduler.stop()
+        if self.memory is not None:
+            self.memory.close()  # records the server's counts for `memory stats`
 
     # -- running work ------------------------------------------------------------------
 
@@ -230,8 +236,13 @@ class Service:
 
     def translator_for(self, request: ArticleRequest, cancel: CancelToken | None = None) -> Any:
         """A Translator over the shared engine with this request's options."""
+        from translate_sum.memory import MemoryEngine
+
         options = request.translate_options(self.translator.options)
-        return type(self.translator)(self.scheduler.wrap(self.translator.engine, cancel), options)
+        engine = self.translator.engine
+        if isinstance(engine, MemoryEngine):  # the memory outside the scheduler: hits never wait for it
+            return type(self.translator)(engine.around(self.scheduler.wrap(engine.engine, cancel)), options)
+        return type(self.translator)(self.scheduler.wrap(engine, cancel), options)
 
     def translate(
         self, article: Any, request: ArticleRequest, cancel: CancelToken | None = None, progress: Progress | None = None
