@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator
 from translate_sum import writers
 from translate_sum.batch.options import BatchOptions, BriefMaker, Models
 from translate_sum.batch.report import ArticleResult
-from translate_sum.document import TranslatedArticle
+from translate_sum.document import Article, TranslatedArticle
 from translate_sum.errors import InputError, TranslateSumError, flag_namer
 from translate_sum.fetch import is_url
 from translate_sum.options import TranslateOptions
