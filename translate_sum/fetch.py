@@ -220,11 +220,11 @@ def _failure(url: str, exc: Exception, timeout: float) -> InputError:
             return InputError(f"{url}: the address redirects in a loop", Hint("check the address in a browser"))
         return InputError(f"{url}: the server answered {exc.code} {exc.reason}", _hint_for_status(exc.code))
     if isinstance(exc, urllib.error.URLError):
-        return InputError(f"{url}: {_network_reason(exc.reason, timeout)}", Hint("check the address and the network"))
+        return InputError(f"{url}: {network_reason(exc.reason, timeout)}", Hint("check the address and the network"))
     if isinstance(exc, (TimeoutError, socket.timeout)):
         return InputError(f"{url}: no answer within {timeout:g} s", Hint("try again later, or save the page and give the file"))
     # A connection reset mid-body, a malformed address or answer.
-    return InputError(f"{url}: {_network_reason(exc, timeout)}", Hint("check the address and the network"))
+    return InputError(f"{url}: {network_reason(exc, timeout)}", Hint("check the address and the network"))
 
 
 def _late(url: str, timeout: float) -> InputError:
@@ -338,7 +338,7 @@ def _hint_for_status(status: int) -> Hint:
     return Hint("try again later, or save the page from your browser and give the file")
 
 
-def _network_reason(reason: object, timeout: float) -> str:
+def network_reason(reason: object, timeout: float) -> str:
     """A network failure in words: unknown host, refused, timed out, certificate."""
     if isinstance(reason, socket.gaierror):
         return "the host cannot be found (no network, or a mistyped address)"

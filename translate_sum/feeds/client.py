@@ -28,7 +28,6 @@ remembered; robots.txt is cached for one run only.
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 import urllib.error
@@ -41,7 +40,7 @@ from typing import Iterator
 
 from translate_sum.errors import Hint, InputError
 from translate_sum.feeds.items import FeedOptions
-from translate_sum.fetch import USER_AGENT, FetchedPage, fetch
+from translate_sum.fetch import USER_AGENT, FetchedPage, fetch, network_reason
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +140,7 @@ def get(
         raise HttpStatusError(f"{url}: the server answered {exc.code} {exc.reason}", _status_hint(exc.code), exc.code) from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-        raise InputError(f"{url}: {_network_reason(reason, timeout)}", Hint("check the address and the network")) from exc
+        raise InputError(f"{url}: {network_reason(reason, timeout)}", Hint("check the address and the network")) from exc
 
 
 def _read_within(response, url: str, max_bytes: int, deadline: float, timeout: float, truncate: bool) -> bytes:  # type: ignore[no-untyped-def]
@@ -173,18 +172,6 @@ def _status_hint(status: int) -> Hint:
     if status in (401, 402, 403):
         return Hint("the address is not open to anonymous readers")
     return Hint("try again later")
-
-
-def _network_reason(reason: object, timeout: float) -> str:
-    if isinstance(reason, socket.gaierror):
-        return "the host cannot be found (no network, or a mistyped address)"
-    if isinstance(reason, (TimeoutError, socket.timeout)):
-        return f"no answer within {timeout:g} s"
-    if isinstance(reason, ConnectionRefusedError):
-        return "the connection was refused"
-    if isinstance(reason, OSError) and reason.strerror:
-        return f"cannot download it ({reason.strerror})"
-    return f"cannot download it ({reason})"
 
 
 @dataclass
