@@ -444,3 +444,19 @@ def test_an_interrupted_feed_run_exits_130_and_the_next_run_does_its_items_despi
     second = run_batch(site.url("/rss.xml"), tmp_path / "out", options, load=spec.load)
     assert second.feeds is not None and second.feeds[0]["status"] == "not modified"
     assert [(a.input, a.status) for a in second.articles] == [(site.article_url("tram"), "done")]
+
+
+def test_a_later_item_whose_link_maps_to_an_earlier_items_file_name_gets_its_own(site: Site, batch: Any, tmp_path: Path) -> None:
+    site.add_article("tram")
+    site.routes["/rss.xml"] = Reply(rss("La Gazette", [rss_item(site, "tram")]), "application/rss+xml")
+    assert batch(site.url("/rss.xml")).exit_code == 0
+    folder = tmp_path / "out" / site.output_folder("tram") / "articles"
+    first = (folder / "tram.en.md").read_text(encoding="utf-8")
+    # Another story at /articles/tram.htm: a new link, the same file name as the first item's.
+    site.add_article("piscine", "/articles/tram.htm")
+    later = rss_item(site, "piscine", link=site.article_url("tram", "/articles/tram.htm"))
+    site.routes["/rss.xml"] = Reply(rss("La Gazette", [rss_item(site, "tram"), later]), "application/rss+xml")
+    result = batch(site.url("/rss.xml"))
+    assert result.exit_code == 0, result.output
+    assert (folder / "tram.en.md").read_text(encoding="utf-8") == first
+    assert ARTICLES["piscine"][0] in (folder / "tram-2.en.md").read_text(encoding="utf-8")

@@ -12,8 +12,9 @@ from __future__ import annotations
 import fnmatch
 import logging
 import os
+import re
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Iterable, Protocol, Sequence
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +103,16 @@ def listed_addresses(list_file: Path, options: OutputChoice) -> dict[str, list[P
     return {url: outputs[path] for url, path in paths.items()}
 
 
-def distinct_names(paths: Sequence[Path]) -> list[Path]:
+_OUTPUT_SUFFIX = re.compile(r"\.(en|brief)\.[a-z]+$")
+"""What `output_paths` adds to a name (`.en.md`, `.brief.html`): taken off, the stem is left."""
+
+
+def distinct_names(paths: Sequence[Path], taken_outputs: Iterable[str] = ()) -> list[Path]:
     """`paths` in order, a later one that would share an earlier one's outputs renamed
-    `-2`, `-3` (`a/x.html`, `a/x.htm` give `a/x.html`, `a/x-2.htm`)."""
-    taken: set[str] = set()
+    `-2`, `-3` (`a/x.html`, `a/x.htm` give `a/x.html`, `a/x-2.htm`); so is one whose
+    outputs would be among `taken_outputs` (`a/x.en.md`: another input's, from an
+    earlier run)."""
+    taken = {_OUTPUT_SUFFIX.sub("", Path(output).as_posix()).lower() for output in taken_outputs}
     distinct: list[Path] = []
     for path in paths:
         stem, number = path.stem, 1

@@ -113,7 +113,7 @@ def _done_as_article(ledger: Ledger, url: str) -> bool:
 class FeedWork:
     """A feed run's articles, outputs, records and digests (see the module's docstring)."""
 
-    def __init__(self, run: FeedRun, state: FeedState, options: BatchOptions) -> None:
+    def __init__(self, run: FeedRun, state: FeedState, options: BatchOptions, taken: Sequence[str] = ()) -> None:
         self.run = run
         self.state = state
         self.articles = {article.input: article for article in run.articles}
@@ -121,7 +121,9 @@ class FeedWork:
         for article in run.articles:
             if article.same_text_as is not None:
                 self.copies.setdefault(article.same_text_as, []).append(article)
-        self.outputs = _outputs(run.articles, options)
+        # Names already given to other inputs (earlier runs' items) are not reused: an
+        # item whose link maps to one is renamed, so no earlier translation is overwritten.
+        self.outputs = _outputs(run.articles, options, taken)
 
     @classmethod
     def open(cls, spec: str | Path, ledger: Ledger, options: BatchOptions) -> FeedWork | None:
@@ -142,7 +144,7 @@ class FeedWork:
             return None
         run = collect_feed_items(sources, state, settings)
         log.info("%d feed articles to translate, %d requests in %.2f s", len(run.articles), run.requests, run.seconds)
-        return cls(run, state, options)
+        return cls(run, state, options, ledger.outputs_of_others(article.input for article in run.articles))
 
     @property
     def names(self) -> list[str]:
@@ -205,10 +207,12 @@ class FeedWork:
         writers.write_atomic(output_dir / FEED_NAME, atom)
 
 
-def _outputs(articles: Sequence[FeedArticle], options: BatchOptions) -> dict[str, list[Path]]:
-    """Each article's outputs, named after its link; those sharing a text share the first one's."""
+def _outputs(articles: Sequence[FeedArticle], options: BatchOptions, taken: Sequence[str]) -> dict[str, list[Path]]:
+    """Each article's outputs, named after its link (never after outputs in `taken`);
+    those sharing a text share the first one's."""
     firsts = [article for article in articles if article.same_text_as is None]
-    paths = dict(zip((a.input for a in firsts), distinct_names([Path(a.output_path.as_posix()) for a in firsts])))
+    names = distinct_names([Path(a.output_path.as_posix()) for a in firsts], taken)
+    paths = dict(zip((a.input for a in firsts), names))
     named = output_paths(list(paths.values()), options)
     outputs = {name: named[path] for name, path in paths.items()}
     for article in articles:

@@ -206,6 +206,12 @@ class Ledger:
         status, sha, options_id, outputs, title, summary, flags, note = row
         return Previous(status, sha, options_id, tuple(json.loads(outputs)), title, summary, json.loads(flags), note)
 
+    def outputs_of_others(self, names: Iterable[str]) -> list[str]:
+        """The outputs recorded for inputs other than `names` (what a new name must not reuse)."""
+        mine = set(names)
+        rows = self.db.execute("SELECT input, outputs FROM articles WHERE outputs != '[]'")
+        return [output for name, outputs in rows if name not in mine for output in json.loads(outputs)]
+
     def is_done(self, previous: Previous | None, sha256: str) -> bool:
         """Whether an input with these bytes was finished with this run's options."""
         return (
