@@ -27,7 +27,6 @@ a drop cap stays a paragraph of its own.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import logging
 import re
@@ -36,7 +35,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from translate_sum.documents.model import Element, SourceDocument
-from translate_sum.documents.placement import Piece, Placement, Signature, Text, partial_formatting, place, xml_safe
+from translate_sum.documents.placement import (
+    Piece,
+    Placement,
+    Signature,
+    Text,
+    check_same_paragraphs,
+    partial_formatting,
+    place,
+    place_paragraph,
+    xml_safe,
+)
 from translate_sum.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -117,16 +126,13 @@ def write_docx(source: SourceDocument, translations: Sequence[Text | None]) -> t
     document = _open(source.data, source.path)
     walk = _Walk(document)
     found = walk.paragraphs()
-    if [p.element.text for p in found] != [e.text for e in source.elements]:
-        raise ValueError(f"{source.path}: the document's paragraphs differ from those read; read it again")
+    check_same_paragraphs([p.element.text for p in found], [e.text for e in source.elements], source.path)
     placements: list[Placement | None] = []
     for paragraph, translation in zip(found, translations):
         if translation is None:
             placements.append(None)
             continue
-        placement = place(paragraph.pieces, translation.text, translation.source_spans, translation.spans)
-        if paragraph.objects:
-            placement = dataclasses.replace(placement, lost=tuple(sorted(set(placement.lost) | set(paragraph.objects))))
+        placement = place_paragraph(paragraph.pieces, paragraph.objects, translation)
         placements.append(placement)
         for run, text in zip(paragraph.runs, placement.texts):
             _set_run_text(run, text)

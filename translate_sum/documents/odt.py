@@ -26,7 +26,6 @@ a note mark or field amid a paragraph ends up after the translated text (reporte
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import re
 import zipfile
@@ -36,7 +35,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from translate_sum.documents.model import Element, SourceDocument
-from translate_sum.documents.placement import Piece, Placement, Signature, Text, partial_formatting, place, xml_safe
+from translate_sum.documents.placement import (
+    Piece,
+    Placement,
+    Signature,
+    Text,
+    check_same_paragraphs,
+    partial_formatting,
+    place_paragraph,
+    xml_safe,
+)
 from translate_sum.errors import InputError
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -104,16 +112,13 @@ def write_odt(source: SourceDocument, translations: Sequence[Text | None]) -> tu
 
     parts = _parse(source.data, source.path)
     found = _Walk(parts).paragraphs()
-    if [p.element.text for p in found] != [e.text for e in source.elements]:
-        raise ValueError(f"{source.path}: the document's paragraphs differ from those read; read it again")
+    check_same_paragraphs([p.element.text for p in found], [e.text for e in source.elements], source.path)
     placements: list[Placement | None] = []
     for paragraph, translation in zip(found, translations):
         if translation is None:
             placements.append(None)
             continue
-        placement = place(paragraph.pieces, translation.text, translation.source_spans, translation.spans)
-        if paragraph.objects:
-            placement = dataclasses.replace(placement, lost=tuple(sorted(set(placement.lost) | set(paragraph.objects))))
+        placement = place_paragraph(paragraph.pieces, paragraph.objects, translation)
         placements.append(placement)
         for chunk, piece, text in reversed(list(zip(paragraph.chunks, paragraph.pieces, placement.texts))):
             _write_piece(chunk, piece.text, text)

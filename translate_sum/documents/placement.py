@@ -58,6 +58,22 @@ class Placement:
     lost: tuple[str, ...] = ()
 
 
+def place_paragraph(pieces: Sequence[Piece], objects: Sequence[str], translation: Text) -> Placement:
+    """`place` for one paragraph of a Word or OpenDocument file: inline objects whose
+    place the translation cannot keep (`objects`: "footnote mark", "field"...) are
+    reported lost with the formatting."""
+    placement = place(pieces, translation.text, translation.source_spans, translation.spans)
+    if not objects:
+        return placement
+    return Placement(placement.texts, tuple(sorted(set(placement.lost) | set(objects))))
+
+
+def check_same_paragraphs(found: Sequence[str], read: Sequence[str], path: str) -> None:
+    """Refuse to write back when the file's paragraphs are not those read (it changed)."""
+    if list(found) != list(read):
+        raise ValueError(f"{path}: the document's paragraphs differ from those read; read it again")
+
+
 def place(
     pieces: Sequence[Piece],
     translation: str,
