@@ -460,3 +460,12 @@ def test_a_later_item_whose_link_maps_to_an_earlier_items_file_name_gets_its_own
     assert result.exit_code == 0, result.output
     assert (folder / "tram.en.md").read_text(encoding="utf-8") == first
     assert ARTICLES["piscine"][0] in (folder / "tram-2.en.md").read_text(encoding="utf-8")
+
+
+def test_a_run_refused_before_any_work_leaves_no_output_folder(batch: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Le conseil municipal a voté le budget mardi soir.\n", encoding="utf-8")
+    result = batch(folder, "--since", "24h")
+    assert result.exit_code == 2, result.output
+    assert not (tmp_path / "out").exists()

@@ -37,6 +37,7 @@ import errno
 import hashlib
 import logging
 import os
+import shutil
 import stat
 import time
 from pathlib import Path
@@ -143,6 +144,7 @@ class Driver:
         self.place = Workplace(folder, output_dir, options, translate_options)
         self.fingerprint = fingerprint
         self.progress = progress
+        made_here = not output_dir.exists()
         self.ledger = Ledger(output_dir)
         self.started = time.perf_counter()
         try:
@@ -156,6 +158,8 @@ class Driver:
                 self.outputs = {path.as_posix(): paths for path, paths in output_paths(found, options).items()}
         except BaseException:
             self.ledger.close()
+            if made_here:  # refused before any work: leave no folder behind
+                shutil.rmtree(output_dir, ignore_errors=True)
             raise
         self.names = list(self.outputs)
         self.positions = {name: i for i, name in enumerate(self.names)}
