@@ -252,3 +252,12 @@ def test_record_given_keeps_the_engines_answer_and_notes_the_final_one(tmp_path)
     assert memory.recall(CONTEXT, ["Boucle."])[0].translation == "loop loop loop loop"
     given = {e.source: e.given for e in memory.entries()}
     assert given == {"Boucle.": "Loop.", "Calme.": None}
+
+
+def test_only_a_damaged_memory_is_advised_to_be_cleared() -> None:
+    from translate_sum.memory.records import MemoryUnusable
+
+    damaged = str(MemoryUnusable(Path("m.sqlite3"), "file is not a database"))
+    missing = str(MemoryUnusable(Path("/nope/m.sqlite3"), "no such file or directory"))
+    assert "memory clear" in damaged
+    assert "memory clear" not in missing and "can be written" in missing

@@ -125,10 +125,13 @@ class MemoryUnusable(Exception):
     def __init__(self, path: Path, reason: str) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(
-            f"the translation memory {path} cannot be used ({reason}); going on without it "
-            "(`translate-sum memory clear` starts a new one)"
+        damaged = any(word in reason for word in ("not a database", "malformed", "corrupt"))
+        advice = (
+            "`translate-sum memory clear` starts a new one"
+            if damaged
+            else "check that its folder exists and can be written, or choose another memory file"
         )
+        super().__init__(f"the translation memory {path} cannot be used ({reason}); going on without it ({advice})")
 
 
 
