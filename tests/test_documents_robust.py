@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import zipfile
@@ -94,3 +95,23 @@ def test_a_zip_bomb_is_refused_from_its_directory_before_anything_is_unpacked() 
         archive.writestr("word/document.xml", b"<w:document/>" + b" " * 300_000_000)
     with pytest.raises(InputError, match="unpack"):
         parse_document(buffer.getvalue(), "bombe.docx")
+
+
+def test_a_title_after_a_running_header_set_aside_is_still_the_documents_title() -> None:
+    from translate_sum.document import SourceInfo, Stats, TranslatedArticle
+    from translate_sum.documents import document_article
+    from translate_sum.documents.model import Element, SourceDocument
+
+    elements = (
+        Element("Le Journal de Villebrune, édition du samedi", skip="running header"),
+        Element("Le tramway circulera dès lundi", kind="title"),
+        Element("Après trois ans de travaux, la ligne ouvre lundi."),
+    )
+    article = document_article(SourceDocument("une.pdf", "pdf", elements))
+    assert article.title is not None and article.title.index == 2
+    translated = TranslatedArticle(
+        SourceInfo("une.pdf"),
+        tuple(dataclasses.replace(p, translation=f"EN {p.source}") for p in article.paragraphs),
+        {}, Stats(paragraphs=3, source_words=0, seconds=0.0),
+    )
+    assert translated.title == "EN Le tramway circulera dès lundi"

@@ -102,7 +102,8 @@ class Article:
 
     @property
     def title(self) -> Paragraph | None:
-        first = self.paragraphs[0] if self.paragraphs else None
+        """The title paragraph: the first one not set aside, when it is a title."""
+        first = _first_kept(self.paragraphs)
         return first if first is not None and first.is_title else None
 
     @property
@@ -154,8 +155,8 @@ class TranslatedArticle:
 
     @property
     def title(self) -> str | None:
-        """The English title, when the article has one."""
-        first = self.paragraphs[0] if self.paragraphs else None
+        """The English title, when the article has one (its first paragraph not set aside)."""
+        first = _first_kept(self.paragraphs)
         return first.translation if first is not None and first.is_title else None
 
     @property
@@ -182,3 +183,9 @@ class Brief:
     translation: TranslatedArticle
     models: dict[str, str]
     stats: Stats
+
+
+def _first_kept(paragraphs: tuple[Paragraph, ...]) -> Paragraph | None:
+    """The first paragraph not set aside as furniture (a document's running header may
+    come before its title); None when every one is."""
+    return next((p for p in paragraphs if not p.skipped), None)

@@ -143,14 +143,18 @@ def document_article(document: SourceDocument) -> Article:
 
     Paragraph N is element N-1; its `kind` is the element's; elements the reader
     already set aside (PDF page furniture) come skipped, with their reason. The first
-    paragraph is the title when the document starts with a title or heading.
+    paragraph read as text (after any set-aside furniture) is the title when it is a
+    title or heading.
     """
     elements = document.elements
+    # The title is the first element read as text: a running header set aside before it
+    # (a PDF's first line) must not cost the document its title.
+    first = next((i for i, element in enumerate(elements, start=1) if not element.skip), 0)
     paragraphs = tuple(
         Paragraph(
             index=i,
             source=element.text,
-            is_title=(i == 1 and element.kind in ("title", "heading") and len(elements) > 1),
+            is_title=(i == first and element.kind in ("title", "heading") and len(elements) > i),
             skipped=bool(element.skip),
             reason=element.skip,
             kind=element.kind,
